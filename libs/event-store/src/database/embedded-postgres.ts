@@ -1,0 +1,71 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * PGlite lives inside one process, so a second process must not open the same data
+ * directory. The process that owns it serves it on a loopback port and records that port
+ * beside the data directory; command-line tools find the file and connect with plain `pg`.
+ */
+export interface EmbeddedEndpoint {
+  host: string;
+  port: number;
+  pid: number;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function endpointFile(dataDir: string): string {
+  return join(dirname(resolve(dataDir)), `${basename(dataDir)}.server.json`);
+}
+
+function basename(path: string): string {
+  return resolve(path).split(/[\\/]/).pop() ?? 'pglite';
+}
+
+/** The endpoint of a live server that owns `dataDir`, if there is one. */
+export function findRunningEmbeddedServer(dataDir: string): EmbeddedEndpoint | null {
+  const file = endpointFile(dataDir);
+  if (!existsSync(file)) return null;
+  try {
+    const endpoint = JSON.parse(readFileSync(file, 'utf8')) as EmbeddedEndpoint;
+    if (endpoint.pid === process.pid) return null;
+    process.kill(endpoint.pid, 0); // throws when the process is gone
+    return endpoint;
+  } catch {
+    return null;
+  }
+}
+
+export function embeddedUrl(endpoint: { host: string; port: number }): string {
+  return `postgres://postgres:postgres@${endpoint.host}:${endpoint.port}/postgres`;
+}
+
+/**
+ * Starts PGlite (in memory when `dataDir` is null) behind a socket server on 127.0.0.1.
+ * `maxConnections` must cover the pool: with fewer, queries are lost on connect.
+ */
+export async function startEmbeddedServer(
+  dataDir: string | null,
+  maxConnections: number,
+): Promise<EmbeddedServer> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? resolve(dataDir) : undefined);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  const endpoint: EmbeddedEndpoint = { host, port: Number(port), pid: process.pid };
+  if (dataDir) writeFileSync(endpointFile(dataDir), JSON.stringify(endpoint));
+  return {
+    url: embeddedUrl(endpoint),
+    async stop() {
+      if (dataDir) rmSync(endpointFile(dataDir), { force: true });
+      await server.stop();
+      await db.close();
+    },
+  };
+}

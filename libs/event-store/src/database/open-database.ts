@@ -1,0 +1,215 @@
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { Database, type DatabaseMode } from './database';
+import {
+  type EmbeddedServer,
+  embeddedUrl,
+  findRunningEmbeddedServer,
+  startEmbeddedServer,
+} from './embedded-postgres';
+import { bootstrapSql, type RoleName, Roles } from './roles';
+
+export type DatabaseConfig =
+  | {
+      mode: 'server';
+      /** The application role's connection. */
+      url: string;
+      /** The owner role's connection, for migrations and table swaps. */
+      ownerUrl?: string;
+      poolSize?: number;
+    }
+  | {
+      mode: 'embedded';
+      /** PGlite data directory; null keeps everything in memory (tests). */
+      dataDir: string | null;
+      poolSize?: number;
+    };
+
+export type MigrationClass = new () => MigrationInterface;
+
+export interface OpenOptions {
+  /** Which role the returned database acts as. */
+  role: 'app' | 'owner';
+  /** Run these migrations (as the owner) before returning. */
+  migrate?: readonly MigrationClass[];
+  applicationName?: string;
+}
+
+export interface DatabaseHandle {
+  database: Database;
+  mode: DatabaseMode;
+  /** One line for logs and the `health` query; never contains a password. */
+  description: string;
+  /** Another pool on the same database acting as another role (tests, CLIs). */
+  as(role: OpenOptions['role']): Promise<DatabaseHandle>;
+  close(): Promise<void>;
+}
+
+export class MissingOwnerConnectionError extends Error {
+  constructor() {
+    super(
+      'Migrations are pending and DATABASE_OWNER_URL is not set. ' +
+        'Run `npm run migrate` with DATABASE_OWNER_URL pointing at the rapport_owner role.',
+    );
+    this.name = 'MissingOwnerConnectionError';
+  }
+}
+
+const MIGRATIONS_TABLE = 'migrations';
+
+export async function openDatabase(
+  config: DatabaseConfig,
+  options: OpenOptions,
+): Promise<DatabaseHandle> {
+  return config.mode === 'server'
+    ? openServer(config, options)
+    : openEmbedded(config.dataDir, config.poolSize ?? 10, options);
+}
+
+async function openServer(
+  config: Extract<DatabaseConfig, { mode: 'server' }>,
+  options: OpenOptions,
+): Promise<DatabaseHandle> {
+  const url = options.role === 'owner' ? (config.ownerUrl ?? config.url) : config.url;
+  const migrations = options.migrate ?? [];
+  if (migrations.length > 0) {
+    if (config.ownerUrl) {
+      await runMigrations(config.ownerUrl, migrations, null);
+    } else if (await hasPendingMigrations(url, migrations)) {
+      throw new MissingOwnerConnectionError();
+    }
+  }
+  const dataSource = await connect(url, config.poolSize ?? 10, migrations, options.applicationName);
+  const database = new Database(dataSource, { mode: 'server', localRole: null });
+  return {
+    database,
+    mode: 'server',
+    description: `PostgreSQL at ${redact(url)}`,
+    as: (role) => openServer(config, { role, applicationName: options.applicationName }),
+    close: () => database.close(),
+  };
+}
+
+async function openEmbedded(
+  dataDir: string | null,
+  poolSize: number,
+  options: OpenOptions,
+): Promise<DatabaseHandle> {
+  const running = dataDir ? findRunningEmbeddedServer(dataDir) : null;
+  let server: EmbeddedServer | null = null;
+  let url: string;
+  if (running) {
+    // Another process owns the data directory (the API while a CLI runs): use its socket.
+    url = embeddedUrl(running);
+  } else {
+    // Room for the pool plus command-line tools attaching while the API runs.
+    server = await startEmbeddedServer(dataDir, Math.max(poolSize + 16, 32));
+    url = server.url;
+    await bootstrapEmbedded(url);
+  }
+  const migrations = options.migrate ?? [];
+  if (migrations.length > 0 && server) await runMigrations(url, migrations, Roles.owner);
+  const dataSource = await connect(url, poolSize, migrations, options.applicationName);
+  const localRole: RoleName = options.role === 'owner' ? Roles.owner : Roles.app;
+  const database = new Database(dataSource, { mode: 'embedded', localRole });
+  const where = dataDir ? `data directory ${dataDir}` : 'memory';
+  const description = `embedded PGlite (${where})${running ? `, served by process ${running.pid}` : ''}`;
+  return {
+    database,
+    mode: 'embedded',
+    description,
+    as: (role) => attachEmbedded(url, role, description, options.applicationName),
+    async close() {
+      await database.close();
+      await server?.stop();
+    },
+  };
+}
+
+async function attachEmbedded(
+  url: string,
+  role: OpenOptions['role'],
+  description: string,
+  applicationName?: string,
+): Promise<DatabaseHandle> {
+  const dataSource = await connect(url, 4, [], applicationName);
+  const localRole: RoleName = role === 'owner' ? Roles.owner : Roles.app;
+  const database = new Database(dataSource, { mode: 'embedded', localRole });
+  return {
+    database,
+    mode: 'embedded',
+    description,
+    as: (other) => attachEmbedded(url, other, description, applicationName),
+    close: () => database.close(),
+  };
+}
+
+async function bootstrapEmbedded(url: string): Promise<void> {
+  const admin = await connect(url, 1, [], 'rapport-bootstrap');
+  try {
+    await admin.query(bootstrapSql('postgres'));
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/**
+ * Migrations always run as the owner. On PGlite the one session is a superuser, so the
+ * role is switched for the duration of the run on a single-connection pool (nothing else
+ * uses the database yet) and switched back afterwards.
+ */
+async function runMigrations(
+  url: string,
+  migrations: readonly MigrationClass[],
+  assumeRole: RoleName | null,
+): Promise<void> {
+  const dataSource = await connect(url, 1, migrations, 'rapport-migrate');
+  try {
+    if (assumeRole) await dataSource.query(`SET ROLE ${assumeRole}`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    if (assumeRole) await dataSource.query('RESET ROLE').catch(() => undefined);
+    await dataSource.destroy();
+  }
+}
+
+async function hasPendingMigrations(
+  url: string,
+  migrations: readonly MigrationClass[],
+): Promise<boolean> {
+  const dataSource = await connect(url, 1, migrations, 'rapport-migration-check');
+  try {
+    return await dataSource.showMigrations();
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function connect(
+  url: string,
+  poolSize: number,
+  migrations: readonly MigrationClass[],
+  applicationName = 'rapport',
+): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    applicationName,
+    poolSize,
+    migrations: [...migrations],
+    migrationsTableName: MIGRATIONS_TABLE,
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    logging: false,
+  });
+  return dataSource.initialize();
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

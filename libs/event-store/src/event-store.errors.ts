@@ -1,0 +1,33 @@
+export type ExpectedVersion = 'any' | 'noStream' | 'streamExists' | number;
+
+export enum EventStoreErrorCode {
+  WrongExpectedVersion = 'WRONG_EXPECTED_VERSION',
+  EventIdReused = 'EVENT_ID_REUSED',
+  InvalidAppend = 'INVALID_APPEND',
+}
+
+/** One error class for the module; the code says which rule was broken. */
+export class EventStoreError extends Error {
+  constructor(
+    readonly code: EventStoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EventStoreError';
+  }
+}
+
+/** Another writer got there first: `actual` is the stream's version now (0 = no stream). */
+export class ConcurrencyError extends EventStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(
+      EventStoreErrorCode.WrongExpectedVersion,
+      `stream ${streamId}: expected version ${String(expected)}, actual ${actual}`,
+    );
+    this.name = 'ConcurrencyError';
+  }
+}

@@ -1,0 +1,15 @@
+export * from './database/database';
+export * from './database/open-database';
+export * from './database/roles';
+export * from './database/tenant-id';
+export * from './database/embedded-postgres';
+export * from './event-store';
+export * from './event-store.errors';
+export * from './event-store.types';
+export * from './upcasters';
+export * from './tenants';
+export * from './projections/projection';
+export * from './projections/projection-runner';
+export * from './projections/projection-rebuilder';
+export * from './event-store.module';
+export { EventStore1764230400000 } from './migrations/1764230400000-event-store';

@@ -1,0 +1,155 @@
+import { type Database, type Tx } from '../database/database';
+import { quoteIdent } from '../database/roles';
+import { type EventStore, type EventRow } from '../event-store';
+import { type Checkpoint, START } from '../event-store.types';
+import { applyByTenant } from './projection-runner';
+import { type Projection } from './projection';
+
+export interface RebuildProgress {
+  applied: number;
+  total: number;
+}
+
+export interface RebuildResult {
+  projection: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+const TWIN_SUFFIX = '__rebuild';
+const OLD_SUFFIX = '__old';
+
+/**
+ * Blue-green rebuild: replays the whole log into twin tables while the live ones keep
+ * serving, then catches up under lock and swaps the names in one transaction. Runs as the
+ * owner role (it creates and renames tables).
+ */
+export class ProjectionRebuilder {
+  constructor(
+    private readonly owner: Database,
+    private readonly store: EventStore,
+    private readonly batchSize = 5_000,
+  ) {}
+
+  async rebuild(
+    projection: Projection,
+    onProgress: (progress: RebuildProgress) => void = () => undefined,
+  ): Promise<RebuildResult> {
+    const started = performance.now();
+    const twin = (name: string) => `${name}${TWIN_SUFFIX}`;
+    await this.owner.withoutTenant((tx) => this.createTwins(tx, projection.tables, twin));
+    const total = await this.owner.withoutTenant(async (tx) => {
+      const [row] = await tx.query<{ pending: string }>(`SELECT pending FROM rapport_events_after('0', 0)`);
+      return Number(row.pending);
+    });
+
+    let checkpoint: Checkpoint = START;
+    let applied = 0;
+    for (;;) {
+      const page = await this.owner.withoutTenant(async (tx) => {
+        const read = await this.store.readAll(checkpoint, this.batchSize, tx);
+        await applyByTenant(tx, projection, read.events, twin);
+        return read;
+      });
+      if (page.events.length === 0) break;
+      checkpoint = page.checkpoint;
+      applied += page.events.length;
+      onProgress({ applied, total: Math.max(total, applied) });
+    }
+
+    applied += await this.owner.withoutTenant(async (tx) => {
+      const caughtUp = await this.lockAndCatchUp(tx, projection, checkpoint, twin);
+      await this.swap(tx, projection.tables, twin);
+      if (projection.mode === 'async') {
+        await tx.execute(
+          `INSERT INTO projection_checkpoints (name, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
+           ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
+             global_position = EXCLUDED.global_position, updated_at = now()`,
+          [projection.name, caughtUp.checkpoint.transactionId, caughtUp.checkpoint.globalPosition],
+        );
+      }
+      return caughtUp.applied;
+    });
+    onProgress({ applied, total: Math.max(total, applied) });
+    const seconds = (performance.now() - started) / 1000;
+    return { projection: projection.name, events: applied, seconds, eventsPerSecond: applied / seconds };
+  }
+
+  private async createTwins(tx: Tx, tables: readonly string[], twin: (name: string) => string) {
+    for (const table of tables) {
+      await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
+      await tx.query(`CREATE TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`);
+      await tx.query(`SELECT rapport_secure_tenant_table($1::regclass)`, [quoteIdent(twin(table))]);
+    }
+  }
+
+  /**
+   * Stops the live writers, then applies what committed since the last batch.
+   * Async: the checkpoint row lock holds off the runner; the fenced read stays correct.
+   * Inline: an exclusive lock on the live tables waits out every append that wrote to them,
+   * so every event that touched them is now committed and must be read unfenced; appends
+   * still queued behind the lock write to the swapped-in tables themselves.
+   */
+  private async lockAndCatchUp(
+    tx: Tx,
+    projection: Projection,
+    from: Checkpoint,
+    twin: (name: string) => string,
+  ): Promise<{ applied: number; checkpoint: Checkpoint }> {
+    if (projection.mode === 'async') {
+      await tx.execute(`INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`, [projection.name]);
+      await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+    } else {
+      const names = projection.tables.map(quoteIdent).join(', ');
+      await tx.query(`LOCK TABLE ${names} IN ACCESS EXCLUSIVE MODE`);
+    }
+    const source = projection.mode === 'async' ? 'rapport_read_all_events' : 'rapport_read_all_committed_events';
+    let checkpoint = from;
+    let applied = 0;
+    for (;;) {
+      const rows = await tx.query<EventRow>(`SELECT * FROM ${source}($1::xid8, $2, $3)`, [
+        checkpoint.transactionId,
+        checkpoint.globalPosition,
+        this.batchSize,
+      ]);
+      if (rows.length === 0) return { applied, checkpoint };
+      const events = rows.map((row) => this.store.toRecorded(row));
+      await applyByTenant(tx, projection, events, twin);
+      const last = events[events.length - 1];
+      checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+      applied += events.length;
+    }
+  }
+
+  /** Renames twin → live and gives the twin's indexes the live indexes' names back. */
+  private async swap(tx: Tx, tables: readonly string[], twin: (name: string) => string) {
+    for (const table of tables) {
+      const liveIndexes = await indexesOf(tx, table);
+      const twinIndexes = await indexesOf(tx, twin(table));
+      await tx.query(`ALTER TABLE ${quoteIdent(table)} RENAME TO ${quoteIdent(table + OLD_SUFFIX)}`);
+      await tx.query(`ALTER TABLE ${quoteIdent(twin(table))} RENAME TO ${quoteIdent(table)}`);
+      await tx.query(`DROP TABLE ${quoteIdent(table + OLD_SUFFIX)}`);
+      for (const index of twinIndexes) {
+        const original = liveIndexes.find((live) => live.shape === index.shape);
+        if (original && original.name !== index.name) {
+          await tx.query(`ALTER INDEX ${quoteIdent(index.name)} RENAME TO ${quoteIdent(original.name)}`);
+        }
+      }
+    }
+  }
+}
+
+/** Index names with a definition stripped of index and table names, to pair twin and live. */
+async function indexesOf(tx: Tx, table: string): Promise<{ name: string; shape: string }[]> {
+  const rows = await tx.query<{ name: string; definition: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass`,
+    [quoteIdent(table)],
+  );
+  return rows.map((row) => ({
+    name: row.name,
+    shape: row.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+/, '$1'),
+  }));
+}

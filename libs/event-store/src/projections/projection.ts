@@ -1,0 +1,32 @@
+import { type Tx } from '../database/database';
+import { type RecordedEvent } from '../event-store.types';
+
+export interface ProjectionContext {
+  /** The transaction, already fenced to the tenant of the events being applied. */
+  tx: Tx;
+  /** The physical name of a read-model table: the live one, or its twin during a rebuild. */
+  table(name: string): string;
+}
+
+/**
+ * A read model fed by the event store. `inline` projections run inside the append's
+ * transaction (read-your-writes); `async` ones are fed by a runner from a checkpoint.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly mode: 'inline' | 'async';
+  /** The read-model tables it owns. Each has `tenant_id`, RLS, and is created by a migration. */
+  readonly tables: readonly string[];
+  /** Event types it reacts to; others are skipped. Omit to receive everything. */
+  readonly eventTypes?: readonly string[];
+  /** Applies events of one tenant in commit order. Must be deterministic: rebuilds replay it. */
+  apply(events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
+}
+
+export function handles(projection: Projection, type: string): boolean {
+  return !projection.eventTypes || projection.eventTypes.includes(type);
+}
+
+export function liveTables(): ProjectionContext['table'] {
+  return (name) => name;
+}

@@ -1,0 +1,93 @@
+import {
+  bootstrapSql,
+  type DatabaseConfig,
+  type DatabaseHandle,
+  type MigrationClass,
+  openDatabase,
+  quoteIdent,
+} from '@rapport/event-store';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * Tests run against the PostgreSQL server named by TEST_DATABASE_URL (a superuser URL, as on
+ * CI) or, when it is unset or RAPPORT_TEST_DB=pglite, against an in-memory PGlite.
+ */
+export function testServerUrl(): string | null {
+  if (process.env.RAPPORT_TEST_DB === 'pglite') return null;
+  return process.env.TEST_DATABASE_URL ?? null;
+}
+
+export const onRealPostgres = testServerUrl() !== null;
+
+export interface TestDatabase {
+  config: DatabaseConfig;
+  app: DatabaseHandle;
+  owner: DatabaseHandle;
+  /** A plain superuser client on the same database, for checks from outside the app. */
+  name: string;
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(migrations: readonly MigrationClass[]): Promise<TestDatabase> {
+  const adminUrl = testServerUrl();
+  if (!adminUrl) return createEmbedded(migrations);
+  const name = `rapport_test_${randomBytes(6).toString('hex')}`;
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await withClient(databaseUrl(adminUrl, name), (c) => c.query(bootstrapSql(name)));
+  const config: DatabaseConfig = {
+    mode: 'server',
+    url: databaseUrl(adminUrl, name, 'rapport_app'),
+    ownerUrl: databaseUrl(adminUrl, name, 'rapport_owner'),
+    poolSize: 20,
+  };
+  const app = await openDatabase(config, { role: 'app', migrate: migrations });
+  const owner = await app.as('owner');
+  return {
+    config,
+    app,
+    owner,
+    name,
+    async close() {
+      await app.close();
+      await owner.close();
+      await withClient(adminUrl, (c) => c.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`));
+    },
+  };
+}
+
+async function createEmbedded(migrations: readonly MigrationClass[]): Promise<TestDatabase> {
+  const config: DatabaseConfig = { mode: 'embedded', dataDir: null, poolSize: 10 };
+  const app = await openDatabase(config, { role: 'app', migrate: migrations });
+  const owner = await app.as('owner');
+  return {
+    config,
+    app,
+    owner,
+    name: 'postgres',
+    async close() {
+      await owner.close();
+      await app.close();
+    },
+  };
+}
+
+export function databaseUrl(adminUrl: string, database: string, role?: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  if (role) {
+    url.username = role;
+    url.password = role;
+  }
+  return url.toString();
+}
+
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
