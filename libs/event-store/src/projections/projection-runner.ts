@@ -49,6 +49,7 @@ export class ProjectionRunner {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private nudged = false;
 
   constructor(
     private readonly database: Database,
@@ -87,6 +88,7 @@ export class ProjectionRunner {
 
   /** A hint that new events exist; the poll would find them anyway. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -175,6 +177,11 @@ export class ProjectionRunner {
   }
 
   private sleep(): Promise<void> {
+    // A nudge that arrived while a batch ran must not wait for the next poll.
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.pollIntervalMs);
       function done() {
@@ -183,6 +190,7 @@ export class ProjectionRunner {
       }
       this.wake = () => {
         this.wake = null;
+        this.nudged = false;
         done();
       };
     });

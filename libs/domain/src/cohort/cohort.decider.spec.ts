@@ -1,0 +1,228 @@
+import { DomainErrorCode } from '../shared/domain-error';
+import { deciderSpec } from '../testing/decider-spec';
+import { cohortDecider } from './cohort.decider';
+import { type CohortCreated, type StudentEnrolled } from './cohort.events';
+
+const spec = deciderSpec(cohortDecider);
+const at = '2025-08-20T14:00:00.000Z';
+const cohortId = 'c-1';
+
+const created: CohortCreated = {
+  type: 'CohortCreated',
+  data: {
+    cohortId,
+    name: 'Pre-law explorers',
+    term: 'Fall 2025',
+    startDate: '2025-09-01',
+    endDate: '2025-12-15',
+    interviewTargetOverride: null,
+    at,
+  },
+};
+
+const enrolled = (studentId: string, email: string, name = 'Ada Lovelace'): StudentEnrolled => ({
+  type: 'StudentEnrolled',
+  data: { cohortId, studentId, at, personal: { name, email } },
+});
+
+describe('cohort decider', () => {
+  describe('CreateCohort', () => {
+    it('creates a cohort', () => {
+      spec
+        .given([])
+        .when({
+          type: 'CreateCohort',
+          data: {
+            cohortId,
+            name: 'Pre-law explorers',
+            term: 'Fall 2025',
+            startDate: '2025-09-01',
+            endDate: '2025-12-15',
+            at,
+          },
+        })
+        .then([created]);
+    });
+
+    it('rejects a second creation', () => {
+      spec
+        .given([created])
+        .when({ type: 'CreateCohort', data: { ...created.data } })
+        .thenError(DomainErrorCode.ALREADY_EXISTS);
+    });
+
+    it.each([
+      [{ name: '' }, 'name'],
+      [{ startDate: '2025-02-30' }, 'startDate'],
+      [{ endDate: '2025-08-01' }, 'endDate'],
+      [{ interviewTargetOverride: 0 }, 'interviewTargetOverride'],
+    ])('rejects invalid details %j', (override, field) => {
+      spec
+        .given([])
+        .when({ type: 'CreateCohort', data: { ...created.data, ...override } })
+        .thenError(DomainErrorCode.VALIDATION, { field });
+    });
+  });
+
+  describe('UpdateCohort', () => {
+    it('records the full details after a partial change', () => {
+      spec
+        .given([created])
+        .when({ type: 'UpdateCohort', data: { cohortId, interviewTargetOverride: 4, at } })
+        .then([{ type: 'CohortUpdated', data: { ...created.data, interviewTargetOverride: 4 } }]);
+    });
+
+    it('records nothing when nothing changes', () => {
+      spec
+        .given([created])
+        .when({ type: 'UpdateCohort', data: { cohortId, term: 'Fall 2025', at } })
+        .thenNothing();
+    });
+
+    it('rejects an end before the start', () => {
+      spec
+        .given([created])
+        .when({ type: 'UpdateCohort', data: { cohortId, startDate: '2026-01-01', at } })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'endDate' });
+    });
+
+    it('rejects an unknown cohort', () => {
+      spec
+        .given([])
+        .when({ type: 'UpdateCohort', data: { cohortId, name: 'X', at } })
+        .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('AssignAdvisor / UnassignAdvisor', () => {
+    const assigned = {
+      type: 'AdvisorAssigned' as const,
+      data: { cohortId, advisorId: 'adv-1', at },
+    };
+
+    it('assigns an advisor', () => {
+      spec
+        .given([created])
+        .when({ type: 'AssignAdvisor', data: { cohortId, advisorId: 'adv-1', at } })
+        .then([assigned]);
+    });
+
+    it('rejects assigning the same advisor twice', () => {
+      spec
+        .given([created, assigned])
+        .when({ type: 'AssignAdvisor', data: { cohortId, advisorId: 'adv-1', at } })
+        .thenError(DomainErrorCode.ALREADY_EXISTS);
+    });
+
+    it('unassigns an advisor', () => {
+      spec
+        .given([created, assigned])
+        .when({ type: 'UnassignAdvisor', data: { cohortId, advisorId: 'adv-1', at } })
+        .then([{ type: 'AdvisorUnassigned', data: { cohortId, advisorId: 'adv-1', at } }]);
+    });
+
+    it('rejects unassigning an advisor who is not assigned', () => {
+      spec
+        .given([created])
+        .when({ type: 'UnassignAdvisor', data: { cohortId, advisorId: 'adv-1', at } })
+        .thenError(DomainErrorCode.NOT_FOUND, { field: 'advisorId' });
+    });
+  });
+
+  describe('EnrollStudents', () => {
+    it('enrols the good rows and skips the bad ones', () => {
+      spec
+        .given([created, enrolled('s-0', 'alan@example.edu', 'Alan Turing')])
+        .when({
+          type: 'EnrollStudents',
+          data: {
+            cohortId,
+            rows: [
+              { studentId: 's-1', name: 'Ada Lovelace', email: 'Ada@Example.edu' },
+              { studentId: 's-2', name: 'Alan Again', email: 'ALAN@example.edu' },
+              { studentId: 's-3', name: 'Nobody', email: 'nope' },
+            ],
+            at,
+          },
+        })
+        .then([enrolled('s-1', 'ada@example.edu')]);
+    });
+
+    it('lets a withdrawn student be enrolled again under a new id', () => {
+      spec
+        .given([
+          created,
+          enrolled('s-1', 'ada@example.edu'),
+          { type: 'StudentWithdrawn', data: { cohortId, studentId: 's-1', at } },
+        ])
+        .when({
+          type: 'EnrollStudents',
+          data: {
+            cohortId,
+            rows: [{ studentId: 's-9', name: 'Ada Lovelace', email: 'ada@example.edu' }],
+            at,
+          },
+        })
+        .then([enrolled('s-9', 'ada@example.edu')]);
+    });
+
+    it('rejects more than 1,000 rows', () => {
+      const rows = Array.from({ length: 1_001 }, (_, n) => ({
+        studentId: `s-${n}`,
+        name: `Student ${n}`,
+        email: `s${n}@example.edu`,
+      }));
+      spec
+        .given([created])
+        .when({ type: 'EnrollStudents', data: { cohortId, rows, at } })
+        .thenError(DomainErrorCode.LIMIT_EXCEEDED, { field: 'rows' });
+    });
+
+    it('rejects an empty roster', () => {
+      spec
+        .given([created])
+        .when({ type: 'EnrollStudents', data: { cohortId, rows: [], at } })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'rows' });
+    });
+
+    it('rejects a student id used twice (a caller bug)', () => {
+      spec
+        .given([created])
+        .when({
+          type: 'EnrollStudents',
+          data: {
+            cohortId,
+            rows: [
+              { studentId: 's-1', name: 'A', email: 'a@example.edu' },
+              { studentId: 's-1', name: 'B', email: 'b@example.edu' },
+            ],
+            at,
+          },
+        })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'rows.1.studentId' });
+    });
+
+    it('rejects enrolment into an unknown cohort', () => {
+      spec
+        .given([])
+        .when({ type: 'EnrollStudents', data: { cohortId, rows: [], at } })
+        .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('WithdrawStudent', () => {
+    it('withdraws an enrolled student', () => {
+      spec
+        .given([created, enrolled('s-1', 'ada@example.edu')])
+        .when({ type: 'WithdrawStudent', data: { cohortId, studentId: 's-1', at } })
+        .then([{ type: 'StudentWithdrawn', data: { cohortId, studentId: 's-1', at } }]);
+    });
+
+    it('rejects withdrawing a student who is not enrolled', () => {
+      spec
+        .given([created])
+        .when({ type: 'WithdrawStudent', data: { cohortId, studentId: 's-1', at } })
+        .thenError(DomainErrorCode.NOT_FOUND, { field: 'studentId' });
+    });
+  });
+});

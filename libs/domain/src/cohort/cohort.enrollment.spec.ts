@@ -1,0 +1,50 @@
+import { DomainError, DomainErrorCode } from '../shared/domain-error';
+import { type EnrollmentRow } from './cohort.commands';
+import { planEnrollment } from './cohort.enrollment';
+
+const row = (n: number, email: string, name = `Student ${n}`): EnrollmentRow => ({
+  studentId: `s-${n}`,
+  name,
+  email,
+});
+
+describe('planEnrollment', () => {
+  it('accepts good rows and reports each bad one with its index and reason', () => {
+    const plan = planEnrollment(
+      [
+        row(0, ' Ada@Example.edu '),
+        row(1, 'not-an-email'),
+        row(2, 'ada@example.EDU'),
+        row(3, 'grace@example.edu', '   '),
+        row(4, 'alan@example.edu'),
+        row(5, 'grace@example.edu'),
+      ],
+      ['ALAN@example.edu'],
+    );
+    expect(plan).toEqual({
+      accepted: [
+        { row: 0, studentId: 's-0', name: 'Student 0', email: 'ada@example.edu' },
+        { row: 5, studentId: 's-5', name: 'Student 5', email: 'grace@example.edu' },
+      ],
+      rejected: [
+        { row: 1, email: 'not-an-email', reason: 'INVALID_EMAIL' },
+        { row: 2, email: 'ada@example.EDU', reason: 'DUPLICATE_IN_BATCH' },
+        { row: 3, email: 'grace@example.edu', reason: 'MISSING_NAME' },
+        { row: 4, email: 'alan@example.edu', reason: 'ALREADY_ENROLLED' },
+      ],
+    });
+  });
+
+  it('accepts exactly 1,000 rows', () => {
+    const rows = Array.from({ length: 1_000 }, (_, n) => row(n, `s${n}@example.edu`));
+    const plan = planEnrollment(rows, []);
+    expect(plan instanceof DomainError ? plan : plan.accepted.length).toBe(1_000);
+  });
+
+  it('refuses more than 1,000 rows as a whole', () => {
+    const rows = Array.from({ length: 1_001 }, (_, n) => row(n, `s${n}@example.edu`));
+    const plan = planEnrollment(rows, []);
+    expect(plan).toBeInstanceOf(DomainError);
+    expect((plan as DomainError).code).toBe(DomainErrorCode.LIMIT_EXCEEDED);
+  });
+});

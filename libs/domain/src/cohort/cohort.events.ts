@@ -1,0 +1,64 @@
+import { type Event } from '../shared/decider';
+
+/** The cohort's descriptive facts; created and updated events both carry all of them. */
+export interface CohortDetails {
+  cohortId: string;
+  name: string;
+  /** Free label such as "Fall 2025". */
+  term: string;
+  /** Calendar dates, `YYYY-MM-DD`. */
+  startDate: string;
+  endDate: string;
+  /** Replaces the institution's interview target for this cohort; null means "use it". */
+  interviewTargetOverride: number | null;
+}
+
+export type CohortCreated = Event<'CohortCreated', CohortDetails & { at: string }>;
+
+export type CohortUpdated = Event<'CohortUpdated', CohortDetails & { at: string }>;
+
+export type AdvisorAssigned = Event<
+  'AdvisorAssigned',
+  { cohortId: string; advisorId: string; at: string }
+>;
+
+export type AdvisorUnassigned = Event<
+  'AdvisorUnassigned',
+  { cohortId: string; advisorId: string; at: string }
+>;
+
+/** One per accepted enrolment row; a reactor registers the student from it. */
+export type StudentEnrolled = Event<
+  'StudentEnrolled',
+  {
+    cohortId: string;
+    studentId: string;
+    at: string;
+    /** Trimmed name; email trimmed and lower-cased. */
+    personal: { name: string; email: string };
+  }
+>;
+
+export type StudentWithdrawn = Event<
+  'StudentWithdrawn',
+  { cohortId: string; studentId: string; at: string }
+>;
+
+export type CohortEvent =
+  | CohortCreated
+  | CohortUpdated
+  | AdvisorAssigned
+  | AdvisorUnassigned
+  | StudentEnrolled
+  | StudentWithdrawn;
+
+export type CohortEventType = CohortEvent['type'];
+
+export const CohortEventSchemaVersions: Record<CohortEventType, number> = {
+  CohortCreated: 1,
+  CohortUpdated: 1,
+  AdvisorAssigned: 1,
+  AdvisorUnassigned: 1,
+  StudentEnrolled: 1,
+  StudentWithdrawn: 1,
+};

@@ -1,0 +1,45 @@
+import { type Event } from '../shared/decider';
+import { type InstitutionSettings, type InstitutionSettingKey } from './institution.settings';
+
+// The institution is the tenant itself: nothing here is personal data, so no `personal` part.
+
+export type InstitutionRegistered = Event<
+  'InstitutionRegistered',
+  {
+    name: string;
+    slug: string;
+    timeZone: string;
+    settings: InstitutionSettings;
+    at: string;
+  }
+>;
+
+/** Carries the whole new settings so read models can replace rather than fold. */
+export type InstitutionSettingsChanged = Event<
+  'InstitutionSettingsChanged',
+  {
+    timeZone: string;
+    settings: InstitutionSettings;
+    /** Which of `timeZone` and the settings keys actually changed, for audit views. */
+    changed: (InstitutionSettingKey | 'timeZone')[];
+    at: string;
+  }
+>;
+
+export type InstitutionRenamed = Event<
+  'InstitutionRenamed',
+  { name: string; previousName: string; at: string }
+>;
+
+export type InstitutionEvent =
+  | InstitutionRegistered
+  | InstitutionSettingsChanged
+  | InstitutionRenamed;
+
+export type InstitutionEventType = InstitutionEvent['type'];
+
+export const InstitutionEventSchemaVersions: Record<InstitutionEventType, number> = {
+  InstitutionRegistered: 1,
+  InstitutionSettingsChanged: 1,
+  InstitutionRenamed: 1,
+};

@@ -1,0 +1,271 @@
+import {
+  type Database,
+  EventStore,
+  EventStore1764230400000,
+  type Projection,
+  ProjectionRebuilder,
+  ProjectionRunner,
+  type RecordedEvent,
+} from '@rapport/event-store';
+import { newEvent, newTenant } from '../support/builders';
+import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
+
+/** A read model that counts events per stream and remembers the order it saw them in. */
+function countingProjection(table: string, mode: 'inline' | 'async') {
+  const seen: string[] = [];
+  let failOn: string | null = null;
+  const projection: Projection = {
+    name: table,
+    mode,
+    tables: [table],
+    eventTypes: ['Counted'],
+    async apply(events: readonly RecordedEvent[], { tx, table: t }) {
+      for (const event of events) {
+        if (failOn && (event.data as { label?: string }).label === failOn) throw new Error(`handler failed on ${failOn}`);
+        await tx.query(
+          `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, 1)
+           ON CONFLICT (tenant_id, stream_id) DO UPDATE SET events = ${t(table)}.events + 1`,
+          [event.tenantId, event.streamId],
+        );
+        seen.push((event.data as { label?: string }).label ?? '');
+      }
+    },
+  };
+  return {
+    projection,
+    seen,
+    failOn: (label: string | null) => {
+      failOn = label;
+    },
+  };
+}
+
+const counted = (label: string) => newEvent('Counted', { label });
+
+async function createCountTable(owner: Database, table: string) {
+  await owner.withoutTenant(async (tx) => {
+    await tx.query(`CREATE TABLE ${table} (tenant_id uuid NOT NULL, stream_id text NOT NULL, events int NOT NULL,
+                     PRIMARY KEY (tenant_id, stream_id))`);
+    await tx.query(`CREATE INDEX ${table}_by_events_idx ON ${table} (tenant_id, events)`);
+    await tx.query(`SELECT rapport_secure_tenant_table('${table}')`);
+  });
+}
+
+async function countsOf(app: Database, tenant: string, table: string): Promise<Record<string, number>> {
+  const rows = await app.withTenant(tenant, (tx) =>
+    tx.query<{ stream_id: string; events: number }>(`SELECT stream_id, events FROM ${table} ORDER BY stream_id`),
+  );
+  return Object.fromEntries(rows.map((r) => [r.stream_id, r.events]));
+}
+
+describe('projections', () => {
+  let db: TestDatabase;
+  let app: Database;
+  let store: EventStore;
+  let tenant: string;
+  let tableNo = 0;
+  let table: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EventStore1764230400000]);
+    app = db.app.database;
+    store = new EventStore(app);
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    tenant = (await newTenant(app)).tenantId;
+    table = `counts_${++tableNo}`;
+    await createCountTable(db.owner.database, table);
+  });
+
+  describe('async runner', () => {
+    it('applies every event once, skips types it does not handle and reports its lag', async () => {
+      const { projection } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(app, store, [projection], { batchSize: 3 });
+      for (let i = 0; i < 7; i++) await store.append(tenant, `s-${i % 2}`, [counted(`e${i}`), newEvent('Ignored')]);
+
+      const [before] = await runner.status();
+      expect(before.lagEvents).toBeGreaterThanOrEqual(14);
+      expect(await runner.catchUp(projection.name)).toBeGreaterThanOrEqual(14);
+      expect(await countsOf(app, tenant, table)).toEqual({ 's-0': 4, 's-1': 3 });
+
+      const [after] = await runner.status();
+      expect(after).toMatchObject({ name: table, mode: 'async', lagEvents: 0, lagSeconds: 0 });
+      expect(await runner.catchUp(projection.name)).toBe(0);
+    });
+
+    it('applies events of several tenants each under its own tenant', async () => {
+      const other = (await newTenant(app)).tenantId;
+      const { projection } = countingProjection(table, 'async');
+      await store.append(tenant, 'mine', [counted('a')]);
+      await store.append(other, 'theirs', [counted('b'), counted('c')]);
+      await new ProjectionRunner(app, store, [projection]).catchUp(projection.name);
+      expect(await countsOf(app, tenant, table)).toEqual({ mine: 1 });
+      expect(await countsOf(app, other, table)).toEqual({ theirs: 2 });
+    });
+
+    it('leaves read model and checkpoint untouched when a handler throws mid-batch, then applies each event once', async () => {
+      const { projection, failOn } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(app, store, [projection], { batchSize: 100 });
+      await store.append(tenant, 'crash', [counted('1'), counted('2'), counted('3'), counted('4')]);
+      const [before] = await runner.status();
+
+      failOn('3');
+      await expect(runner.catchUp(projection.name)).rejects.toThrow(/handler failed on 3/);
+      expect(await countsOf(app, tenant, table)).toEqual({});
+      expect((await runner.status())[0].checkpoint).toEqual(before.checkpoint);
+
+      failOn(null);
+      await runner.catchUp(projection.name);
+      expect(await countsOf(app, tenant, table)).toEqual({ crash: 4 });
+    });
+
+    it('lets only one of several runners work a projection at a time', async () => {
+      const first = countingProjection(table, 'async');
+      const second = countingProjection(table, 'async');
+      const runnerA = new ProjectionRunner(app, store, [first.projection], { ownerId: 'A', batchSize: 2 });
+      const runnerB = new ProjectionRunner(app, store, [second.projection], { ownerId: 'B', batchSize: 2 });
+      for (let i = 0; i < 10; i++) await store.append(tenant, 'shared', [counted(`${i}`)]);
+
+      const [a, b] = await Promise.all([runnerA.catchUp(table), runnerB.catchUp(table)]);
+      expect([a, b].filter((n) => n > 0)).toHaveLength(1);
+      expect(await countsOf(app, tenant, table)).toEqual({ shared: 10 });
+      expect(await runnerB.runBatch(second.projection)).toBeNull();
+
+      await runnerA.stop(); // releases the lease: B takes over without waiting for expiry
+      await store.append(tenant, 'shared', [counted('late')]);
+      expect(await runnerB.catchUp(table)).toBeGreaterThan(0);
+      expect(await countsOf(app, tenant, table)).toEqual({ shared: 11 });
+    });
+
+    it('polls in the background and wakes on appends from this process', async () => {
+      const { projection } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(app, store, [projection], { pollIntervalMs: 60_000 });
+      const listening = new EventStore(app);
+      listening.onAppended(() => runner.nudge());
+      runner.start();
+      try {
+        await listening.append(tenant, 'woken', [counted('x')]);
+        await waitFor(async () => (await countsOf(app, tenant, table)).woken === 1);
+      } finally {
+        await runner.stop();
+      }
+    });
+
+    // PGlite serialises transactions, so this interleaving exists only on a real server.
+    const onServerIt = onRealPostgres ? it : () => undefined;
+    onServerIt('never passes an event whose transaction commits later', async () => {
+      const { projection, seen } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(app, store, [projection]);
+      await runner.catchUp(projection.name); // history of earlier tests
+      seen.length = 0;
+      let releaseT1!: () => void;
+      const t1Holds = new Promise<void>((resolve) => (releaseT1 = resolve));
+      let t1Appended!: () => void;
+      const t1HasPosition = new Promise<void>((resolve) => (t1Appended = resolve));
+
+      const t1 = app.withTenant(tenant, async (tx) => {
+        await store.append(tenant, 'ooo-1', [counted('T1')], { tx });
+        t1Appended();
+        await t1Holds;
+      });
+      try {
+        await t1HasPosition;
+        await store.append(tenant, 'ooo-2', [counted('T2')]); // later position, commits first
+        await runner.catchUp(projection.name);
+        expect(seen).toEqual([]);
+      } finally {
+        releaseT1();
+        await t1;
+      }
+      await runner.catchUp(projection.name);
+      expect(seen).toEqual(['T1', 'T2']);
+    });
+  });
+
+  describe('inline projections', () => {
+    it('updates the read model in the append transaction and rolls back with it', async () => {
+      const { projection, failOn } = countingProjection(table, 'inline');
+      const inlineStore = new EventStore(app);
+      inlineStore.addInlineProjection(projection);
+
+      await inlineStore.append(tenant, 'rw', [counted('1'), counted('2')], { expectedVersion: 'noStream' });
+      expect(await countsOf(app, tenant, table)).toEqual({ rw: 2 });
+
+      await expect(inlineStore.append(tenant, 'rw', [counted('3')], { expectedVersion: 1 })).rejects.toThrow(/expected/);
+      failOn('4');
+      await expect(inlineStore.append(tenant, 'rw', [counted('4')])).rejects.toThrow(/handler failed/);
+      expect(await countsOf(app, tenant, table)).toEqual({ rw: 2 });
+      expect(await inlineStore.readStream(tenant, 'rw')).toHaveLength(2);
+
+      failOn(null);
+      const retried = [counted('5')];
+      await inlineStore.append(tenant, 'rw', retried);
+      await inlineStore.append(tenant, 'rw', retried); // a client retry: not applied twice
+      expect(await countsOf(app, tenant, table)).toEqual({ rw: 3 });
+    });
+  });
+
+  describe('rebuild', () => {
+    it('replays history into twin tables and swaps them in while queries keep working', async () => {
+      const { projection } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(app, store, [projection]);
+      for (let i = 0; i < 30; i++) await store.append(tenant, `r-${i % 3}`, [counted(`${i}`)]);
+      await runner.catchUp(table);
+      const expected = await countsOf(app, tenant, table);
+      // Damage the live read model: the rebuild must recompute it from history alone.
+      await app.withTenant(tenant, (tx) => tx.query(`UPDATE ${table} SET events = 0`));
+
+      let reading = true;
+      let reads = 0;
+      const readLoop = (async () => {
+        while (reading) {
+          await countsOf(app, tenant, table);
+          reads++;
+        }
+      })();
+      const progress: number[] = [];
+      const result = await new ProjectionRebuilder(db.owner.database, store, 7).rebuild(projection, (p) =>
+        progress.push(p.applied),
+      );
+      reading = false;
+      await readLoop;
+
+      expect(reads).toBeGreaterThan(0);
+      expect(result.events).toBeGreaterThanOrEqual(30);
+      expect(progress.at(-1)).toBe(result.events);
+      expect(await countsOf(app, tenant, table)).toEqual(expected);
+      const indexes = await app.withoutTenant((tx) =>
+        tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [table]),
+      );
+      expect(indexes.map((i) => i.indexname)).toEqual([`${table}_by_events_idx`, `${table}_pkey`]);
+      expect(await app.withoutTenant((tx) => tx.query(`SELECT * FROM ${table}`))).toEqual([]);
+
+      // The runner carries on from the rebuilt checkpoint without applying anything twice.
+      await store.append(tenant, 'r-0', [counted('after')]);
+      await runner.catchUp(table);
+      expect(await countsOf(app, tenant, table)).toEqual({ ...expected, 'r-0': expected['r-0'] + 1 });
+    });
+
+    it('rebuilds inline projections too', async () => {
+      const { projection } = countingProjection(table, 'inline');
+      const inlineStore = new EventStore(app);
+      inlineStore.addInlineProjection(projection);
+      for (let i = 0; i < 5; i++) await inlineStore.append(tenant, 'inl', [counted(`${i}`)]);
+      await app.withTenant(tenant, (tx) => tx.query(`DELETE FROM ${table}`));
+
+      await new ProjectionRebuilder(db.owner.database, inlineStore).rebuild(projection);
+      expect(await countsOf(app, tenant, table)).toEqual({ inl: 5 });
+      await inlineStore.append(tenant, 'inl', [counted('after')]);
+      expect(await countsOf(app, tenant, table)).toEqual({ inl: 6 });
+    });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
