@@ -30,18 +30,31 @@ describe('event store', () => {
 
   describe('append', () => {
     it('numbers a stream gaplessly from 1 and reads it back in order', async () => {
-      await store.append(tenant, 's-1', [newEvent('A'), newEvent('B')], { expectedVersion: 'noStream' });
+      await store.append(tenant, 's-1', [newEvent('A'), newEvent('B')], {
+        expectedVersion: 'noStream',
+      });
       const result = await store.append(tenant, 's-1', [newEvent('C')], { expectedVersion: 2 });
       expect(result).toMatchObject({ nextExpectedVersion: 3, replayed: false });
 
       const events = await store.readStream(tenant, 's-1');
-      expect(events.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
-      expect(events.map((e) => e.globalPosition)).toEqual([...events.map((e) => e.globalPosition)].sort((a, b) => a - b));
-      expect((await store.readStream(tenant, 's-1', { fromVersion: 2 })).map((e) => e.type)).toEqual(['B', 'C']);
+      expect(events.map((e) => [e.type, e.streamVersion])).toEqual([
+        ['A', 1],
+        ['B', 2],
+        ['C', 3],
+      ]);
+      expect(events.map((e) => e.globalPosition)).toEqual(
+        [...events.map((e) => e.globalPosition)].sort((a, b) => a - b),
+      );
+      expect(
+        (await store.readStream(tenant, 's-1', { fromVersion: 2 })).map((e) => e.type),
+      ).toEqual(['B', 'C']);
     });
 
     it('stores data, metadata and the writing transaction id', async () => {
-      const event = { ...newEvent('A', { n: 1 }), metadata: { correlationId: 'c-1', actorId: 'u-1', actorRole: 'admin' } };
+      const event = {
+        ...newEvent('A', { n: 1 }),
+        metadata: { correlationId: 'c-1', actorId: 'u-1', actorRole: 'admin' },
+      };
       await store.append(tenant, 's-meta', [event]);
       const [read] = await store.readStream(tenant, 's-meta');
       expect(read).toMatchObject({
@@ -61,34 +74,56 @@ describe('event store', () => {
       ['an exact version that is ahead', 5, 2],
     ])('rejects %s with the expected and actual versions', async (_, expectedVersion, existing) => {
       const stream = `s-${randomUUID()}`;
-      await store.append(tenant, stream, Array.from({ length: existing }, () => newEvent()));
-      const error = await store.append(tenant, stream, [newEvent()], { expectedVersion }).catch((e: unknown) => e);
+      await store.append(
+        tenant,
+        stream,
+        Array.from({ length: existing }, () => newEvent()),
+      );
+      const error = await store
+        .append(tenant, stream, [newEvent()], { expectedVersion })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConcurrencyError);
-      expect(error).toMatchObject({ expected: expectedVersion, actual: existing, code: EventStoreErrorCode.WrongExpectedVersion });
+      expect(error).toMatchObject({
+        expected: expectedVersion,
+        actual: existing,
+        code: EventStoreErrorCode.WrongExpectedVersion,
+      });
       expect(await store.readStream(tenant, stream)).toHaveLength(existing);
     });
 
     it('rejects streamExists and exact versions on a missing stream', async () => {
-      await expect(store.append(tenant, 'missing', [newEvent()], { expectedVersion: 'streamExists' })).rejects.toMatchObject({
+      await expect(
+        store.append(tenant, 'missing', [newEvent()], { expectedVersion: 'streamExists' }),
+      ).rejects.toMatchObject({
         actual: 0,
       });
-      await expect(store.append(tenant, 'missing', [newEvent()], { expectedVersion: 3 })).rejects.toBeInstanceOf(
-        ConcurrencyError,
-      );
+      await expect(
+        store.append(tenant, 'missing', [newEvent()], { expectedVersion: 3 }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
       expect(await store.readStream(tenant, 'missing')).toEqual([]);
     });
 
     it('treats expected version 0 as "no stream yet"', async () => {
       await store.append(tenant, 'zero', [newEvent()], { expectedVersion: 0 });
-      await expect(store.append(tenant, 'zero', [newEvent()], { expectedVersion: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(
+        store.append(tenant, 'zero', [newEvent()], { expectedVersion: 0 }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
     });
 
     it('rejects malformed appends before touching the database', async () => {
-      await expect(store.append(tenant, 's', [])).rejects.toMatchObject({ code: EventStoreErrorCode.InvalidAppend });
-      await expect(store.append(tenant, '', [newEvent()])).rejects.toMatchObject({ code: EventStoreErrorCode.InvalidAppend });
+      await expect(store.append(tenant, 's', [])).rejects.toMatchObject({
+        code: EventStoreErrorCode.InvalidAppend,
+      });
+      await expect(store.append(tenant, '', [newEvent()])).rejects.toMatchObject({
+        code: EventStoreErrorCode.InvalidAppend,
+      });
       const twice = newEvent();
-      await expect(store.append(tenant, 's', [twice, twice])).rejects.toMatchObject({ code: EventStoreErrorCode.InvalidAppend });
-      await expect(store.append(tenant, 's', [newEvent()], { expectedVersion: -2 })).rejects.toBeInstanceOf(EventStoreError);
+      await expect(store.append(tenant, 's', [twice, twice])).rejects.toMatchObject({
+        code: EventStoreErrorCode.InvalidAppend,
+      });
+      await expect(
+        store.append(tenant, 's', [newEvent()], { expectedVersion: -2 }),
+      ).rejects.toBeInstanceOf(EventStoreError);
       await expect(store.append('not-a-uuid', 's', [newEvent()])).rejects.toThrow(/UUID/);
     });
 
@@ -106,7 +141,7 @@ describe('event store', () => {
         const lost = outcomes.filter((o) => o.status === 'rejected');
         expect(won).toHaveLength(1);
         expect(lost).toHaveLength(49);
-        for (const loss of lost) expect((loss).reason).toBeInstanceOf(ConcurrencyError);
+        for (const loss of lost) expect(loss.reason).toBeInstanceOf(ConcurrencyError);
       }
       const versions = (await store.readStream(tenant, stream)).map((e) => e.streamVersion);
       expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -114,7 +149,9 @@ describe('event store', () => {
 
     it('keeps versions gapless when concurrent writers all use expectedVersion any', async () => {
       const stream = `any-${randomUUID()}`;
-      await Promise.all(Array.from({ length: 40 }, () => store.append(tenant, stream, [newEvent(), newEvent()])));
+      await Promise.all(
+        Array.from({ length: 40 }, () => store.append(tenant, stream, [newEvent(), newEvent()])),
+      );
       const versions = (await store.readStream(tenant, stream)).map((e) => e.streamVersion);
       expect(versions).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     });
@@ -131,7 +168,9 @@ describe('event store', () => {
 
     it('answers concurrent retries of one append once each, with one copy stored', async () => {
       const events = [newEvent('A')];
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.append(tenant, 'idem-race', events)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.append(tenant, 'idem-race', events)),
+      );
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
       expect(new Set(results.map((r) => r.lastGlobalPosition)).size).toBe(1);
       expect(await store.readStream(tenant, 'idem-race')).toHaveLength(1);
@@ -140,7 +179,9 @@ describe('event store', () => {
     it('refuses event ids reused for different events', async () => {
       const reused = newEvent('A');
       await store.append(tenant, 'idem-a', [reused]);
-      await expect(store.append(tenant, 'idem-b', [reused])).rejects.toMatchObject({ code: EventStoreErrorCode.EventIdReused });
+      await expect(store.append(tenant, 'idem-b', [reused])).rejects.toMatchObject({
+        code: EventStoreErrorCode.EventIdReused,
+      });
       await expect(store.append(tenant, 'idem-a', [reused, newEvent()])).rejects.toMatchObject({
         code: EventStoreErrorCode.EventIdReused,
       });
@@ -155,7 +196,9 @@ describe('event store', () => {
         .register('Renamed', 2, (d) => ({ ...(d as object), locale: 'en' }));
       const upcasting = new EventStore(app, upcasters);
       await upcasting.append(tenant, 'up', [{ type: 'Renamed', data: { name: 'Ada' } }]);
-      await upcasting.append(tenant, 'up', [{ type: 'Renamed', schemaVersion: 3, data: { fullName: 'Bo', locale: 'fr' } }]);
+      await upcasting.append(tenant, 'up', [
+        { type: 'Renamed', schemaVersion: 3, data: { fullName: 'Bo', locale: 'fr' } },
+      ]);
       const events = await upcasting.readStream(tenant, 'up');
       expect(events.map((e) => [e.schemaVersion, e.data])).toEqual([
         [3, { fullName: 'Ada', locale: 'en' }],
@@ -181,11 +224,13 @@ describe('event store', () => {
         await store.append(other, 'paged', [newEvent('Theirs', { i })]);
       }
       const mine = [];
-      for (let page = await store.readTenant(tenant, START, 2); page.events.length > 0; ) {
+      for (let page = await store.readTenant(tenant, START, 2); page.events.length > 0;) {
         mine.push(...page.events);
         page = await store.readTenant(tenant, page.checkpoint, 2);
       }
-      expect(mine.filter((e) => e.streamId === 'paged').map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+      expect(
+        mine.filter((e) => e.streamId === 'paged').map((e) => (e.data as { i: number }).i),
+      ).toEqual([0, 1, 2, 3, 4]);
 
       const all = [];
       let checkpoint = START;
@@ -199,7 +244,18 @@ describe('event store', () => {
       const sorted = [...keys].sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1));
       expect(keys).toEqual(sorted);
       const ours = all.filter((e) => e.streamId === 'paged');
-      expect(ours.map((e) => e.type)).toEqual(['Mine', 'Theirs', 'Mine', 'Theirs', 'Mine', 'Theirs', 'Mine', 'Theirs', 'Mine', 'Theirs']);
+      expect(ours.map((e) => e.type)).toEqual([
+        'Mine',
+        'Theirs',
+        'Mine',
+        'Theirs',
+        'Mine',
+        'Theirs',
+        'Mine',
+        'Theirs',
+        'Mine',
+        'Theirs',
+      ]);
     });
   });
 });

@@ -21,7 +21,8 @@ function countingProjection(table: string, mode: 'inline' | 'async') {
     eventTypes: ['Counted'],
     async apply(events: readonly RecordedEvent[], { tx, table: t }) {
       for (const event of events) {
-        if (failOn && (event.data as { label?: string }).label === failOn) throw new Error(`handler failed on ${failOn}`);
+        if (failOn && (event.data as { label?: string }).label === failOn)
+          throw new Error(`handler failed on ${failOn}`);
         await tx.query(
           `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, 1)
            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET events = ${t(table)}.events + 1`,
@@ -51,9 +52,15 @@ async function createCountTable(owner: Database, table: string) {
   });
 }
 
-async function countsOf(app: Database, tenant: string, table: string): Promise<Record<string, number>> {
+async function countsOf(
+  app: Database,
+  tenant: string,
+  table: string,
+): Promise<Record<string, number>> {
   const rows = await app.withTenant(tenant, (tx) =>
-    tx.query<{ stream_id: string; events: number }>(`SELECT stream_id, events FROM ${table} ORDER BY stream_id`),
+    tx.query<{ stream_id: string; events: number }>(
+      `SELECT stream_id, events FROM ${table} ORDER BY stream_id`,
+    ),
   );
   return Object.fromEntries(rows.map((r) => [r.stream_id, r.events]));
 }
@@ -82,7 +89,8 @@ describe('projections', () => {
     it('applies every event once, skips types it does not handle and reports its lag', async () => {
       const { projection } = countingProjection(table, 'async');
       const runner = new ProjectionRunner(app, store, [projection], { batchSize: 3 });
-      for (let i = 0; i < 7; i++) await store.append(tenant, `s-${i % 2}`, [counted(`e${i}`), newEvent('Ignored')]);
+      for (let i = 0; i < 7; i++)
+        await store.append(tenant, `s-${i % 2}`, [counted(`e${i}`), newEvent('Ignored')]);
 
       const [before] = await runner.status();
       expect(before.lagEvents).toBeGreaterThanOrEqual(14);
@@ -123,8 +131,14 @@ describe('projections', () => {
     it('lets only one of several runners work a projection at a time', async () => {
       const first = countingProjection(table, 'async');
       const second = countingProjection(table, 'async');
-      const runnerA = new ProjectionRunner(app, store, [first.projection], { ownerId: 'A', batchSize: 2 });
-      const runnerB = new ProjectionRunner(app, store, [second.projection], { ownerId: 'B', batchSize: 2 });
+      const runnerA = new ProjectionRunner(app, store, [first.projection], {
+        ownerId: 'A',
+        batchSize: 2,
+      });
+      const runnerB = new ProjectionRunner(app, store, [second.projection], {
+        ownerId: 'B',
+        batchSize: 2,
+      });
       for (let i = 0; i < 10; i++) await store.append(tenant, 'shared', [counted(`${i}`)]);
 
       const [a, b] = await Promise.all([runnerA.catchUp(table), runnerB.catchUp(table)]);
@@ -189,12 +203,18 @@ describe('projections', () => {
       const inlineStore = new EventStore(app);
       inlineStore.addInlineProjection(projection);
 
-      await inlineStore.append(tenant, 'rw', [counted('1'), counted('2')], { expectedVersion: 'noStream' });
+      await inlineStore.append(tenant, 'rw', [counted('1'), counted('2')], {
+        expectedVersion: 'noStream',
+      });
       expect(await countsOf(app, tenant, table)).toEqual({ rw: 2 });
 
-      await expect(inlineStore.append(tenant, 'rw', [counted('3')], { expectedVersion: 1 })).rejects.toThrow(/expected/);
+      await expect(
+        inlineStore.append(tenant, 'rw', [counted('3')], { expectedVersion: 1 }),
+      ).rejects.toThrow(/expected/);
       failOn('4');
-      await expect(inlineStore.append(tenant, 'rw', [counted('4')])).rejects.toThrow(/handler failed/);
+      await expect(inlineStore.append(tenant, 'rw', [counted('4')])).rejects.toThrow(
+        /handler failed/,
+      );
       expect(await countsOf(app, tenant, table)).toEqual({ rw: 2 });
       expect(await inlineStore.readStream(tenant, 'rw')).toHaveLength(2);
 
@@ -225,8 +245,9 @@ describe('projections', () => {
         }
       })();
       const progress: number[] = [];
-      const result = await new ProjectionRebuilder(db.owner.database, store, 7).rebuild(projection, (p) =>
-        progress.push(p.applied),
+      const result = await new ProjectionRebuilder(db.owner.database, store, 7).rebuild(
+        projection,
+        (p) => progress.push(p.applied),
       );
       reading = false;
       await readLoop;
@@ -236,7 +257,10 @@ describe('projections', () => {
       expect(progress.at(-1)).toBe(result.events);
       expect(await countsOf(app, tenant, table)).toEqual(expected);
       const indexes = await app.withoutTenant((tx) =>
-        tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [table]),
+        tx.query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`,
+          [table],
+        ),
       );
       expect(indexes.map((i) => i.indexname)).toEqual([`${table}_by_events_idx`, `${table}_pkey`]);
       expect(await app.withoutTenant((tx) => tx.query(`SELECT * FROM ${table}`))).toEqual([]);
@@ -244,7 +268,10 @@ describe('projections', () => {
       // The runner carries on from the rebuilt checkpoint without applying anything twice.
       await store.append(tenant, 'r-0', [counted('after')]);
       await runner.catchUp(table);
-      expect(await countsOf(app, tenant, table)).toEqual({ ...expected, 'r-0': expected['r-0'] + 1 });
+      expect(await countsOf(app, tenant, table)).toEqual({
+        ...expected,
+        'r-0': expected['r-0'] + 1,
+      });
     });
 
     it('rebuilds inline projections too', async () => {

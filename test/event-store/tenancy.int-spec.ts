@@ -1,4 +1,11 @@
-import { Database, EventStore, EventStore1764230400000, START, Tenants, type Tx } from '@rapport/event-store';
+import {
+  type Database,
+  EventStore,
+  EventStore1764230400000,
+  START,
+  Tenants,
+  type Tx,
+} from '@rapport/event-store';
 import { newEvent, newTenant } from '../support/builders';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
 
@@ -45,8 +52,12 @@ describe('tenancy enforced by PostgreSQL', () => {
 
   it('rejects inserts from a transaction that set no tenant, or for another tenant', async () => {
     const insert = `INSERT INTO streams (tenant_id, stream_id, version) VALUES ($1, 'forged', 1)`;
-    await expect(app.withoutTenant((tx) => tx.query(insert, [tenantA]))).rejects.toThrow(/row-level security/);
-    await expect(app.withTenant(tenantA, (tx) => tx.query(insert, [tenantB]))).rejects.toThrow(/row-level security/);
+    await expect(app.withoutTenant((tx) => tx.query(insert, [tenantA]))).rejects.toThrow(
+      /row-level security/,
+    );
+    await expect(app.withTenant(tenantA, (tx) => tx.query(insert, [tenantB]))).rejects.toThrow(
+      /row-level security/,
+    );
   });
 
   it('hides other tenants even when a query asks for them by id', async () => {
@@ -66,27 +77,29 @@ describe('tenancy enforced by PostgreSQL', () => {
   });
 
   it('cannot disable or drop row-level security, nor rewrite history', async () => {
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`ALTER TABLE events DISABLE ROW LEVEL SECURITY`))).rejects.toThrow(
-      /must be owner/,
-    );
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`ALTER TABLE events NO FORCE ROW LEVEL SECURITY`))).rejects.toThrow(
-      /must be owner/,
-    );
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`DROP POLICY tenant_isolation ON events`))).rejects.toThrow(
-      /must be owner/,
-    );
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`UPDATE events SET data = '{}'`))).rejects.toThrow(
+    await expect(
+      app.withTenant(tenantA, (tx) => tx.query(`ALTER TABLE events DISABLE ROW LEVEL SECURITY`)),
+    ).rejects.toThrow(/must be owner/);
+    await expect(
+      app.withTenant(tenantA, (tx) => tx.query(`ALTER TABLE events NO FORCE ROW LEVEL SECURITY`)),
+    ).rejects.toThrow(/must be owner/);
+    await expect(
+      app.withTenant(tenantA, (tx) => tx.query(`DROP POLICY tenant_isolation ON events`)),
+    ).rejects.toThrow(/must be owner/);
+    await expect(
+      app.withTenant(tenantA, (tx) => tx.query(`UPDATE events SET data = '{}'`)),
+    ).rejects.toThrow(/permission denied/);
+    await expect(app.withTenant(tenantA, (tx) => tx.query(`DELETE FROM events`))).rejects.toThrow(
       /permission denied/,
     );
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`DELETE FROM events`))).rejects.toThrow(/permission denied/);
   });
 
   // On PGlite the one session is a superuser that assumes rapport_app per transaction, so code
   // that deliberately switches role back could escape; the embedded mode is for development.
   (onRealPostgres ? it : () => undefined)('cannot assume the cross-tenant role', async () => {
-    await expect(app.withTenant(tenantA, (tx) => tx.query(`SET LOCAL ROLE rapport_global`))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      app.withTenant(tenantA, (tx) => tx.query(`SET LOCAL ROLE rapport_global`)),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('forces RLS on the owner too: the owner role sees no tenant rows without a tenant', async () => {
@@ -99,7 +112,11 @@ describe('tenancy enforced by PostgreSQL', () => {
     const page = await store.readAll(START);
     expect(new Set(page.events.map((e) => e.tenantId))).toEqual(new Set([tenantA, tenantB]));
     await expect(
-      app.withoutTenant((tx) => tx.query(`INSERT INTO tenants (tenant_id, slug, name) VALUES (gen_random_uuid(), 'x-y', 'X')`)),
+      app.withoutTenant((tx) =>
+        tx.query(
+          `INSERT INTO tenants (tenant_id, slug, name) VALUES (gen_random_uuid(), 'x-y', 'X')`,
+        ),
+      ),
     ).rejects.toThrow(/permission denied|row-level security/);
   });
 
@@ -107,7 +124,9 @@ describe('tenancy enforced by PostgreSQL', () => {
     const tenants = new Tenants(app);
     const created = await tenants.create({ slug: 'state-u', name: 'State University' });
     expect(await tenants.findBySlug('state-u')).toEqual(created);
-    await expect(tenants.create({ slug: 'state-u', name: 'Again' })).rejects.toThrow(/already exists/);
+    await expect(tenants.create({ slug: 'state-u', name: 'Again' })).rejects.toThrow(
+      /already exists/,
+    );
     await expect(tenants.create({ slug: 'Bad Slug!', name: 'X' })).rejects.toThrow(/slug must be/);
     await expect(tenants.create({ slug: 'ok-slug', name: '   ' })).rejects.toThrow(/name must be/);
     expect(await app.withTenant(created.tenantId, (tx) => count(tx, 'tenants'))).toBe(1);

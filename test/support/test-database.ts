@@ -29,7 +29,9 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(migrations: readonly MigrationClass[]): Promise<TestDatabase> {
+export async function createTestDatabase(
+  migrations: readonly MigrationClass[],
+): Promise<TestDatabase> {
   const adminUrl = testServerUrl();
   if (!adminUrl) return createEmbedded(migrations);
   const name = `rapport_test_${randomBytes(6).toString('hex')}`;

@@ -22,6 +22,8 @@ import type { Upcasters } from './upcasters';
 
 export interface EventStoreModuleOptions {
   database: DatabaseConfig;
+  /** Use this connection instead of opening `database` (tests share one database this way). */
+  open?: () => Promise<DatabaseHandle>;
   migrations: readonly MigrationClass[];
   projections?: readonly Projection[];
   upcasters?: Upcasters;
@@ -71,14 +73,28 @@ export class EventStoreModule {
       global: true,
       imports: options.imports ?? [],
       providers: [
-        { provide: EVENT_STORE_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] },
+        {
+          provide: EVENT_STORE_OPTIONS,
+          useFactory: options.useFactory,
+          inject: (options.inject ?? []) as never[],
+        },
         {
           provide: DATABASE_HANDLE,
           inject: [EVENT_STORE_OPTIONS],
           useFactory: (o: EventStoreModuleOptions) =>
-            openDatabase(o.database, { role: 'app', migrate: o.migrations, applicationName: 'rapport-api' }),
+            o.open
+              ? o.open()
+              : openDatabase(o.database, {
+                  role: 'app',
+                  migrate: o.migrations,
+                  applicationName: 'rapport-api',
+                }),
         },
-        { provide: Database, inject: [DATABASE_HANDLE], useFactory: (h: DatabaseHandle) => h.database },
+        {
+          provide: Database,
+          inject: [DATABASE_HANDLE],
+          useFactory: (h: DatabaseHandle) => h.database,
+        },
         {
           provide: PROJECTIONS,
           inject: [EVENT_STORE_OPTIONS],
@@ -96,7 +112,12 @@ export class EventStoreModule {
         {
           provide: ProjectionRunner,
           inject: [Database, EventStore, EVENT_STORE_OPTIONS, PROJECTIONS],
-          useFactory: (db: Database, store: EventStore, o: EventStoreModuleOptions, projections: Projection[]) => {
+          useFactory: (
+            db: Database,
+            store: EventStore,
+            o: EventStoreModuleOptions,
+            projections: Projection[],
+          ) => {
             const runner = new ProjectionRunner(
               db,
               store,

@@ -49,7 +49,8 @@ export class EventStore {
 
   /** Inline projections run in every append's transaction that carries an event they handle. */
   addInlineProjection(projection: Projection): void {
-    if (projection.mode !== 'inline') throw new Error(`${projection.name} is not an inline projection`);
+    if (projection.mode !== 'inline')
+      throw new Error(`${projection.name} is not an inline projection`);
     this.inline.push(projection);
   }
 
@@ -92,7 +93,9 @@ export class EventStore {
       );
     }
     return this.retryingRace(() =>
-      this.database.withTenant(tenant, (tx) => this.appendIn(tx, tenant, streamId, payload, expected)),
+      this.database.withTenant(tenant, (tx) =>
+        this.appendIn(tx, tenant, streamId, payload, expected),
+      ),
     );
   }
 
@@ -205,7 +208,10 @@ export class EventStore {
     version: number,
     count: number,
   ): Promise<void> {
-    const events = await this.readStream(tx.tenantId!, streamId, { fromVersion: version - count + 1, tx });
+    const events = await this.readStream(tx.tenantId!, streamId, {
+      fromVersion: version - count + 1,
+      tx,
+    });
     for (const projection of interested) {
       const mine = events.filter((e) => handles(projection, e.type));
       if (mine.length > 0) await projection.apply(mine, { tx, table: liveTables() });
@@ -219,7 +225,10 @@ export class EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     try {
-      const [row] = (await query(`SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`, params)) as {
+      const [row] = (await query(
+        `SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`,
+        params,
+      )) as {
         next_expected_version: string;
         last_global_position: string;
         replayed: boolean;
@@ -259,7 +268,8 @@ interface EventPayload {
 function toPayload(streamId: string, events: readonly NewEvent[]): EventPayload[] {
   if (!streamId || streamId.length > 500) invalid('stream id must be 1 to 500 characters');
   if (events.length === 0) invalid('an append needs at least one event');
-  if (events.length > MAX_EVENTS_PER_APPEND) invalid(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
+  if (events.length > MAX_EVENTS_PER_APPEND)
+    invalid(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   const ids = new Set<string>();
   return events.map((event) => {
     if (!event.type) invalid('every event needs a type');
@@ -304,7 +314,7 @@ interface DriverError {
 
 function driverError(error: unknown): DriverError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const candidate = (error as { driverError?: DriverError }).driverError ?? (error);
+  const candidate = (error as { driverError?: DriverError }).driverError ?? error;
   return candidate;
 }
 

@@ -26,7 +26,9 @@ export class Tenants {
 
   async create(input: { slug: string; name: string; tenantId?: string }): Promise<TenantRecord> {
     if (!SLUG.test(input.slug)) {
-      throw new TenantError('slug must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit');
+      throw new TenantError(
+        'slug must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit',
+      );
     }
     const name = input.name.trim();
     if (!name || name.length > 200) throw new TenantError('name must be 1 to 200 characters');
@@ -56,6 +58,11 @@ export class Tenants {
         [slug],
       ),
     );
-    return rows.map((r) => ({ tenantId: r.tenant_id, slug: r.slug, name: r.name, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      slug: r.slug,
+      name: r.name,
+      createdAt: r.created_at,
+    }));
   }
 }

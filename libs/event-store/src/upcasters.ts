@@ -14,10 +14,18 @@ export class Upcasters {
     return this;
   }
 
-  apply(type: string, schemaVersion: number, data: unknown): { schemaVersion: number; data: unknown } {
+  apply(
+    type: string,
+    schemaVersion: number,
+    data: unknown,
+  ): { schemaVersion: number; data: unknown } {
     let version = schemaVersion;
     let current = data;
-    for (let upcast = this.byKey.get(`${type}@${version}`); upcast; upcast = this.byKey.get(`${type}@${version}`)) {
+    for (
+      let upcast = this.byKey.get(`${type}@${version}`);
+      upcast;
+      upcast = this.byKey.get(`${type}@${version}`)
+    ) {
       current = upcast(current);
       version += 1;
     }

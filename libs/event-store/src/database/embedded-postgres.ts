@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -27,18 +28,35 @@ function basename(path: string): string {
   return resolve(path).split(/[\\/]/).pop() ?? 'pglite';
 }
 
-/** The endpoint of a live server that owns `dataDir`, if there is one. */
-export function findRunningEmbeddedServer(dataDir: string): EmbeddedEndpoint | null {
+/**
+ * The endpoint of a live server that owns `dataDir`, if there is one. A file left behind by a
+ * killed process is recognised by its dead pid or a refused connection.
+ */
+export async function findRunningEmbeddedServer(dataDir: string): Promise<EmbeddedEndpoint | null> {
   const file = endpointFile(dataDir);
   if (!existsSync(file)) return null;
+  let endpoint: EmbeddedEndpoint;
   try {
-    const endpoint = JSON.parse(readFileSync(file, 'utf8')) as EmbeddedEndpoint;
-    if (endpoint.pid === process.pid) return null;
+    endpoint = JSON.parse(readFileSync(file, 'utf8')) as EmbeddedEndpoint;
     process.kill(endpoint.pid, 0); // throws when the process is gone
-    return endpoint;
   } catch {
     return null;
   }
+  return (await accepts(endpoint)) ? endpoint : null;
+}
+
+function accepts(endpoint: EmbeddedEndpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: endpoint.host, port: endpoint.port });
+    socket.setTimeout(1000);
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => finish(true));
+    socket.once('timeout', () => finish(false));
+    socket.once('error', () => finish(false));
+  });
 }
 
 export function embeddedUrl(endpoint: { host: string; port: number }): string {

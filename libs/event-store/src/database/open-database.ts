@@ -94,7 +94,7 @@ async function openEmbedded(
   poolSize: number,
   options: OpenOptions,
 ): Promise<DatabaseHandle> {
-  const running = dataDir ? findRunningEmbeddedServer(dataDir) : null;
+  const running = dataDir ? await findRunningEmbeddedServer(dataDir) : null;
   let server: EmbeddedServer | null = null;
   let url: string;
   if (running) {

@@ -40,7 +40,9 @@ export class ProjectionRebuilder {
     const twin = (name: string) => `${name}${TWIN_SUFFIX}`;
     await this.owner.withoutTenant((tx) => this.createTwins(tx, projection.tables, twin));
     const total = await this.owner.withoutTenant(async (tx) => {
-      const [row] = await tx.query<{ pending: string }>(`SELECT pending FROM rapport_events_after('0', 0)`);
+      const [row] = await tx.query<{ pending: string }>(
+        `SELECT pending FROM rapport_events_after('0', 0)`,
+      );
       return Number(row.pending);
     });
 
@@ -73,13 +75,20 @@ export class ProjectionRebuilder {
     });
     onProgress({ applied, total: Math.max(total, applied) });
     const seconds = (performance.now() - started) / 1000;
-    return { projection: projection.name, events: applied, seconds, eventsPerSecond: applied / seconds };
+    return {
+      projection: projection.name,
+      events: applied,
+      seconds,
+      eventsPerSecond: applied / seconds,
+    };
   }
 
   private async createTwins(tx: Tx, tables: readonly string[], twin: (name: string) => string) {
     for (const table of tables) {
       await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
-      await tx.query(`CREATE TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`);
+      await tx.query(
+        `CREATE TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`,
+      );
       await tx.query(`SELECT rapport_secure_tenant_table($1::regclass)`, [quoteIdent(twin(table))]);
     }
   }
@@ -98,13 +107,19 @@ export class ProjectionRebuilder {
     twin: (name: string) => string,
   ): Promise<{ applied: number; checkpoint: Checkpoint }> {
     if (projection.mode === 'async') {
-      await tx.execute(`INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`, [projection.name]);
-      await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+      await tx.execute(
+        `INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`,
+        [projection.name],
+      );
+      await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
+        projection.name,
+      ]);
     } else {
       const names = projection.tables.map(quoteIdent).join(', ');
       await tx.query(`LOCK TABLE ${names} IN ACCESS EXCLUSIVE MODE`);
     }
-    const source = projection.mode === 'async' ? 'rapport_read_all_events' : 'rapport_read_all_committed_events';
+    const source =
+      projection.mode === 'async' ? 'rapport_read_all_events' : 'rapport_read_all_committed_events';
     let checkpoint = from;
     let applied = 0;
     for (;;) {
@@ -127,13 +142,17 @@ export class ProjectionRebuilder {
     for (const table of tables) {
       const liveIndexes = await indexesOf(tx, table);
       const twinIndexes = await indexesOf(tx, twin(table));
-      await tx.query(`ALTER TABLE ${quoteIdent(table)} RENAME TO ${quoteIdent(table + OLD_SUFFIX)}`);
+      await tx.query(
+        `ALTER TABLE ${quoteIdent(table)} RENAME TO ${quoteIdent(table + OLD_SUFFIX)}`,
+      );
       await tx.query(`ALTER TABLE ${quoteIdent(twin(table))} RENAME TO ${quoteIdent(table)}`);
       await tx.query(`DROP TABLE ${quoteIdent(table + OLD_SUFFIX)}`);
       for (const index of twinIndexes) {
         const original = liveIndexes.find((live) => live.shape === index.shape);
         if (original && original.name !== index.name) {
-          await tx.query(`ALTER INDEX ${quoteIdent(index.name)} RENAME TO ${quoteIdent(original.name)}`);
+          await tx.query(
+            `ALTER INDEX ${quoteIdent(index.name)} RENAME TO ${quoteIdent(original.name)}`,
+          );
         }
       }
     }

@@ -143,7 +143,10 @@ export class ProjectionRunner {
   }
 
   private async takeLease(tx: Tx, name: string): Promise<Checkpoint | null> {
-    await tx.execute(`INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`, [name]);
+    await tx.execute(
+      `INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [name],
+    );
     const [row] = await tx.query<CheckpointRow>(
       `UPDATE projection_checkpoints
           SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
@@ -151,7 +154,9 @@ export class ProjectionRunner {
         RETURNING transaction_id::text, global_position`,
       [name, this.ownerId, this.leaseMs],
     );
-    return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : null;
+    return row
+      ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) }
+      : null;
   }
 
   private byName(name: string): Projection {
@@ -227,10 +232,20 @@ export async function statusOf(
     const statuses: ProjectionStatus[] = [];
     for (const p of projections) {
       if (p.mode === 'inline') {
-        statuses.push({ name: p.name, mode: p.mode, checkpoint: null, lagEvents: 0, lagSeconds: 0, leaseOwner: null, updatedAt: null });
+        statuses.push({
+          name: p.name,
+          mode: p.mode,
+          checkpoint: null,
+          lagEvents: 0,
+          lagSeconds: 0,
+          leaseOwner: null,
+          updatedAt: null,
+        });
         continue;
       }
-      const [row] = await tx.query<CheckpointRow & { lease_owner: string | null; updated_at: Date }>(
+      const [row] = await tx.query<
+        CheckpointRow & { lease_owner: string | null; updated_at: Date }
+      >(
         `SELECT transaction_id::text, global_position, lease_owner, updated_at FROM projection_checkpoints WHERE name = $1`,
         [p.name],
       );

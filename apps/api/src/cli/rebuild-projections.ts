@@ -1,0 +1,50 @@
+import { EventStore, ProjectionRebuilder } from '@rapport/event-store';
+import { SingleBar, Presets } from 'cli-progress';
+import { parseArgs } from 'node:util';
+import { projections } from '../projections';
+import { openCliDatabase, runCli } from './cli.util';
+
+const usage = 'usage: npm run projections:rebuild -- <projection-name>... | --all';
+
+runCli(async () => {
+  const { values, positionals } = parseArgs({
+    options: { all: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const chosen = values.all
+    ? projections
+    : positionals.map((name) => {
+        const projection = projections.find((p) => p.name === name);
+        if (!projection)
+          throw new Error(
+            `no projection named "${name}"; known: ${projections.map((p) => p.name).join(', ') || 'none'}`,
+          );
+        return projection;
+      });
+  if (chosen.length === 0) {
+    console.log(values.all ? 'there are no projections to rebuild' : usage);
+    return;
+  }
+  const handle = await openCliDatabase('owner', false);
+  try {
+    const rebuilder = new ProjectionRebuilder(handle.database, new EventStore(handle.database));
+    for (const projection of chosen) {
+      const bar = new SingleBar(
+        { format: `${projection.name} [{bar}] {percentage}% {value}/{total} events` },
+        Presets.shades_classic,
+      );
+      bar.start(1, 0);
+      const result = await rebuilder.rebuild(projection, ({ applied, total }) => {
+        bar.setTotal(Math.max(total, 1));
+        bar.update(applied);
+      });
+      bar.stop();
+      console.log(
+        `${result.projection}: ${result.events} events in ${result.seconds.toFixed(1)} s ` +
+          `(${Math.round(result.eventsPerSecond)} events/s), swapped in`,
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+});

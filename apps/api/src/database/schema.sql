@@ -1,0 +1,67 @@
+column events.data jsonb not null
+column events.event_id uuid not null
+column events.global_position bigint not null identity
+column events.metadata jsonb not null default '{}'::jsonb
+column events.recorded_at timestamp with time zone not null default now()
+column events.schema_version integer not null default 1
+column events.stream_id text not null
+column events.stream_version bigint not null
+column events.tenant_id uuid not null
+column events.transaction_id xid8 not null default pg_current_xact_id()
+column events.type text not null
+column migrations.id integer not null default nextval('migrations_id_seq'::regclass)
+column migrations.name character varying not null
+column migrations.timestamp bigint not null
+column projection_checkpoints.global_position bigint not null default 0
+column projection_checkpoints.lease_expires_at timestamp with time zone
+column projection_checkpoints.lease_owner text
+column projection_checkpoints.name text not null
+column projection_checkpoints.transaction_id xid8 not null default '0'::xid8
+column projection_checkpoints.updated_at timestamp with time zone not null default now()
+column streams.created_at timestamp with time zone not null default now()
+column streams.stream_id text not null
+column streams.tenant_id uuid not null
+column streams.updated_at timestamp with time zone not null default now()
+column streams.version bigint not null
+column tenants.created_at timestamp with time zone not null default now()
+column tenants.name text not null
+column tenants.slug text not null
+column tenants.tenant_id uuid not null
+constraint events.events_event_id_key UNIQUE (tenant_id, event_id)
+constraint events.events_pkey PRIMARY KEY (tenant_id, global_position)
+constraint events.events_schema_version_check CHECK ((schema_version > 0))
+constraint events.events_stream_version_check CHECK ((stream_version > 0))
+constraint events.events_stream_version_key UNIQUE (tenant_id, stream_id, stream_version)
+constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
+constraint projection_checkpoints.projection_checkpoints_pkey PRIMARY KEY (name)
+constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)
+constraint streams.streams_version_check CHECK ((version > 0))
+constraint tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+constraint tenants.tenants_pkey PRIMARY KEY (tenant_id)
+constraint tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
+constraint tenants.tenants_slug_key UNIQUE (slug)
+function rapport_append_events(p_tenant uuid, p_stream text, p_expected text, p_events jsonb) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl==X/rapport_owner,rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
+function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_read_all_committed_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_secure_tenant_table(p_table regclass, p_privileges text) returns void security_definer=f owner=rapport_owner acl=rapport_owner=X/rapport_owner
+index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
+index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
+index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
+index CREATE UNIQUE INDEX events_event_id_key ON public.events USING btree (tenant_id, event_id)
+index CREATE UNIQUE INDEX events_pkey ON public.events USING btree (tenant_id, global_position)
+index CREATE UNIQUE INDEX events_stream_version_key ON public.events USING btree (tenant_id, stream_id, stream_version)
+index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_checkpoints USING btree (name)
+index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
+index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
+index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
+policy events.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table projection_checkpoints rls=f force=f acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table tenants rls=t force=t acl=rapport_app=r/rapport_owner,rapport_global=ar/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

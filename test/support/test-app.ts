@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../apps/api/src/app.module';
+import type { AppConfig } from '../../apps/api/src/config/app-config';
+import { migrations } from '../../apps/api/src/database/migrations';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The whole API on a fresh database (real PostgreSQL on CI, PGlite otherwise). */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await createTestDatabase(migrations);
+  const config: AppConfig = {
+    port: 0,
+    production: false,
+    dataDir: '.data/test',
+    database: db.config,
+    runProjections: false,
+    ...overrides,
+  };
+  // The test database already ran migrations; the app gets its own pool on it.
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, () => db.app.as('app'))],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return {
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
