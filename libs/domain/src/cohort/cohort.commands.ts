@@ -55,9 +55,4 @@ export type WithdrawStudent = Command<
 >;
 
 export type CohortCommand =
-  | CreateCohort
-  | UpdateCohort
-  | AssignAdvisor
-  | UnassignAdvisor
-  | EnrollStudents
-  | WithdrawStudent;
+  CreateCohort | UpdateCohort | AssignAdvisor | UnassignAdvisor | EnrollStudents | WithdrawStudent;

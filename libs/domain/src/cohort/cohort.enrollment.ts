@@ -6,10 +6,7 @@ import { type EnrollmentRow } from './cohort.commands';
 export const MAX_ENROLLMENT_ROWS = 1_000;
 
 export type EnrollmentRejectionReason =
-  | 'INVALID_EMAIL'
-  | 'DUPLICATE_IN_BATCH'
-  | 'ALREADY_ENROLLED'
-  | 'MISSING_NAME';
+  'INVALID_EMAIL' | 'DUPLICATE_IN_BATCH' | 'ALREADY_ENROLLED' | 'MISSING_NAME';
 
 export interface AcceptedEnrollment {
   /** Zero-based index of the row in the upload. */

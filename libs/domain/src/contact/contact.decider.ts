@@ -173,7 +173,11 @@ function archive({ data }: ArchiveContact, state: Existing): Result {
   return [
     {
       type: 'ContactArchived',
-      data: { contactId: state.contactId, studentId: state.studentId, at: normalizeInstant(data.at) },
+      data: {
+        contactId: state.contactId,
+        studentId: state.studentId,
+        at: normalizeInstant(data.at),
+      },
     },
   ];
 }

@@ -22,4 +22,5 @@ export type ChangeInstitutionSettings = Command<
 
 export type RenameInstitution = Command<'RenameInstitution', { name: string; at: string }>;
 
-export type InstitutionCommand = RegisterInstitution | ChangeInstitutionSettings | RenameInstitution;
+export type InstitutionCommand =
+  RegisterInstitution | ChangeInstitutionSettings | RenameInstitution;

@@ -46,7 +46,10 @@ describe('institution decider', () => {
         .then([
           {
             ...registered,
-            data: { ...registered.data, settings: { ...defaultInstitutionSettings, digestHour: 7 } },
+            data: {
+              ...registered.data,
+              settings: { ...defaultInstitutionSettings, digestHour: 7 },
+            },
           },
         ]);
     });

@@ -36,44 +36,43 @@ export type InstitutionState =
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,62}$/;
 
-export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, InstitutionState> =
-  {
-    decide(command, state) {
-      switch (command.type) {
-        case 'RegisterInstitution':
-          return register(command, state);
-        case 'ChangeInstitutionSettings':
-          return changeSettings(command, state);
-        case 'RenameInstitution':
-          return rename(command, state);
-        default: {
-          const _exhaustive: never = command;
-          return _exhaustive;
-        }
+export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, InstitutionState> = {
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterInstitution':
+        return register(command, state);
+      case 'ChangeInstitutionSettings':
+        return changeSettings(command, state);
+      case 'RenameInstitution':
+        return rename(command, state);
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
       }
-    },
+    }
+  },
 
-    evolve(state, event) {
-      switch (event.type) {
-        case 'InstitutionRegistered': {
-          const { name, slug, timeZone, settings } = event.data;
-          return { status: 'registered', name, slug, timeZone, settings };
-        }
-        case 'InstitutionSettingsChanged':
-          if (state.status !== 'registered') return state;
-          return { ...state, timeZone: event.data.timeZone, settings: event.data.settings };
-        case 'InstitutionRenamed':
-          if (state.status !== 'registered') return state;
-          return { ...state, name: event.data.name };
-        default: {
-          const _exhaustive: never = event;
-          return _exhaustive;
-        }
+  evolve(state, event) {
+    switch (event.type) {
+      case 'InstitutionRegistered': {
+        const { name, slug, timeZone, settings } = event.data;
+        return { status: 'registered', name, slug, timeZone, settings };
       }
-    },
+      case 'InstitutionSettingsChanged':
+        if (state.status !== 'registered') return state;
+        return { ...state, timeZone: event.data.timeZone, settings: event.data.settings };
+      case 'InstitutionRenamed':
+        if (state.status !== 'registered') return state;
+        return { ...state, name: event.data.name };
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
+    }
+  },
 
-    initialState: () => ({ status: 'unregistered' }),
-  };
+  initialState: () => ({ status: 'unregistered' }),
+};
 
 function register(
   { data }: RegisterInstitution,

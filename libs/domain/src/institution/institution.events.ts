@@ -32,9 +32,7 @@ export type InstitutionRenamed = Event<
 >;
 
 export type InstitutionEvent =
-  | InstitutionRegistered
-  | InstitutionSettingsChanged
-  | InstitutionRenamed;
+  InstitutionRegistered | InstitutionSettingsChanged | InstitutionRenamed;
 
 export type InstitutionEventType = InstitutionEvent['type'];
 

@@ -39,7 +39,10 @@ export type InstitutionSettingKey = keyof InstitutionSettings;
 
 /** Allowed range per setting; upper bounds keep date arithmetic and digests sane. */
 export const institutionSettingRanges: Readonly<
-  Record<InstitutionSettingKey, { readonly min: number; readonly max: number; readonly label: string }>
+  Record<
+    InstitutionSettingKey,
+    { readonly min: number; readonly max: number; readonly label: string }
+  >
 > = {
   digestWeekday: { min: 1, max: 7, label: 'Digest weekday' },
   digestHour: { min: 0, max: 23, label: 'Digest hour' },

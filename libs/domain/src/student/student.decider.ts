@@ -131,7 +131,10 @@ function updateProfile({ data }: UpdateStudentProfile, state: Registered): Resul
     requireInstant(data.at, 'at', 'The update time'),
   );
   if (error) return error;
-  const next = { careerInterests: cleanInterests(careerInterests), personal: cleanPersonal(personal) };
+  const next = {
+    careerInterests: cleanInterests(careerInterests),
+    personal: cleanPersonal(personal),
+  };
   const unchanged =
     next.personal.name === state.personal.name &&
     next.personal.email === state.personal.email &&

@@ -52,7 +52,8 @@ export function deciderSpec<C extends Command, E extends Event, S>(decider: Deci
                 code,
                 field: 'field' in expected ? expected.field : result.field,
               });
-              if (expected.message !== undefined) expect(result.message).toContain(expected.message);
+              if (expected.message !== undefined)
+                expect(result.message).toContain(expected.message);
               return result;
             },
           };

@@ -1,0 +1,34 @@
+import { eventSchemaVersions, isDomainEventType, streamIdForCommand } from './domain';
+import { parseStreamId, streamIds } from './shared/stream-ids';
+
+describe('domain-wide wiring', () => {
+  it('versions every event type at 1 for now, with no type name shared by two aggregates', () => {
+    // 3 institution + 6 cohort + 3 student + 3 contact + 15 interview + 2 bank + 3 notes.
+    expect(Object.keys(eventSchemaVersions)).toHaveLength(35);
+    expect(new Set(Object.values(eventSchemaVersions))).toEqual(new Set([1]));
+    expect(isDomainEventType('InterviewHeld')).toBe(true);
+    expect(isDomainEventType('toString')).toBe(false);
+  });
+
+  it('routes commands to their streams and parses stream ids back', () => {
+    const at = '2025-01-01T00:00:00Z';
+    expect(streamIdForCommand({ type: 'RenameInstitution', data: { name: 'X', at } })).toBe(
+      'institution',
+    );
+    expect(
+      streamIdForCommand({ type: 'RecordAcceptance', data: { interviewId: 'abc-1', at } }),
+    ).toBe('interview-abc-1');
+    expect(
+      streamIdForCommand({
+        type: 'RetractAdvisorNote',
+        data: { studentId: 's-1', noteId: 'n', advisorId: 'a', at },
+      }),
+    ).toBe('advisor-notes-s-1');
+    expect(parseStreamId(streamIds.advisorNotes('s-1'))).toEqual({
+      kind: 'advisorNotes',
+      id: 's-1',
+    });
+    expect(parseStreamId(streamIds.questionBank())).toEqual({ kind: 'questionBank', id: null });
+    expect(parseStreamId('cohort-')).toBeNull();
+  });
+});
