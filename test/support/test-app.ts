@@ -5,6 +5,8 @@ import type { AppConfig } from '../../apps/api/src/config/app-config';
 import { migrations } from '../../apps/api/src/database/migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
+export const TEST_JWT_SECRET = 'rapport-test-secret-rapport-test-secret';
+
 export interface TestApp {
   app: INestApplication;
   db: TestDatabase;
@@ -20,6 +22,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     dataDir: '.data/test',
     database: db.config,
     runProjections: false,
+    auth: { secret: TEST_JWT_SECRET },
     ...overrides,
   };
   // The test database already ran migrations; the app gets its own pool on it.

@@ -1,4 +1,5 @@
 import type { Projection } from '@rapport/event-store';
+import { aggregateStateProjection } from './write/aggregate-state.projection';
 
 /** Every read model fed by the event store, inline and async. */
-export const projections: readonly Projection[] = [];
+export const projections: readonly Projection[] = [aggregateStateProjection];

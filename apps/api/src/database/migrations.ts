@@ -1,4 +1,8 @@
 import { EventStore1764230400000, type MigrationClass } from '@rapport/event-store';
+import { AggregateStates1764230500000 } from './migrations/1764230500000-aggregate-states';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
-export const migrations: readonly MigrationClass[] = [EventStore1764230400000];
+export const migrations: readonly MigrationClass[] = [
+  EventStore1764230400000,
+  AggregateStates1764230500000,
+];

@@ -1,6 +1,7 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { AppConfig } from '../config/app-config';
+import { formatGraphqlError } from './error-mapping';
 
 /**
  * The schema is built from the resolvers in memory; `npm run schema:write` prints it to the
@@ -14,5 +15,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     path: '/graphql',
     playground: false,
     introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGraphqlError,
+    context: ({ req }: { req: unknown }) => ({ req }),
   };
 }

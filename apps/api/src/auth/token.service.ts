@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_CONFIG } from '../app-config.token';
+import type { AppConfig } from '../config/app-config';
+import { type Actor, type Role, ROLES } from './actor';
+import { AuthError } from './auth.errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface RapportClaims extends JWTPayload {
+  tenant?: unknown;
+  role?: unknown;
+  student_id?: unknown;
+}
+
+/**
+ * Bearer JWTs. Development and tests sign with HS256 (JWT_SECRET, or a secret generated once
+ * into the data directory so dev tokens survive restarts); production verifies against the
+ * institution's identity provider (JWT_JWKS_URL with issuer and audience).
+ */
+@Injectable()
+export class TokenService {
+  private readonly verifyKey: Parameters<typeof jwtVerify>[1];
+  private readonly secret: Uint8Array | null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const auth = config.auth;
+    if (auth.jwksUrl) {
+      this.secret = null;
+      this.verifyKey = createRemoteJWKSet(new URL(auth.jwksUrl));
+    } else {
+      this.secret = new TextEncoder().encode(auth.secret ?? developmentSecret(config.dataDir));
+      this.verifyKey = this.secret;
+    }
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let claims: RapportClaims;
+    try {
+      const { payload } = await jwtVerify<RapportClaims>(token, this.verifyKey as Uint8Array, {
+        algorithms: this.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        issuer: this.config.auth.issuer,
+        audience: this.config.auth.audience,
+      });
+      claims = payload;
+    } catch {
+      throw AuthError.unauthenticated('The bearer token is invalid or expired');
+    }
+    return toActor(claims);
+  }
+
+  /** Development tokens (the `npm run token` CLI, tests, demo data). */
+  async sign(actor: Actor, expiresIn = '30d'): Promise<string> {
+    if (!this.secret)
+      throw new Error('tokens are issued by the identity provider when JWT_JWKS_URL is set');
+    let jwt = new SignJWT({ tenant: actor.tenantId, role: actor.role, student_id: actor.studentId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(actor.subject)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn);
+    if (this.config.auth.issuer) jwt = jwt.setIssuer(this.config.auth.issuer);
+    if (this.config.auth.audience) jwt = jwt.setAudience(this.config.auth.audience);
+    return jwt.sign(this.secret);
+  }
+}
+
+function toActor(claims: RapportClaims): Actor {
+  const role = claims.role as Role;
+  if (!claims.sub) throw AuthError.unauthenticated('The token has no subject');
+  if (typeof claims.tenant !== 'string' || !UUID.test(claims.tenant)) {
+    throw AuthError.unauthenticated('The token has no valid tenant claim');
+  }
+  if (!ROLES.includes(role)) throw AuthError.unauthenticated('The token has no valid role claim');
+  const studentId = typeof claims.student_id === 'string' ? claims.student_id : undefined;
+  if (role === 'student' && !studentId)
+    throw AuthError.unauthenticated('A student token needs a student_id claim');
+  return { subject: claims.sub, tenantId: claims.tenant.toLowerCase(), role, studentId };
+}
+
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,108 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import type { ContactRelationship } from '@rapport/domain';
+import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { contactRelationships } from '@rapport/domain';
+import { MutationInput } from '../../common/mutation-input';
+import { ContactRelationshipEnum } from './contact.model';
+
+@InputType()
+export class AddContactInput extends MutationInput {
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => ContactRelationshipEnum)
+  @IsIn(contactRelationships)
+  relationship!: ContactRelationship;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(320)
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(500)
+  linkedinUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  organization?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  role?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  industry?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  referredByContactId?: string | null;
+}
+
+/** Absent fields keep their value; null clears an optional one. */
+@InputType()
+export class UpdateContactInput extends MutationInput {
+  @Field(() => ID)
+  @IsUUID()
+  contactId!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  name?: string;
+
+  @Field(() => ContactRelationshipEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(contactRelationships)
+  relationship?: ContactRelationship;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(320)
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(500)
+  linkedinUrl?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  organization?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  role?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  industry?: string | null;
+}
+
+@InputType()
+export class ArchiveContactInput extends MutationInput {
+  @Field(() => ID)
+  @IsUUID()
+  contactId!: string;
+}

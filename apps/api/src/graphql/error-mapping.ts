@@ -1,0 +1,105 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '@rapport/domain';
+import {
+  ConcurrencyError,
+  EventStoreError,
+  EventStoreErrorCode,
+  InvalidTenantIdError,
+} from '@rapport/event-store';
+import type { GraphQLFormattedError } from 'graphql';
+import { AuthError } from '../auth/auth.errors';
+import { InputValidationError } from '../common/input-validation.error';
+
+/** The codes clients see in `extensions.code`. */
+export enum ErrorCode {
+  BadUserInput = 'BAD_USER_INPUT',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  Internal = 'INTERNAL_SERVER_ERROR',
+}
+
+// Errors that graphql-js and Apollo raise before any resolver runs already carry a safe code.
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const logger = new Logger('GraphQL');
+
+/** The one place that turns any error into what a client may see. Never a stack, never SQL. */
+export function formatGraphqlError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const mapped = mapKnown(original);
+  if (mapped)
+    return {
+      message: mapped.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: mapped.extensions,
+    };
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code },
+    };
+  }
+  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: ErrorCode.Internal },
+  };
+}
+
+function mapKnown(error: unknown): { message: string; extensions: Record<string, unknown> } | null {
+  if (error instanceof AuthError)
+    return { message: error.message, extensions: { code: error.code } };
+  if (error instanceof InputValidationError) {
+    return {
+      message: error.message,
+      extensions: { code: ErrorCode.BadUserInput, fields: error.problems },
+    };
+  }
+  if (error instanceof DomainError) {
+    const code =
+      error.code === DomainErrorCode.NOT_FOUND ? ErrorCode.NotFound : ErrorCode.BadUserInput;
+    return {
+      message: error.message,
+      extensions: { code, reason: error.code, ...(error.field ? { field: error.field } : {}) },
+    };
+  }
+  if (error instanceof ConcurrencyError) {
+    return {
+      message: `This record changed meanwhile (you expected version ${String(error.expected)}, it is now ${error.actual}); reload and try again`,
+      extensions: {
+        code: ErrorCode.Conflict,
+        expectedVersion: error.expected,
+        actualVersion: error.actual,
+      },
+    };
+  }
+  if (error instanceof EventStoreError) {
+    const code =
+      error.code === EventStoreErrorCode.EventIdReused
+        ? ErrorCode.Conflict
+        : ErrorCode.BadUserInput;
+    return { message: error.message, extensions: { code } };
+  }
+  if (error instanceof InvalidTenantIdError)
+    return { message: 'Unknown institution', extensions: { code: ErrorCode.NotFound } };
+  return null;
+}

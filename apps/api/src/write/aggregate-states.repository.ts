@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { StreamKind } from '@rapport/domain';
+import { Database } from '@rapport/event-store';
+import { AGGREGATE_STATES } from './aggregate-state.projection';
+import { decodeState } from './state-codec';
+
+export interface StoredAggregate<S> {
+  streamId: string;
+  aggregateId: string | null;
+  state: S;
+  version: number;
+  updatedAt: Date;
+}
+
+interface Row {
+  stream_id: string;
+  aggregate_id: string | null;
+  state: unknown;
+  version: string;
+  updated_at: Date;
+}
+
+/** Reads the inline aggregate states: what mutations return and authorization looks up. */
+@Injectable()
+export class AggregateStatesRepository {
+  constructor(private readonly database: Database) {}
+
+  async find<S>(tenantId: string, streamId: string): Promise<StoredAggregate<S> | null> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<Row>(`SELECT * FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $2`, [
+        tx.tenantId,
+        streamId,
+      ]),
+    );
+    return rows[0] ? toStored<S>(rows[0]) : null;
+  }
+
+  /** All aggregates of a kind, optionally of one student or one cohort, oldest first. */
+  async list<S>(
+    tenantId: string,
+    kind: StreamKind,
+    filter: { studentId?: string; cohortId?: string } = {},
+  ): Promise<StoredAggregate<S>[]> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<Row>(
+        `SELECT * FROM ${AGGREGATE_STATES}
+          WHERE tenant_id = $1 AND kind = $2
+            AND ($3::text IS NULL OR student_id = $3) AND ($4::text IS NULL OR cohort_id = $4)
+          ORDER BY updated_at, stream_id`,
+        [tx.tenantId, kind, filter.studentId ?? null, filter.cohortId ?? null],
+      ),
+    );
+    return rows.map((row) => toStored<S>(row));
+  }
+
+  /** Whether an advisor is assigned to the cohort the student is enrolled in. */
+  async advises(tenantId: string, advisorId: string, studentId: string): Promise<boolean> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ advises: boolean }>(
+        `SELECT EXISTS (
+           SELECT 1 FROM ${AGGREGATE_STATES} s
+             JOIN ${AGGREGATE_STATES} c ON c.tenant_id = s.tenant_id AND c.stream_id = 'cohort-' || s.cohort_id
+            WHERE s.tenant_id = $1 AND s.stream_id = 'student-' || $2 AND c.state->'advisorIds' ? $3
+         ) AS advises`,
+        [tx.tenantId, studentId, advisorId],
+      ),
+    );
+    return row.advises;
+  }
+}
+
+function toStored<S>(row: Row): StoredAggregate<S> {
+  return {
+    streamId: row.stream_id,
+    aggregateId: row.aggregate_id,
+    state: decodeState<S>(row.state),
+    version: Number(row.version),
+    updatedAt: row.updated_at,
+  };
+}
