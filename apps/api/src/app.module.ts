@@ -11,12 +11,33 @@ import { graphqlOptions } from './graphql/graphql-options';
 import { ContactModule } from './contact/contact.module';
 import { ContactResolver } from './contact/contact.resolver';
 import { InputValidationError } from './common/input-validation.error';
+import { InstitutionModule } from './institution/institution.module';
+import { InstitutionResolver } from './institution/institution.resolver';
+import { CohortModule } from './cohort/cohort.module';
+import { CohortResolver } from './cohort/cohort.resolver';
+import { StudentModule } from './student/student.module';
+import { StudentResolver } from './student/student.resolver';
+import { InterviewModule } from './interview/interview.module';
+import { InterviewResolver } from './interview/interview.resolver';
+import { QuestionBankModule } from './question-bank/question-bank.module';
+import { QuestionBankResolver } from './question-bank/question-bank.resolver';
+import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
+import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { HealthModule } from './health/health.module';
 import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
 
 /** Every resolver, for printing the schema without starting the application. */
-export const resolvers = [HealthResolver, ContactResolver];
+export const resolvers = [
+  HealthResolver,
+  InstitutionResolver,
+  CohortResolver,
+  StudentResolver,
+  ContactResolver,
+  InterviewResolver,
+  QuestionBankResolver,
+  AdvisorNoteResolver,
+];
 
 @Module({})
 export class AppModule {
@@ -38,7 +59,13 @@ export class AppModule {
         AuthModule,
         WriteModule,
         HealthModule,
+        InstitutionModule,
+        CohortModule,
+        StudentModule,
         ContactModule,
+        InterviewModule,
+        QuestionBankModule,
+        AdvisorNoteModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Database } from './database/database';
+import { type Database, type Tx } from './database/database';
 
 export interface TenantRecord {
   tenantId: string;
@@ -24,7 +24,8 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export class Tenants {
   constructor(private readonly database: Database) {}
 
-  async create(input: { slug: string; name: string; tenantId?: string }): Promise<TenantRecord> {
+  /** Registers a tenant; inside `tx` it commits or rolls back with the caller's other writes. */
+  async create(input: { slug: string; name: string; tenantId?: string }, tx?: Tx): Promise<TenantRecord> {
     if (!SLUG.test(input.slug)) {
       throw new TenantError(
         'slug must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit',
@@ -33,17 +34,16 @@ export class Tenants {
     const name = input.name.trim();
     if (!name || name.length > 200) throw new TenantError('name must be 1 to 200 characters');
     const tenantId = input.tenantId ?? randomUUID();
+    const insert = (t: Tx) => t.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]);
     try {
-      await this.database.withoutTenant((tx) =>
-        tx.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]),
-      );
+      await (tx ? insert(tx) : this.database.withoutTenant(insert));
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
         throw new TenantError(`an institution with slug "${input.slug}" already exists`);
       }
       throw error;
     }
-    return (await this.findBySlug(input.slug))!;
+    return { tenantId, slug: input.slug, name, createdAt: new Date() };
   }
 
   async findBySlug(slug: string): Promise<TenantRecord | null> {
