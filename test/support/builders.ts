@@ -1,4 +1,7 @@
+import type { INestApplication } from '@nestjs/common';
 import { type Database, type NewEvent, Tenants } from '@rapport/event-store';
+import { TokenService } from '../../apps/api/src/auth/token.service';
+import { InstitutionService } from '../../apps/api/src/institution/institution.service';
 import { randomUUID } from 'node:crypto';
 
 export async function newTenant(database: Database, slug = `t-${randomUUID().slice(0, 8)}`) {
