@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { type DatabaseHandle, EventStoreModule } from '@rapport/event-store';
+import { type DatabaseHandle, EventStoreModule, type EventStoreModuleOptions } from '@rapport/event-store';
 import { APP_CONFIG } from './app-config.token';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -23,6 +23,7 @@ import { QuestionBankModule } from './question-bank/question-bank.module';
 import { QuestionBankResolver } from './question-bank/question-bank.resolver';
 import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
 import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
@@ -39,6 +40,13 @@ export const resolvers = [
   AdvisorNoteResolver,
 ];
 
+export function eventStoreOptions(
+  config: AppConfig,
+  openDatabase?: () => Promise<DatabaseHandle>,
+): EventStoreModuleOptions {
+  return { database: config.database, open: openDatabase, migrations, projections, runProjections: config.runProjections };
+}
+
 @Module({})
 export class AppModule {
   /** `openDatabase` replaces the configured connection (tests pass a pool on their database). */
@@ -46,15 +54,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventStoreModule.forRootAsync({
-          useFactory: () => ({
-            database: config.database,
-            open: openDatabase,
-            migrations,
-            projections,
-            runProjections: config.runProjections,
-          }),
-        }),
+        EventStoreModule.forRootAsync({ useFactory: () => eventStoreOptions(config, openDatabase) }),
         GraphQLModule.forRoot(graphqlOptions(config)),
         AuthModule,
         WriteModule,
@@ -66,6 +66,7 @@ export class AppModule {
         InterviewModule,
         QuestionBankModule,
         AdvisorNoteModule,
+        DemoModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
+import { demoBanner } from './demo/demo-banner';
+import { DemoSeedService } from './demo/demo-seed.service';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -10,6 +12,8 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
+  const tokens = process.env.SEED_DEMO === 'false' ? null : await app.get(DemoSeedService).seedIfEmpty();
+  if (tokens && !config.production) console.log(demoBanner(url, tokens));
   Logger.log(`GraphQL ready at ${url}`, 'Rapport');
 }
 

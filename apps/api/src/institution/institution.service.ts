@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import {
+  DomainError,
   type InstitutionState,
   institutionDecider,
   isDomainError,
   type RegisterInstitution,
+  streamIds,
 } from '@rapport/domain';
 import { Database, Tenants } from '@rapport/event-store';
+import { AccessService } from '../access/access.service';
+import type { Actor } from '../auth/actor';
+import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
+import type { ChangeInstitutionSettingsInput, RenameInstitutionInput } from './dto/institution.inputs';
+import type { Institution } from './dto/institution.model';
 
 export interface RegisterInstitutionInput {
   name: string;
@@ -32,6 +39,8 @@ export class InstitutionService {
     private readonly database: Database,
     private readonly tenants: Tenants,
     private readonly executor: CommandExecutor,
+    private readonly states: AggregateStatesRepository,
+    private readonly access: AccessService,
   ) {}
 
   async register(
@@ -69,4 +78,58 @@ export class InstitutionService {
       };
     });
   }
+
+  /** The caller's own institution; every role of the tenant may read it. */
+  async get(actor: Actor): Promise<Institution> {
+    const stored = await this.states.find<InstitutionState>(actor.tenantId, streamIds.institution());
+    if (!stored) throw DomainError.notFound('The institution has not been registered yet');
+    return toInstitution(actor.tenantId, stored.state, stored.version);
+  }
+
+  async changeSettings(
+    context: CommandContext,
+    input: ChangeInstitutionSettingsInput,
+  ): Promise<Institution> {
+    this.access.requireRole(context.actor, 'admin');
+    const result = await this.executor.execute<InstitutionState>(
+      context,
+      {
+        type: 'ChangeInstitutionSettings',
+        data: {
+          timeZone: input.timeZone,
+          settings: input.settings ? { ...input.settings } : undefined,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toInstitution(context.actor.tenantId, result.state, result.version);
+  }
+
+  async rename(context: CommandContext, input: RenameInstitutionInput): Promise<Institution> {
+    this.access.requireRole(context.actor, 'admin');
+    const result = await this.executor.execute<InstitutionState>(
+      context,
+      { type: 'RenameInstitution', data: { name: input.name, at: context.now.toISOString() } },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toInstitution(context.actor.tenantId, result.state, result.version);
+  }
+}
+
+export function toInstitution(
+  tenantId: string,
+  state: InstitutionState,
+  version: number,
+): Institution {
+  if (state.status !== 'registered')
+    throw DomainError.notFound('The institution has not been registered yet');
+  return {
+    id: tenantId,
+    name: state.name,
+    slug: state.slug,
+    timeZone: state.timeZone,
+    settings: { ...state.settings },
+    version,
+  };
 }

@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventStoreModule } from '@rapport/event-store';
+import { APP_CONFIG } from '../app-config.token';
+import { eventStoreOptions } from '../app.module';
+import { AuthModule } from '../auth/auth.module';
+import type { AppConfig } from '../config/app-config';
+import { loadConfig } from '../config/app-config';
+import { InstitutionModule } from '../institution/institution.module';
+import { WriteModule } from '../write/write.module';
+
+/** The write side without HTTP or GraphQL, for operator commands. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig = { ...loadConfig(), runProjections: false }): DynamicModule {
+    return {
+      module: CliModule,
+      global: true,
+      imports: [
+        EventStoreModule.forRootAsync({ useFactory: () => eventStoreOptions(config) }),
+        AuthModule,
+        WriteModule,
+        InstitutionModule,
+      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

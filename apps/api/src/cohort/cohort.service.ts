@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type CohortState,
+  DomainError,
+  type EnrollmentRow,
+  planEnrollment,
+  registerStudentOnEnrollment,
+  type StudentState,
+  streamIds,
+} from '@rapport/domain';
+import { Database } from '@rapport/event-store';
+import { AccessService } from '../access/access.service';
+import type { Actor } from '../auth/actor';
+import { AuthError } from '../auth/auth.errors';
+import { newId } from '../common/ids';
+import {
+  AggregateStatesRepository,
+  type StoredAggregate,
+} from '../write/aggregate-states.repository';
+import type { CommandContext } from '../write/command-context';
+import { CommandExecutor } from '../write/command-executor';
+import type {
+  AssignAdvisorInput,
+  CreateCohortInput,
+  EnrollStudentsInput,
+  UnassignAdvisorInput,
+  UpdateCohortInput,
+  WithdrawStudentInput,
+} from './dto/cohort.inputs';
+import type { AcceptedEnrollment, Cohort, RejectedEnrollment } from './dto/cohort.model';
+
+type ActiveCohort = Extract<CohortState, { status: 'active' }>;
+
+export interface EnrollmentReport {
+  cohort: Cohort;
+  accepted: AcceptedEnrollment[];
+  rejected: RejectedEnrollment[];
+}
+
+/** Admins run cohorts; advisors see the cohorts they are assigned to, students their own. */
+@Injectable()
+export class CohortService {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly states: AggregateStatesRepository,
+    private readonly access: AccessService,
+    private readonly database: Database,
+  ) {}
+
+  async create(context: CommandContext, input: CreateCohortInput): Promise<Cohort> {
+    this.access.requireRole(context.actor, 'admin');
+    const cohortId = newId(context, 'cohort');
+    const result = await this.executor.execute<CohortState>(
+      context,
+      {
+        type: 'CreateCohort',
+        data: {
+          cohortId,
+          name: input.name,
+          term: input.term,
+          startDate: input.startDate,
+          endDate: input.endDate,
+          interviewTargetOverride: input.interviewTargetOverride ?? null,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toCohort(context.actor, cohortId, result.state, result.version);
+  }
+
+  async update(context: CommandContext, input: UpdateCohortInput): Promise<Cohort> {
+    this.access.requireRole(context.actor, 'admin');
+    const { cohortId, expectedVersion, clientMutationId: _, ...changes } = input;
+    const result = await this.executor.execute<CohortState>(
+      context,
+      {
+        type: 'UpdateCohort',
+        data: {
+          cohortId,
+          // GraphQL sends null for "not given" too; only the override may be cleared with it.
+          name: changes.name ?? undefined,
+          term: changes.term ?? undefined,
+          startDate: changes.startDate ?? undefined,
+          endDate: changes.endDate ?? undefined,
+          interviewTargetOverride: changes.interviewTargetOverride,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion },
+    );
+    return toCohort(context.actor, cohortId, result.state, result.version);
+  }
+
+  async assignAdvisor(context: CommandContext, input: AssignAdvisorInput): Promise<Cohort> {
+    this.access.requireRole(context.actor, 'admin');
+    const result = await this.executor.execute<CohortState>(
+      context,
+      {
+        type: 'AssignAdvisor',
+        data: {
+          cohortId: input.cohortId,
+          advisorId: input.advisorId,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toCohort(context.actor, input.cohortId, result.state, result.version);
+  }
+
+  async unassignAdvisor(context: CommandContext, input: UnassignAdvisorInput): Promise<Cohort> {
+    this.access.requireRole(context.actor, 'admin');
+    const result = await this.executor.execute<CohortState>(
+      context,
+      {
+        type: 'UnassignAdvisor',
+        data: {
+          cohortId: input.cohortId,
+          advisorId: input.advisorId,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toCohort(context.actor, input.cohortId, result.state, result.version);
+  }
+
+  /**
+   * A roster upload. The cohort's StudentEnrolled events and each new student's own stream
+   * commit together: no student is enrolled without a record, nor registered without a cohort.
+   */
+  async enroll(context: CommandContext, input: EnrollStudentsInput): Promise<EnrollmentReport> {
+    this.access.requireRole(context.actor, 'admin');
+    // Ids derived from the clientMutationId: a retry lands on the same student streams.
+    const rows: EnrollmentRow[] = input.rows.map((row, index) => ({
+      studentId: newId(context, `student-${index}`),
+      name: row.name,
+      email: row.email,
+    }));
+    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+      const result = await this.executor.execute<CohortState>(
+        context,
+        {
+          type: 'EnrollStudents',
+          data: { cohortId: input.cohortId, rows, at: context.now.toISOString() },
+        },
+        { expectedVersion: input.expectedVersion, tx },
+      );
+      for (const event of result.events) {
+        if (event.type !== 'StudentEnrolled') continue;
+        await this.executor.execute(context, registerStudentOnEnrollment(event), { tx });
+      }
+      const cohort = activeOrNotFound(input.cohortId, result.state);
+      // Planned against the roster as it was before this upload (without its own students),
+      // so a replayed retry reports the same rows as the first attempt did.
+      const ownIds = new Set(rows.map((row) => row.studentId));
+      const before = [...cohort.students].filter(([id]) => !ownIds.has(id)).map(([, e]) => e);
+      const plan = planEnrollment(rows, before);
+      if (plan instanceof DomainError) throw plan;
+      return {
+        cohort: toCohort(context.actor, input.cohortId, cohort, result.version),
+        accepted: plan.accepted,
+        rejected: plan.rejected,
+      };
+    });
+  }
+
+  async withdrawStudent(context: CommandContext, input: WithdrawStudentInput): Promise<Cohort> {
+    this.access.requireRole(context.actor, 'admin');
+    const result = await this.executor.execute<CohortState>(
+      context,
+      {
+        type: 'WithdrawStudent',
+        data: {
+          cohortId: input.cohortId,
+          studentId: input.studentId,
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toCohort(context.actor, input.cohortId, result.state, result.version);
+  }
+
+  async get(actor: Actor, cohortId: string): Promise<Cohort> {
+    const stored = await this.states.find<CohortState>(actor.tenantId, streamIds.cohort(cohortId));
+    const cohort = activeOrNotFound(cohortId, stored?.state);
+    switch (actor.role) {
+      case 'admin':
+        break;
+      case 'advisor':
+        if (!cohort.advisorIds.includes(actor.subject))
+          throw AuthError.forbidden('You are not assigned to this cohort');
+        break;
+      case 'student':
+        if (!cohort.students.has(actor.studentId!))
+          throw AuthError.forbidden('Students only see the cohort they are enrolled in');
+        break;
+      default: {
+        const _exhaustive: never = actor.role;
+        return _exhaustive;
+      }
+    }
+    return toCohort(actor, cohortId, cohort, stored!.version);
+  }
+
+  async list(actor: Actor): Promise<Cohort[]> {
+    if (actor.role === 'student') return this.ownCohorts(actor);
+    const stored = await this.states.list<CohortState>(actor.tenantId, 'cohort');
+    return stored
+      .filter((s): s is StoredAggregate<ActiveCohort> => s.state.status === 'active')
+      .filter((s) => actor.role === 'admin' || s.state.advisorIds.includes(actor.subject))
+      .map((s) => toCohort(actor, s.aggregateId!, s.state, s.version));
+  }
+
+  /** The cohort a student is currently enrolled in, if any. */
+  private async ownCohorts(actor: Actor): Promise<Cohort[]> {
+    const student = await this.states.find<StudentState>(
+      actor.tenantId,
+      streamIds.student(actor.studentId!),
+    );
+    if (!student || student.state.status !== 'registered') return [];
+    const { cohortId } = student.state;
+    const cohort = await this.states.find<CohortState>(actor.tenantId, streamIds.cohort(cohortId));
+    if (cohort?.state.status !== 'active' || !cohort.state.students.has(actor.studentId!))
+      return [];
+    return [toCohort(actor, cohortId, cohort.state, cohort.version)];
+  }
+}
+
+function activeOrNotFound(cohortId: string, state: CohortState | undefined): ActiveCohort {
+  if (state?.status !== 'active')
+    throw DomainError.notFound(`Cohort ${cohortId} does not exist`, 'cohortId');
+  return state;
+}
+
+/** The cohort as the caller may see it: students get no roster. */
+export function toCohort(
+  actor: Actor,
+  cohortId: string,
+  state: CohortState,
+  version: number,
+): Cohort {
+  const cohort = activeOrNotFound(cohortId, state);
+  return {
+    id: cohortId,
+    name: cohort.name,
+    term: cohort.term,
+    startDate: cohort.startDate,
+    endDate: cohort.endDate,
+    interviewTargetOverride: cohort.interviewTargetOverride,
+    advisorIds: [...cohort.advisorIds],
+    studentIds: actor.role === 'student' ? null : [...cohort.students.keys()],
+    enrolledCount: cohort.students.size,
+    version,
+  };
+}

@@ -1,0 +1,81 @@
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { MutationInput } from '../../common/mutation-input';
+
+/** Absent keys keep their value; ranges are the domain's to check (it names the field). */
+@InputType()
+export class InstitutionSettingsInput {
+  @Field(() => Int, { nullable: true, description: '1 = Monday … 7 = Sunday' })
+  @IsOptional()
+  @IsInt()
+  digestWeekday?: number;
+
+  @Field(() => Int, { nullable: true, description: '0-23, local time' })
+  @IsOptional()
+  @IsInt()
+  digestHour?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  thankYouWindowDays?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  interviewTarget?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  interviewStretchTarget?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  nudgeAfterDays?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  stayInTouchDays?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  requestedMeetingMinutes?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  prepareBeforeDays?: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  referralFollowUpDays?: number;
+}
+
+@InputType()
+export class ChangeInstitutionSettingsInput extends MutationInput {
+  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. America/New_York' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  timeZone?: string;
+
+  @Field(() => InstitutionSettingsInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InstitutionSettingsInput)
+  settings?: InstitutionSettingsInput;
+}
+
+@InputType()
+export class RenameInstitutionInput extends MutationInput {
+  @Field()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}

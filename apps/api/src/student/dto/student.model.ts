@@ -1,0 +1,60 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { type DigestPreference, digestPreferences } from '@rapport/domain';
+import { type Role, ROLES } from '../../auth/actor';
+import { enumFromList } from '../../common/graphql-enum';
+
+export const DigestPreferenceEnum = enumFromList(
+  'DigestPreference',
+  digestPreferences,
+  'Whether the student receives the weekly digest email',
+);
+
+export const RoleEnum = enumFromList('Role', ROLES, 'What the caller may do in their institution');
+
+@ObjectType({ description: 'A student enrolled in a cohort' })
+export class Student {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { description: 'The cohort the student was enrolled in' })
+  cohortId!: string;
+
+  @Field()
+  name!: string;
+
+  @Field()
+  email!: string;
+
+  @Field(() => [String])
+  careerInterests!: string[];
+
+  @Field(() => DigestPreferenceEnum)
+  digestPreference!: DigestPreference;
+
+  @Field(() => Int, { description: 'Pass as expectedVersion to change it only if nobody else did' })
+  version!: number;
+}
+
+@ObjectType()
+export class StudentPayload {
+  @Field(() => String, { nullable: true })
+  clientMutationId!: string | null;
+
+  @Field(() => Student)
+  student!: Student;
+}
+
+@ObjectType({ description: 'Who the bearer token says the caller is' })
+export class Me {
+  @Field({ description: 'The token subject; an advisor id for advisors' })
+  subject!: string;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field(() => ID, { description: 'The institution (tenant) id' })
+  tenantId!: string;
+
+  @Field(() => Student, { nullable: true, description: 'For students: their own record' })
+  student!: Student | null;
+}

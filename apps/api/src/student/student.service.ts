@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type StudentState, streamIds } from '@rapport/domain';
+import { AccessService } from '../access/access.service';
+import type { Actor } from '../auth/actor';
+import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import type { CommandContext } from '../write/command-context';
+import { CommandExecutor } from '../write/command-executor';
+import type { SetDigestPreferenceInput, UpdateStudentProfileInput } from './dto/student.inputs';
+import type { Me, Student } from './dto/student.model';
+
+@Injectable()
+export class StudentService {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly states: AggregateStatesRepository,
+    private readonly access: AccessService,
+  ) {}
+
+  /** Students change only their own profile; enrolment by an admin created it. */
+  async updateProfile(context: CommandContext, input: UpdateStudentProfileInput): Promise<Student> {
+    const studentId = this.access.ownStudentId(context.actor);
+    const { name, email } = input;
+    const result = await this.executor.execute<StudentState>(
+      context,
+      {
+        type: 'UpdateStudentProfile',
+        data: {
+          studentId,
+          ...(input.careerInterests ? { careerInterests: input.careerInterests } : {}),
+          ...(name != null || email != null
+            ? { personal: { name: name ?? undefined, email: email ?? undefined } }
+            : {}),
+          at: context.now.toISOString(),
+        },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toStudent(studentId, result.state, result.version);
+  }
+
+  async setDigestPreference(
+    context: CommandContext,
+    input: SetDigestPreferenceInput,
+  ): Promise<Student> {
+    const studentId = this.access.ownStudentId(context.actor);
+    const result = await this.executor.execute<StudentState>(
+      context,
+      {
+        type: 'SetDigestPreference',
+        data: { studentId, preference: input.preference, at: context.now.toISOString() },
+      },
+      { expectedVersion: input.expectedVersion },
+    );
+    return toStudent(studentId, result.state, result.version);
+  }
+
+  async get(actor: Actor, studentId: string): Promise<Student> {
+    await this.access.assertCanReadStudent(actor, studentId);
+    const stored = await this.states.find<StudentState>(
+      actor.tenantId,
+      streamIds.student(studentId),
+    );
+    if (!stored) throw notFound(studentId);
+    return toStudent(studentId, stored.state, stored.version);
+  }
+
+  async me(actor: Actor): Promise<Me> {
+    const student =
+      actor.role === 'student' && actor.studentId
+        ? await this.states.find<StudentState>(actor.tenantId, streamIds.student(actor.studentId))
+        : null;
+    return {
+      subject: actor.subject,
+      role: actor.role,
+      tenantId: actor.tenantId,
+      // A token may name a student whose record does not exist (yet): no record, not an error.
+      student:
+        student && student.state.status === 'registered'
+          ? toStudent(actor.studentId!, student.state, student.version)
+          : null,
+    };
+  }
+}
+
+export function toStudent(studentId: string, state: StudentState, version: number): Student {
+  if (state.status !== 'registered') throw notFound(studentId);
+  return {
+    id: studentId,
+    cohortId: state.cohortId,
+    name: state.personal.name,
+    email: state.personal.email,
+    careerInterests: [...state.careerInterests],
+    digestPreference: state.digestPreference,
+    version,
+  };
+}
+
+function notFound(studentId: string): DomainError {
+  return DomainError.notFound(`Student ${studentId} does not exist`, 'studentId');
+}
