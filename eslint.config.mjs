@@ -34,6 +34,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // GraphQL responses in e2e tests are untyped JSON by nature.
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
 );

@@ -79,15 +79,29 @@ export class DemoSeedService {
     );
     const admin: Actor = { subject: 'admin-demo', tenantId, role: 'admin' };
     const cohorts = [
-      { id: demoId('cohort-health'), name: 'Health Careers Exploration', advisor: 'advisor-maria', track: 'health' as const },
-      { id: demoId('cohort-tech'), name: 'Tech & Business Pathways', advisor: 'advisor-james', track: 'tech' as const },
+      {
+        id: demoId('cohort-health'),
+        name: 'Health Careers Exploration',
+        advisor: 'advisor-maria',
+        track: 'health' as const,
+      },
+      {
+        id: demoId('cohort-tech'),
+        name: 'Tech & Business Pathways',
+        advisor: 'advisor-james',
+        track: 'tech' as const,
+      },
     ];
     let studentNo = 0;
     for (const cohort of cohorts) {
       const rows = personas.map(() => {
         const n = studentNo++;
         const name = `${firstNames[n % firstNames.length]} ${lastNames[(n * 7) % lastNames.length]}`;
-        return { studentId: demoId(`student-${n}`), name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@students.riverside.test` };
+        return {
+          studentId: demoId(`student-${n}`),
+          name,
+          email: `${name.toLowerCase().replace(/\W+/g, '.')}@students.riverside.test`,
+        };
       });
       await this.database.withTenant(tenantId, async (tx) => {
         const at = (d: Date) => ({ ...context(admin, d) });
@@ -112,13 +126,24 @@ export class DemoSeedService {
         });
         for (const event of enrolled) {
           if (event.type === 'StudentEnrolled') {
-            await this.run(tx, at(start), registerStudentOnEnrollment(event as StudentEnrolled));
+            await this.run(tx, at(start), registerStudentOnEnrollment(event));
           }
         }
       });
       for (const [index, row] of rows.entries()) {
-        const student: Actor = { subject: `user-${row.studentId}`, tenantId, role: 'student', studentId: row.studentId };
-        const journey = new Journey(this, student, professionalsByTrack[cohort.track], now, hashOf(row.studentId));
+        const student: Actor = {
+          subject: `user-${row.studentId}`,
+          tenantId,
+          role: 'student',
+          studentId: row.studentId,
+        };
+        const journey = new Journey(
+          this,
+          student,
+          professionalsByTrack[cohort.track],
+          now,
+          hashOf(row.studentId),
+        );
         await this.database.withTenant(tenantId, (tx) => journey.play(tx, personas[index], start));
       }
     }
@@ -133,7 +158,12 @@ export class DemoSeedService {
     return {
       admin: await this.tokens.sign({ subject: 'admin-demo', tenantId, role: 'admin' }),
       advisor: await this.tokens.sign({ subject: 'advisor-maria', tenantId, role: 'advisor' }),
-      student: await this.tokens.sign({ subject: `user-${studentId}`, tenantId, role: 'student', studentId }),
+      student: await this.tokens.sign({
+        subject: `user-${studentId}`,
+        tenantId,
+        role: 'student',
+        studentId,
+      }),
       studentId,
     };
   }
@@ -153,10 +183,21 @@ class Journey {
 
   async play(tx: Tx, persona: Persona, start: Date): Promise<void> {
     const day = (n: number) => new Date(start.getTime() + n * DAY + this.random() * 8 * 3_600_000);
-    const kinds: ContactRelationship[] = ['family', 'friend', 'faculty', 'coworker', 'classmate', 'neighbor', 'mentor'];
+    const kinds: ContactRelationship[] = [
+      'family',
+      'friend',
+      'faculty',
+      'coworker',
+      'classmate',
+      'neighbor',
+      'mentor',
+    ];
     const contacts: string[] = [];
     const brainstormDay = persona === 'new' ? 60 + this.int(6) : 3 + this.int(6);
-    for (let i = 0; i < 4 + this.int(3); i++) contacts.push(await this.addContact(tx, day(brainstormDay), kinds[this.int(kinds.length)], null));
+    for (let i = 0; i < 4 + this.int(3); i++)
+      contacts.push(
+        await this.addContact(tx, day(brainstormDay), kinds[this.int(kinds.length)], null),
+      );
 
     switch (persona) {
       case 'star': {
@@ -164,22 +205,38 @@ class Journey {
         let contact = contacts[0];
         let when = 8 + this.int(4);
         for (let depth = 0; depth < 4; depth++) {
-          const referrals = await this.interview(tx, contact, day(when), { thank: 'prompt', referrals: depth < 3 ? 1 + this.int(2) : 0 });
+          const referrals = await this.interview(tx, contact, day(when), {
+            thank: 'prompt',
+            referrals: depth < 3 ? 1 + this.int(2) : 0,
+          });
           if (referrals.length === 0) break;
           contact = referrals[0];
           when += 12 + this.int(4);
         }
-        await this.interview(tx, contacts[1], day(20 + this.int(10)), { thank: 'prompt', referrals: 0 });
+        await this.interview(tx, contacts[1], day(20 + this.int(10)), {
+          thank: 'prompt',
+          referrals: 0,
+        });
         return;
       }
       case 'steady':
-        await this.interview(tx, contacts[0], day(15 + this.int(15)), { thank: this.random() < 0.7 ? 'prompt' : 'late', referrals: this.int(2) });
-        if (this.random() < 0.5) await this.interview(tx, contacts[1], day(35 + this.int(15)), { thank: 'prompt', referrals: 0 });
+        await this.interview(tx, contacts[0], day(15 + this.int(15)), {
+          thank: this.random() < 0.7 ? 'prompt' : 'late',
+          referrals: this.int(2),
+        });
+        if (this.random() < 0.5)
+          await this.interview(tx, contacts[1], day(35 + this.int(15)), {
+            thank: 'prompt',
+            referrals: 0,
+          });
         await this.request(tx, contacts[2], day(50 + this.int(10)), 'pending');
         return;
       case 'overdue':
         // Held within the last two weeks and never thanked: an overdue thank-you.
-        await this.interview(tx, contacts[0], day(50 + this.int(6)), { thank: 'none', referrals: 0 });
+        await this.interview(tx, contacts[0], day(50 + this.int(6)), {
+          thank: 'none',
+          referrals: 0,
+        });
         return;
       case 'stalled':
         await this.request(tx, contacts[0], day(12 + this.int(8)), 'unanswered');
@@ -194,7 +251,12 @@ class Journey {
     }
   }
 
-  private async addContact(tx: Tx, at: Date, relationship: ContactRelationship, referredBy: string | null): Promise<string> {
+  private async addContact(
+    tx: Tx,
+    at: Date,
+    relationship: ContactRelationship,
+    referredBy: string | null,
+  ): Promise<string> {
     const contactId = demoId(`${this.student.studentId}-contact-${this.contactNo++}`);
     const pro = this.professionals[this.int(this.professionals.length)];
     await this.exec(tx, at, {
@@ -214,19 +276,41 @@ class Journey {
     return contactId;
   }
 
-  private async request(tx: Tx, contactId: string, at: Date, outcome: 'pending' | 'unanswered' | 'declined'): Promise<void> {
+  private async request(
+    tx: Tx,
+    contactId: string,
+    at: Date,
+    outcome: 'pending' | 'unanswered' | 'declined',
+  ): Promise<void> {
     const interviewId = demoId(`${contactId}-interview`);
     await this.exec(tx, at, {
       type: 'SendRequest',
-      data: { interviewId, studentId: this.student.studentId!, contactId, channel: 'email', askMinutes: 30, proposedFormats: ['coffee', 'video'], at: at.toISOString() },
+      data: {
+        interviewId,
+        studentId: this.student.studentId!,
+        contactId,
+        channel: 'email',
+        askMinutes: 30,
+        proposedFormats: ['coffee', 'video'],
+        at: at.toISOString(),
+      },
     });
     if (outcome === 'pending') return;
     const later = (days: number) => new Date(at.getTime() + days * DAY);
-    await this.exec(tx, later(8), { type: 'NudgeRequest', data: { interviewId, at: later(8).toISOString() } });
+    await this.exec(tx, later(8), {
+      type: 'NudgeRequest',
+      data: { interviewId, at: later(8).toISOString() },
+    });
     if (outcome === 'declined') {
-      await this.exec(tx, later(10), { type: 'RecordDecline', data: { interviewId, at: later(10).toISOString() } });
+      await this.exec(tx, later(10), {
+        type: 'RecordDecline',
+        data: { interviewId, at: later(10).toISOString() },
+      });
     } else {
-      await this.exec(tx, later(20), { type: 'CloseUnanswered', data: { interviewId, at: later(20).toISOString() } });
+      await this.exec(tx, later(20), {
+        type: 'CloseUnanswered',
+        data: { interviewId, at: later(20).toISOString() },
+      });
     }
   }
 
@@ -238,33 +322,127 @@ class Journey {
     plan: { thank: 'prompt' | 'late' | 'none'; referrals: number },
   ): Promise<string[]> {
     const interviewId = demoId(`${contactId}-interview`);
-    const at = (days: number, hours = 0) => new Date(requestedAt.getTime() + days * DAY + hours * 3_600_000);
+    const at = (days: number, hours = 0) =>
+      new Date(requestedAt.getTime() + days * DAY + hours * 3_600_000);
     const heldAt = at(8);
     const steps: [Date, DomainCommand][] = [
-      [at(0), { type: 'SendRequest', data: { interviewId, studentId: this.student.studentId!, contactId, channel: 'email', askMinutes: 30, proposedFormats: ['coffee', 'video', 'phone'], at: at(0).toISOString() } }],
+      [
+        at(0),
+        {
+          type: 'SendRequest',
+          data: {
+            interviewId,
+            studentId: this.student.studentId!,
+            contactId,
+            channel: 'email',
+            askMinutes: 30,
+            proposedFormats: ['coffee', 'video', 'phone'],
+            at: at(0).toISOString(),
+          },
+        },
+      ],
       [at(2), { type: 'RecordAcceptance', data: { interviewId, at: at(2).toISOString() } }],
-      [at(2, 1), { type: 'ScheduleInterview', data: { interviewId, scheduledFor: heldAt.toISOString(), format: 'coffee', durationMinutes: 30, at: at(2, 1).toISOString() } }],
-      [at(6), { type: 'RecordPreparation', data: { interviewId, questionIds: ['q-typical-day', 'q-career-path', 'q-critical-skills', 'q-anyone-else'], personal: { researchNotes: 'Read the organization’s annual report and recent news', customQuestions: ['What surprised you most in your first year?'] }, at: at(6).toISOString() } }],
-      [at(8, 1), { type: 'RecordInterviewHeld', data: { interviewId, studentId: this.student.studentId!, contactId, heldAt: heldAt.toISOString(), format: 'coffee', questionIdsAsked: ['q-typical-day', 'q-career-path', 'q-anyone-else'], personal: { notes: 'Warm conversation, offered to review my resume', keyInsights: [insights[this.int(insights.length)]], advice: 'Talk to people in adjacent roles too' }, at: at(8, 1).toISOString() } }],
+      [
+        at(2, 1),
+        {
+          type: 'ScheduleInterview',
+          data: {
+            interviewId,
+            scheduledFor: heldAt.toISOString(),
+            format: 'coffee',
+            durationMinutes: 30,
+            at: at(2, 1).toISOString(),
+          },
+        },
+      ],
+      [
+        at(6),
+        {
+          type: 'RecordPreparation',
+          data: {
+            interviewId,
+            questionIds: ['q-typical-day', 'q-career-path', 'q-critical-skills', 'q-anyone-else'],
+            personal: {
+              researchNotes: 'Read the organization’s annual report and recent news',
+              customQuestions: ['What surprised you most in your first year?'],
+            },
+            at: at(6).toISOString(),
+          },
+        },
+      ],
+      [
+        at(8, 1),
+        {
+          type: 'RecordInterviewHeld',
+          data: {
+            interviewId,
+            studentId: this.student.studentId!,
+            contactId,
+            heldAt: heldAt.toISOString(),
+            format: 'coffee',
+            questionIdsAsked: ['q-typical-day', 'q-career-path', 'q-anyone-else'],
+            personal: {
+              notes: 'Warm conversation, offered to review my resume',
+              keyInsights: [insights[this.int(insights.length)]],
+              advice: 'Talk to people in adjacent roles too',
+            },
+            at: at(8, 1).toISOString(),
+          },
+        },
+      ],
     ];
     if (plan.thank !== 'none') {
       const sent = at(plan.thank === 'prompt' ? 9 : 14);
-      steps.push([sent, { type: 'RecordThankYou', data: { interviewId, sentAt: sent.toISOString(), channel: 'email', at: sent.toISOString() } }]);
+      steps.push([
+        sent,
+        {
+          type: 'RecordThankYou',
+          data: {
+            interviewId,
+            sentAt: sent.toISOString(),
+            channel: 'email',
+            at: sent.toISOString(),
+          },
+        },
+      ]);
     }
-    const referralIds = Array.from({ length: plan.referrals }, (_, i) => demoId(`${interviewId}-referral-${i}`));
+    const referralIds = Array.from({ length: plan.referrals }, (_, i) =>
+      demoId(`${interviewId}-referral-${i}`),
+    );
     if (referralIds.length > 0) {
       const pro = this.professionals;
-      steps.push([at(9, 2), { type: 'RecordReferrals', data: { interviewId, referrals: referralIds.map((contactId) => ({ contactId, name: this.personName(), ...pro[this.int(pro.length)] })), at: at(9, 2).toISOString() } }]);
+      steps.push([
+        at(9, 2),
+        {
+          type: 'RecordReferrals',
+          data: {
+            interviewId,
+            referrals: referralIds.map((contactId) => ({
+              contactId,
+              name: this.personName(),
+              ...pro[this.int(pro.length)],
+            })),
+            at: at(9, 2).toISOString(),
+          },
+        },
+      ]);
     }
     if (plan.thank === 'prompt' && this.random() < 0.4) {
-      steps.push([at(30), { type: 'RecordTouchpoint', data: { interviewId, kind: 'shared_article', at: at(30).toISOString() } }]);
+      steps.push([
+        at(30),
+        {
+          type: 'RecordTouchpoint',
+          data: { interviewId, kind: 'shared_article', at: at(30).toISOString() },
+        },
+      ]);
     }
     for (const [when, command] of steps) {
       if (when > this.now) return [];
       const events = await this.exec(tx, when, command);
       for (const event of events) {
         if (event.type !== 'ReferralsReceived') continue;
-        for (const addContact of addContactsForReferrals(event as ReferralsReceived)) await this.exec(tx, when, addContact);
+        for (const addContact of addContactsForReferrals(event))
+          await this.exec(tx, when, addContact);
       }
     }
     return referralIds;
