@@ -3,9 +3,7 @@ import {
   addContactsForReferrals,
   type DomainCommand,
   type ContactRelationship,
-  type ReferralsReceived,
   registerStudentOnEnrollment,
-  type StudentEnrolled,
 } from '@rapport/domain';
 import { Database, type Tx, Tenants } from '@rapport/event-store';
 import { createHash } from 'node:crypto';

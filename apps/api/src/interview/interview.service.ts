@@ -373,7 +373,10 @@ export class InterviewService {
     );
   }
 
-  async recordTouchpoint(context: CommandContext, input: RecordTouchpointInput): Promise<Interview> {
+  async recordTouchpoint(
+    context: CommandContext,
+    input: RecordTouchpointInput,
+  ): Promise<Interview> {
     await this.ownInterview(context.actor, input.interviewId);
     return this.execute(
       context,
@@ -431,11 +434,7 @@ export class InterviewService {
     tx?: Tx,
   ): Promise<Interview> {
     const streamId = streamIds.interview(interviewId);
-    const details = await this.details.read(
-      tenantId,
-      [{ streamId, version: loaded.version }],
-      tx,
-    );
+    const details = await this.details.read(tenantId, [{ streamId, version: loaded.version }], tx);
     return toInterview(interviewId, loaded.state, loaded.version, details.get(streamId)!);
   }
 
