@@ -53,8 +53,8 @@ export class InterviewDetailsReader {
     streams: readonly StreamAt[],
     tx?: Tx,
   ): Promise<Map<string, InterviewDetails>> {
-    const byStream = new Map(streams.map((s) => [s.streamId, [] as InterviewEvent[]]));
     if (streams.length === 0) return new Map();
+    const byStream = new Map(streams.map((s) => [s.streamId, [] as InterviewEvent[]]));
     const query = (t: Tx) =>
       t.query<EventRow>(
         `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = ANY($2)
