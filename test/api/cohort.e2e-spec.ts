@@ -37,38 +37,89 @@ describe('cohorts', () => {
   }
 
   const events = (sql: string, params: unknown[] = []) =>
-    t.db.app.database.withTenant(inst.tenantId, (tx) => tx.query<{ stream_id: string; type: string }>(sql, params));
+    t.db.app.database.withTenant(inst.tenantId, (tx) =>
+      tx.query<{ stream_id: string; type: string }>(sql, params),
+    );
 
   it('lets an admin create and update a cohort and manage its advisors', async () => {
     const created = ok(
       await graphql(t.app, inst.adminToken, CREATE, {
-        input: { name: ' Health Careers ', term: 'Fall 2025', startDate: '2025-09-01', endDate: '2025-12-15', interviewTargetOverride: 4 },
+        input: {
+          name: ' Health Careers ',
+          term: 'Fall 2025',
+          startDate: '2025-09-01',
+          endDate: '2025-12-15',
+          interviewTargetOverride: 4,
+        },
       }),
     ).createCohort.cohort;
-    expect(created).toMatchObject({ name: 'Health Careers', interviewTargetOverride: 4, advisorIds: [], studentIds: [], enrolledCount: 0, version: 1 });
+    expect(created).toMatchObject({
+      name: 'Health Careers',
+      interviewTargetOverride: 4,
+      advisorIds: [],
+      studentIds: [],
+      enrolledCount: 0,
+      version: 1,
+    });
 
     const updated = ok(
-      await graphql(t.app, inst.adminToken, UPDATE, { input: { cohortId: created.id, term: 'Spring 2026', interviewTargetOverride: null, expectedVersion: 1 } }),
+      await graphql(t.app, inst.adminToken, UPDATE, {
+        input: {
+          cohortId: created.id,
+          term: 'Spring 2026',
+          interviewTargetOverride: null,
+          expectedVersion: 1,
+        },
+      }),
     ).updateCohort.cohort;
-    expect(updated).toEqual({ name: 'Health Careers', term: 'Spring 2026', interviewTargetOverride: null, version: 2 });
+    expect(updated).toEqual({
+      name: 'Health Careers',
+      term: 'Spring 2026',
+      interviewTargetOverride: null,
+      version: 2,
+    });
 
     const assign = `mutation($input: AssignAdvisorInput!) { assignAdvisor(input: $input) { cohort { advisorIds version } } }`;
-    expect(ok(await graphql(t.app, inst.adminToken, assign, { input: { cohortId: created.id, advisorId: 'adv-maria' } })).assignAdvisor.cohort).toEqual({
+    expect(
+      ok(
+        await graphql(t.app, inst.adminToken, assign, {
+          input: { cohortId: created.id, advisorId: 'adv-maria' },
+        }),
+      ).assignAdvisor.cohort,
+    ).toEqual({
       advisorIds: ['adv-maria'],
       version: 3,
     });
-    const again = await graphql(t.app, inst.adminToken, assign, { input: { cohortId: created.id, advisorId: 'adv-maria' } });
+    const again = await graphql(t.app, inst.adminToken, assign, {
+      input: { cohortId: created.id, advisorId: 'adv-maria' },
+    });
     expect(errorCode(again)).toBe('BAD_USER_INPUT');
     const unassign = `mutation($input: UnassignAdvisorInput!) { unassignAdvisor(input: $input) { cohort { advisorIds } } }`;
-    expect(ok(await graphql(t.app, inst.adminToken, unassign, { input: { cohortId: created.id, advisorId: 'adv-maria' } })).unassignAdvisor.cohort.advisorIds).toEqual([]);
+    expect(
+      ok(
+        await graphql(t.app, inst.adminToken, unassign, {
+          input: { cohortId: created.id, advisorId: 'adv-maria' },
+        }),
+      ).unassignAdvisor.cohort.advisorIds,
+    ).toEqual([]);
 
-    const badDates = await graphql(t.app, inst.adminToken, UPDATE, { input: { cohortId: created.id, endDate: '2025-01-01' } });
+    const badDates = await graphql(t.app, inst.adminToken, UPDATE, {
+      input: { cohortId: created.id, endDate: '2025-01-01' },
+    });
     expect(errorCode(badDates)).toBe('BAD_USER_INPUT');
     expect(badDates.errors?.[0].extensions?.field).toBe('endDate');
-    expect(errorCode(await graphql(t.app, inst.adminToken, UPDATE, { input: { cohortId: 'no-such-cohort', name: 'X' } }))).toBe('NOT_FOUND');
+    expect(
+      errorCode(
+        await graphql(t.app, inst.adminToken, UPDATE, {
+          input: { cohortId: 'no-such-cohort', name: 'X' },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
 
     const advisor = await inst.advisorToken('adv-1');
-    const forbidden = await graphql(t.app, advisor, CREATE, { input: { name: 'Mine', term: 'T', startDate: '2025-09-01', endDate: '2025-12-15' } });
+    const forbidden = await graphql(t.app, advisor, CREATE, {
+      input: { name: 'Mine', term: 'T', startDate: '2025-09-01', endDate: '2025-12-15' },
+    });
     expect(errorCode(forbidden)).toBe('FORBIDDEN');
   });
 
@@ -101,44 +152,67 @@ describe('cohorts', () => {
 
     const second = ok(
       await graphql(t.app, inst.adminToken, ENROLL, {
-        input: { cohortId, rows: [{ name: 'Ana Diaz', email: 'ANA@example.edu' }, { name: 'Dee Park', email: 'dee@example.edu' }] },
+        input: {
+          cohortId,
+          rows: [
+            { name: 'Ana Diaz', email: 'ANA@example.edu' },
+            { name: 'Dee Park', email: 'dee@example.edu' },
+          ],
+        },
       }),
     ).enrollStudents;
-    expect(second.rejected).toEqual([{ row: 0, email: 'ANA@example.edu', reason: 'ALREADY_ENROLLED' }]);
+    expect(second.rejected).toEqual([
+      { row: 0, email: 'ANA@example.edu', reason: 'ALREADY_ENROLLED' },
+    ]);
     expect(second.accepted).toHaveLength(1);
     expect(second.cohort.enrolledCount).toBe(3);
 
     // Each new student has their own record, in this cohort, with the weekly digest on.
     for (const { studentId, name, email } of [...first.accepted, ...second.accepted]) {
-      expect(ok(await graphql(t.app, inst.adminToken, STUDENT, { id: studentId })).student).toEqual({
-        id: studentId,
-        cohortId,
-        name,
-        email,
-        careerInterests: [],
-        digestPreference: 'weekly',
-        version: 1,
-      });
+      expect(ok(await graphql(t.app, inst.adminToken, STUDENT, { id: studentId })).student).toEqual(
+        {
+          id: studentId,
+          cohortId,
+          name,
+          email,
+          careerInterests: [],
+          digestPreference: 'weekly',
+          version: 1,
+        },
+      );
     }
     expect(first.cohort.studentIds).toEqual(first.accepted.map((a: any) => a.studentId));
   });
 
   it('refuses more than 1,000 rows with BAD_USER_INPUT and enrols nobody', async () => {
     const cohortId = await createCohort();
-    const rows = Array.from({ length: 1001 }, (_, i) => ({ name: `Student ${i}`, email: `s${i}@example.edu` }));
+    const rows = Array.from({ length: 1001 }, (_, i) => ({
+      name: `Student ${i}`,
+      email: `s${i}@example.edu`,
+    }));
     const result = await graphql(t.app, inst.adminToken, ENROLL, { input: { cohortId, rows } });
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
-    expect(await events(`SELECT type FROM events WHERE stream_id = $1`, [`cohort-${cohortId}`])).toHaveLength(1);
+    expect(
+      await events(`SELECT type FROM events WHERE stream_id = $1`, [`cohort-${cohortId}`]),
+    ).toHaveLength(1);
   });
 
   it('enrols a full roster of 1,000 rows in one go', async () => {
     const cohortId = await createCohort();
-    const rows = Array.from({ length: 1000 }, (_, i) => ({ name: `Student ${i}`, email: `full${i}@example.edu` }));
-    const { enrollStudents } = ok(await graphql(t.app, inst.adminToken, ENROLL, { input: { cohortId, rows } }));
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      name: `Student ${i}`,
+      email: `full${i}@example.edu`,
+    }));
+    const { enrollStudents } = ok(
+      await graphql(t.app, inst.adminToken, ENROLL, { input: { cohortId, rows } }),
+    );
     expect(enrollStudents.accepted).toHaveLength(1000);
     expect(enrollStudents.cohort.enrolledCount).toBe(1000);
     const [{ count }] = await t.db.app.database.withTenant(inst.tenantId, (tx) =>
-      tx.query<{ count: string }>(`SELECT count(*) FROM aggregate_states WHERE kind = 'student' AND cohort_id = $1`, [cohortId]),
+      tx.query<{ count: string }>(
+        `SELECT count(*) FROM aggregate_states WHERE kind = 'student' AND cohort_id = $1`,
+        [cohortId],
+      ),
     );
     expect(Number(count)).toBe(1000);
   });
@@ -160,18 +234,24 @@ describe('cohorts', () => {
     expect(first.clientMutationId).toBe('roster-upload-1');
     expect(first.accepted).toHaveLength(2);
 
-    const enrolled = await events(`SELECT type FROM events WHERE stream_id = $1 AND type = 'StudentEnrolled'`, [`cohort-${cohortId}`]);
+    const enrolled = await events(
+      `SELECT type FROM events WHERE stream_id = $1 AND type = 'StudentEnrolled'`,
+      [`cohort-${cohortId}`],
+    );
     expect(enrolled).toHaveLength(2);
-    const registered = await events(`SELECT stream_id FROM events WHERE type = 'StudentRegistered' AND stream_id = ANY($1)`, [
-      first.accepted.map((a: any) => `student-${a.studentId}`),
-    ]);
+    const registered = await events(
+      `SELECT stream_id FROM events WHERE type = 'StudentRegistered' AND stream_id = ANY($1)`,
+      [first.accepted.map((a: any) => `student-${a.studentId}`)],
+    );
     expect(registered).toHaveLength(2);
   });
 
   it('lets exactly one of two concurrent updates with the same expectedVersion win', async () => {
     const cohortId = await createCohort();
     const results = await Promise.all(
-      ['Name A', 'Name B'].map((name) => graphql(t.app, inst.adminToken, UPDATE, { input: { cohortId, name, expectedVersion: 1 } })),
+      ['Name A', 'Name B'].map((name) =>
+        graphql(t.app, inst.adminToken, UPDATE, { input: { cohortId, name, expectedVersion: 1 } }),
+      ),
     );
     const codes = results.map((r) => errorCode(r) ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);
@@ -179,6 +259,23 @@ describe('cohorts', () => {
     expect(winner.version).toBe(2);
     const conflict = results.find((r) => r.errors)!;
     expect(conflict.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', expectedVersion: 1 });
+
+    // A wider race: still exactly one winner, every loser a CONFLICT.
+    const many = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        graphql(t.app, inst.adminToken, UPDATE, {
+          input: { cohortId, name: `Racer ${i}`, expectedVersion: 2 },
+        }),
+      ),
+    );
+    expect(many.map((r) => errorCode(r) ?? 'OK').sort()).toEqual([
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+      'OK',
+    ]);
   });
 
   it('withdraws a student and shows each role the cohorts it may see', async () => {
@@ -186,31 +283,104 @@ describe('cohorts', () => {
     const otherId = await createCohort('Other Cohort');
     const { accepted } = ok(
       await graphql(t.app, inst.adminToken, ENROLL, {
-        input: { cohortId, rows: [{ name: 'Gus Lane', email: 'gus@example.edu' }, { name: 'Hal Ames', email: 'hal@example.edu' }] },
+        input: {
+          cohortId,
+          rows: [
+            { name: 'Gus Lane', email: 'gus@example.edu' },
+            { name: 'Hal Ames', email: 'hal@example.edu' },
+          ],
+        },
       }),
     ).enrollStudents;
-    await graphql(t.app, inst.adminToken, `mutation($input: AssignAdvisorInput!) { assignAdvisor(input: $input) { cohort { id } } }`, {
-      input: { cohortId, advisorId: 'adv-visible' },
-    });
+    await graphql(
+      t.app,
+      inst.adminToken,
+      `
+        mutation ($input: AssignAdvisorInput!) {
+          assignAdvisor(input: $input) {
+            cohort {
+              id
+            }
+          }
+        }
+      `,
+      {
+        input: { cohortId, advisorId: 'adv-visible' },
+      },
+    );
 
     const LIST = `query { cohorts { id name advisorIds studentIds enrolledCount } }`;
     const adminIds = ok(await graphql(t.app, inst.adminToken, LIST)).cohorts.map((c: any) => c.id);
     expect(adminIds).toEqual(expect.arrayContaining([cohortId, otherId]));
     const advisor = await inst.advisorToken('adv-visible');
-    expect(ok(await graphql(t.app, advisor, LIST)).cohorts.map((c: any) => c.id)).toEqual([cohortId]);
-    expect(errorCode(await graphql(t.app, advisor, `query($id: ID!) { cohort(id: $id) { id } }`, { id: otherId }))).toBe('FORBIDDEN');
+    expect(ok(await graphql(t.app, advisor, LIST)).cohorts.map((c: any) => c.id)).toEqual([
+      cohortId,
+    ]);
+    expect(
+      errorCode(
+        await graphql(
+          t.app,
+          advisor,
+          `
+            query ($id: ID!) {
+              cohort(id: $id) {
+                id
+              }
+            }
+          `,
+          { id: otherId },
+        ),
+      ),
+    ).toBe('FORBIDDEN');
 
     const gus = await inst.studentToken(accepted[0].studentId);
     expect(ok(await graphql(t.app, gus, LIST)).cohorts).toEqual([
-      { id: cohortId, name: 'Visible Cohort', advisorIds: ['adv-visible'], studentIds: null, enrolledCount: 2 },
+      {
+        id: cohortId,
+        name: 'Visible Cohort',
+        advisorIds: ['adv-visible'],
+        studentIds: null,
+        enrolledCount: 2,
+      },
     ]);
-    expect(errorCode(await graphql(t.app, gus, `query($id: ID!) { cohort(id: $id) { id } }`, { id: otherId }))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await graphql(
+          t.app,
+          gus,
+          `
+            query ($id: ID!) {
+              cohort(id: $id) {
+                id
+              }
+            }
+          `,
+          { id: otherId },
+        ),
+      ),
+    ).toBe('FORBIDDEN');
 
     const WITHDRAW = `mutation($input: WithdrawStudentInput!) { withdrawStudent(input: $input) { cohort { studentIds enrolledCount } } }`;
-    const withdrawn = ok(await graphql(t.app, inst.adminToken, WITHDRAW, { input: { cohortId, studentId: accepted[0].studentId } })).withdrawStudent.cohort;
+    const withdrawn = ok(
+      await graphql(t.app, inst.adminToken, WITHDRAW, {
+        input: { cohortId, studentId: accepted[0].studentId },
+      }),
+    ).withdrawStudent.cohort;
     expect(withdrawn).toEqual({ studentIds: [accepted[1].studentId], enrolledCount: 1 });
     expect(ok(await graphql(t.app, gus, LIST)).cohorts).toEqual([]);
-    expect(errorCode(await graphql(t.app, inst.adminToken, WITHDRAW, { input: { cohortId, studentId: accepted[0].studentId } }))).toBe('NOT_FOUND');
-    expect(errorCode(await graphql(t.app, gus, WITHDRAW, { input: { cohortId, studentId: accepted[1].studentId } }))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await graphql(t.app, inst.adminToken, WITHDRAW, {
+          input: { cohortId, studentId: accepted[0].studentId },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      errorCode(
+        await graphql(t.app, gus, WITHDRAW, {
+          input: { cohortId, studentId: accepted[1].studentId },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
   });
 });

@@ -101,6 +101,9 @@ export class AdvisorNoteService {
   /** Admins, and advisors of a cohort the student is in; students are refused outright. */
   private async assertStaffOf(actor: Actor, studentId: string): Promise<void> {
     this.access.requireRole(actor, 'advisor', 'admin');
+    // Existence first: another tenant's students are NOT_FOUND, not FORBIDDEN, to advisors too.
+    if (!(await this.states.find(actor.tenantId, streamIds.student(studentId))))
+      throw DomainError.notFound(`Student ${studentId} does not exist`, 'studentId');
     await this.access.assertCanReadStudent(actor, studentId);
   }
 }

@@ -50,7 +50,9 @@ export class CohortResolver {
     };
   }
 
-  @Mutation(() => CohortPayload, { description: "Admins: take the cohort's students from an advisor" })
+  @Mutation(() => CohortPayload, {
+    description: "Admins: take the cohort's students from an advisor",
+  })
   async unassignAdvisor(
     @Ctx() ctx: RequestContext,
     @Args('input') input: UnassignAdvisorInput,
@@ -93,7 +95,10 @@ export class CohortResolver {
   }
 
   @Query(() => Cohort)
-  cohort(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Cohort> {
+  cohort(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Cohort> {
     return this.service.get(actor, id);
   }
 }

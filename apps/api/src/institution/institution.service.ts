@@ -13,7 +13,10 @@ import type { Actor } from '../auth/actor';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
-import type { ChangeInstitutionSettingsInput, RenameInstitutionInput } from './dto/institution.inputs';
+import type {
+  ChangeInstitutionSettingsInput,
+  RenameInstitutionInput,
+} from './dto/institution.inputs';
 import type { Institution } from './dto/institution.model';
 
 export interface RegisterInstitutionInput {
@@ -81,7 +84,10 @@ export class InstitutionService {
 
   /** The caller's own institution; every role of the tenant may read it. */
   async get(actor: Actor): Promise<Institution> {
-    const stored = await this.states.find<InstitutionState>(actor.tenantId, streamIds.institution());
+    const stored = await this.states.find<InstitutionState>(
+      actor.tenantId,
+      streamIds.institution(),
+    );
     if (!stored) throw DomainError.notFound('The institution has not been registered yet');
     return toInstitution(actor.tenantId, stored.state, stored.version);
   }

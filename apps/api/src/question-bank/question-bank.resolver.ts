@@ -15,7 +15,9 @@ export class QuestionBankResolver {
     return this.service.get(actor);
   }
 
-  @Mutation(() => QuestionPayload, { description: "Admins: add a question to the institution's bank" })
+  @Mutation(() => QuestionPayload, {
+    description: "Admins: add a question to the institution's bank",
+  })
   async addQuestion(
     @Ctx() ctx: RequestContext,
     @Args('input') input: AddQuestionInput,

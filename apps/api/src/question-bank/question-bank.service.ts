@@ -36,7 +36,10 @@ export class QuestionBankService {
       streamIds.questionBank(),
     );
     // No stream yet: the bank is the guide's questions alone.
-    return toQuestionBank(stored?.state ?? questionBankDecider.initialState(), stored?.version ?? 0);
+    return toQuestionBank(
+      stored?.state ?? questionBankDecider.initialState(),
+      stored?.version ?? 0,
+    );
   }
 
   async add(context: CommandContext, input: AddQuestionInput): Promise<QuestionChange> {

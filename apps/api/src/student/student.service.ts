@@ -55,12 +55,13 @@ export class StudentService {
   }
 
   async get(actor: Actor, studentId: string): Promise<Student> {
-    await this.access.assertCanReadStudent(actor, studentId);
+    // Existence first: another tenant's ids are NOT_FOUND for every role, as RLS hides them.
     const stored = await this.states.find<StudentState>(
       actor.tenantId,
       streamIds.student(studentId),
     );
     if (!stored) throw notFound(studentId);
+    await this.access.assertCanReadStudent(actor, studentId);
     return toStudent(studentId, stored.state, stored.version);
   }
 

@@ -1,6 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType({ description: 'Program settings a career center tunes; due dates and digests read them' })
+@ObjectType({
+  description: 'Program settings a career center tunes; due dates and digests read them',
+})
 export class InstitutionSettings {
   @Field(() => Int, { description: 'ISO weekday of the weekly digest: 1 = Monday … 7 = Sunday' })
   digestWeekday!: number;
