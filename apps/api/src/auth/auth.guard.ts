@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthError } from './auth.errors';
 import { IS_PUBLIC } from './public.decorator';
 import { requestOf } from './request-context';
+import { TenantDirectory } from './tenant-directory.service';
 import { TokenService } from './token.service';
 
 /** Global guard: every GraphQL field needs a verified bearer token unless marked @Public(). */
@@ -13,6 +14,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly tenants: TenantDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +30,11 @@ export class AuthGuard implements CanActivate {
     const header = headerValue(request.headers.authorization);
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw AuthError.unauthenticated();
-    request.actor = await this.tokens.verify(token);
+    const actor = await this.tokens.verify(token);
+    if (!(await this.tenants.exists(actor.tenantId))) {
+      throw AuthError.unauthenticated('The token names an institution that does not exist');
+    }
+    request.actor = actor;
     return true;
   }
 }

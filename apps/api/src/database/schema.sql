@@ -1,3 +1,12 @@
+column aggregate_states.aggregate_id text
+column aggregate_states.cohort_id text
+column aggregate_states.kind text not null
+column aggregate_states.state jsonb not null
+column aggregate_states.stream_id text not null
+column aggregate_states.student_id text
+column aggregate_states.tenant_id uuid not null
+column aggregate_states.updated_at timestamp with time zone not null
+column aggregate_states.version bigint not null
 column events.data jsonb not null
 column events.event_id uuid not null
 column events.global_position bigint not null identity
@@ -27,6 +36,7 @@ column tenants.created_at timestamp with time zone not null default now()
 column tenants.name text not null
 column tenants.slug text not null
 column tenants.tenant_id uuid not null
+constraint aggregate_states.aggregate_states_pkey PRIMARY KEY (tenant_id, stream_id)
 constraint events.events_event_id_key UNIQUE (tenant_id, event_id)
 constraint events.events_pkey PRIMARY KEY (tenant_id, global_position)
 constraint events.events_schema_version_check CHECK ((schema_version > 0))
@@ -47,9 +57,12 @@ function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug te
 function rapport_read_all_committed_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_secure_tenant_table(p_table regclass, p_privileges text) returns void security_definer=f owner=rapport_owner acl=rapport_owner=X/rapport_owner
+index CREATE INDEX aggregate_states_by_cohort_idx ON public.aggregate_states USING btree (tenant_id, kind, cohort_id)
+index CREATE INDEX aggregate_states_by_student_idx ON public.aggregate_states USING btree (tenant_id, kind, student_id)
 index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
 index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
+index CREATE UNIQUE INDEX aggregate_states_pkey ON public.aggregate_states USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX events_event_id_key ON public.events USING btree (tenant_id, event_id)
 index CREATE UNIQUE INDEX events_pkey ON public.events USING btree (tenant_id, global_position)
 index CREATE UNIQUE INDEX events_stream_version_key ON public.events USING btree (tenant_id, stream_id, stream_version)
@@ -57,9 +70,11 @@ index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_check
 index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
 index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
+policy aggregate_states.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy events.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+table aggregate_states rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table projection_checkpoints rls=f force=f acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

@@ -53,7 +53,7 @@ export class AggregateStatesRepository {
     return rows.map((row) => toStored<S>(row));
   }
 
-  /** Whether an advisor is assigned to the cohort the student is enrolled in. */
+  /** Whether an advisor is assigned to a cohort the student is currently enrolled in (not withdrawn). */
   async advises(tenantId: string, advisorId: string, studentId: string): Promise<boolean> {
     const [row] = await this.database.withTenant(tenantId, (tx) =>
       tx.query<{ advises: boolean }>(
@@ -61,6 +61,7 @@ export class AggregateStatesRepository {
            SELECT 1 FROM ${AGGREGATE_STATES} s
              JOIN ${AGGREGATE_STATES} c ON c.tenant_id = s.tenant_id AND c.stream_id = 'cohort-' || s.cohort_id
             WHERE s.tenant_id = $1 AND s.stream_id = 'student-' || $2 AND c.state->'advisorIds' ? $3
+              AND c.state->'students'->'$map' @> jsonb_build_array(jsonb_build_array($2::text))
          ) AS advises`,
         [tx.tenantId, studentId, advisorId],
       ),
