@@ -4,7 +4,6 @@ import {
   type ContactState,
   defaultInstitutionSettings,
   DomainError,
-  INTERVIEW_LIMITS,
   type InstitutionState,
   type InterviewCommand,
   type InterviewState,
@@ -470,18 +469,15 @@ export class InterviewService {
     this.access.assertOwnRecord(actor, stored.state);
   }
 
-  /** The institution's default ask, kept within what a request may ask for. */
+  /** The institution's default ask ("say, thirty minutes"); its bounds match a request's. */
   private async requestedMeetingMinutes(actor: Actor): Promise<number> {
     const { state } = await this.executor.load<InstitutionState>(
       actor.tenantId,
       streamIds.institution(),
     );
-    const minutes =
-      state.status === 'registered'
-        ? state.settings.requestedMeetingMinutes
-        : defaultInstitutionSettings.requestedMeetingMinutes;
-    const { min, max } = INTERVIEW_LIMITS.askMinutes;
-    return Math.min(max, Math.max(min, minutes));
+    return state.status === 'registered'
+      ? state.settings.requestedMeetingMinutes
+      : defaultInstitutionSettings.requestedMeetingMinutes;
   }
 
   /** Question ids must name active questions of the bank (the guide's when none was changed). */

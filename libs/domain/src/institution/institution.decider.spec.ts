@@ -123,6 +123,8 @@ describe('institution decider', () => {
       [{ digestWeekday: 8 }, 'settings.digestWeekday'],
       [{ nudgeAfterDays: 0 }, 'settings.nudgeAfterDays'],
       [{ stayInTouchDays: 1.5 }, 'settings.stayInTouchDays'],
+      [{ requestedMeetingMinutes: 241 }, 'settings.requestedMeetingMinutes'],
+      [{ requestedMeetingMinutes: 4 }, 'settings.requestedMeetingMinutes'],
       [{ interviewTarget: 6 }, 'settings.interviewStretchTarget'],
     ])('rejects out-of-range settings %j', (settings, field) => {
       spec

@@ -51,7 +51,8 @@ export const institutionSettingRanges: Readonly<
   interviewStretchTarget: { min: 1, max: 100, label: 'Interview stretch target' },
   nudgeAfterDays: { min: 1, max: 365, label: 'Nudge after (days)' },
   stayInTouchDays: { min: 1, max: 365, label: 'Stay-in-touch interval (days)' },
-  requestedMeetingMinutes: { min: 1, max: 480, label: 'Requested meeting length (minutes)' },
+  // The same bounds a single request may ask for, so the default can always be used.
+  requestedMeetingMinutes: { min: 5, max: 240, label: 'Requested meeting length (minutes)' },
   prepareBeforeDays: { min: 1, max: 365, label: 'Prepare-before window (days)' },
   referralFollowUpDays: { min: 1, max: 365, label: 'Referral follow-up (days)' },
 };
