@@ -18,33 +18,77 @@ describe('contacts', () => {
     t = await startTestApp();
     tenantId = (await newTenant(t.db.app.database)).tenantId;
     student = randomUUID();
-    studentToken = await tokenFor(t.app, { subject: 'stu-1', tenantId, role: 'student', studentId: student });
-    otherStudentToken = await tokenFor(t.app, { subject: 'stu-2', tenantId, role: 'student', studentId: randomUUID() });
+    studentToken = await tokenFor(t.app, {
+      subject: 'stu-1',
+      tenantId,
+      role: 'student',
+      studentId: student,
+    });
+    otherStudentToken = await tokenFor(t.app, {
+      subject: 'stu-2',
+      tenantId,
+      role: 'student',
+      studentId: randomUUID(),
+    });
   });
   afterAll(() => t.close());
 
   it('lets a student add, update and archive a contact, returning what they may see', async () => {
     const added = ok(
       await graphql(t.app, studentToken, ADD, {
-        input: { name: 'Dana Fox', email: 'Dana@Example.org', relationship: 'family', organization: 'City Hospital' },
+        input: {
+          name: 'Dana Fox',
+          email: 'Dana@Example.org',
+          relationship: 'family',
+          organization: 'City Hospital',
+        },
       }),
     ).addContact.contact;
-    expect(added).toMatchObject({ studentId: student, name: 'Dana Fox', relationship: 'family', version: 1, archived: false });
+    expect(added).toMatchObject({
+      studentId: student,
+      name: 'Dana Fox',
+      relationship: 'family',
+      version: 1,
+      archived: false,
+    });
 
     const updated = ok(
       await graphql(
         t.app,
         studentToken,
-        `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { organization role version } } }`,
+        `
+          mutation ($input: UpdateContactInput!) {
+            updateContact(input: $input) {
+              contact {
+                organization
+                role
+                version
+              }
+            }
+          }
+        `,
         { input: { contactId: added.id, role: 'Nurse', expectedVersion: 1 } },
       ),
     ).updateContact.contact;
     expect(updated).toEqual({ organization: 'City Hospital', role: 'Nurse', version: 2 });
 
     const archived = ok(
-      await graphql(t.app, studentToken, `mutation($input: ArchiveContactInput!) { archiveContact(input: $input) { contact { archived } } }`, {
-        input: { contactId: added.id },
-      }),
+      await graphql(
+        t.app,
+        studentToken,
+        `
+          mutation ($input: ArchiveContactInput!) {
+            archiveContact(input: $input) {
+              contact {
+                archived
+              }
+            }
+          }
+        `,
+        {
+          input: { contactId: added.id },
+        },
+      ),
     ).archiveContact.contact;
     expect(archived.archived).toBe(true);
   });
@@ -62,38 +106,119 @@ describe('contacts', () => {
   });
 
   it('rejects a stale expectedVersion with CONFLICT and both versions', async () => {
-    const { id } = ok(await graphql(t.app, studentToken, ADD, { input: { name: 'Kim', relationship: 'friend' } })).addContact.contact;
-    const result = await graphql(t.app, studentToken, `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }`, {
-      input: { contactId: id, role: 'Chef', expectedVersion: 0 },
+    const { id } = ok(
+      await graphql(t.app, studentToken, ADD, { input: { name: 'Kim', relationship: 'friend' } }),
+    ).addContact.contact;
+    const result = await graphql(
+      t.app,
+      studentToken,
+      `
+        mutation ($input: UpdateContactInput!) {
+          updateContact(input: $input) {
+            contact {
+              id
+            }
+          }
+        }
+      `,
+      {
+        input: { contactId: id, role: 'Chef', expectedVersion: 0 },
+      },
+    );
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      expectedVersion: 0,
+      actualVersion: 1,
     });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', expectedVersion: 0, actualVersion: 1 });
   });
 
   it('reports bad input with BAD_USER_INPUT and the field at fault', async () => {
-    const tooLong = await graphql(t.app, studentToken, ADD, { input: { name: '', relationship: 'friend' } });
+    const tooLong = await graphql(t.app, studentToken, ADD, {
+      input: { name: '', relationship: 'friend' },
+    });
     expect(errorCode(tooLong)).toBe('BAD_USER_INPUT');
     expect(tooLong.errors?.[0].extensions?.fields[0].field).toBe('name');
 
-    const badEmail = await graphql(t.app, studentToken, ADD, { input: { name: 'X', relationship: 'friend', email: 'nope' } });
+    const badEmail = await graphql(t.app, studentToken, ADD, {
+      input: { name: 'X', relationship: 'friend', email: 'nope' },
+    });
     expect(errorCode(badEmail)).toBe('BAD_USER_INPUT');
     expect(badEmail.errors?.[0].message).toMatch(/email/i);
 
-    const badEnum = await graphql(t.app, studentToken, ADD, { input: { name: 'X', relationship: 'boss' } });
+    const badEnum = await graphql(t.app, studentToken, ADD, {
+      input: { name: 'X', relationship: 'boss' },
+    });
     expect(errorCode(badEnum)).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(badEnum)).not.toMatch(/stack|at .*\.ts/);
   });
 
   it("keeps a student away from another student's contact and requires a token", async () => {
-    const { id } = ok(await graphql(t.app, studentToken, ADD, { input: { name: 'Private', relationship: 'friend' } })).addContact.contact;
-    const read = await graphql(t.app, otherStudentToken, `query($id: ID!) { contact(id: $id) { name } }`, { id });
-    expect(errorCode(read)).toBe('FORBIDDEN');
-    const write = await graphql(t.app, otherStudentToken, `mutation($input: ArchiveContactInput!) { archiveContact(input: $input) { contact { id } } }`, {
-      input: { contactId: id },
-    });
-    expect(errorCode(write)).toBe('FORBIDDEN');
-    expect(errorCode(await graphql(t.app, null, `query($id: ID!) { contact(id: $id) { name } }`, { id }))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await graphql(t.app, 'forged.token.here', `query($id: ID!) { contact(id: $id) { name } }`, { id }))).toBe(
-      'UNAUTHENTICATED',
+    const { id } = ok(
+      await graphql(t.app, studentToken, ADD, {
+        input: { name: 'Private', relationship: 'friend' },
+      }),
+    ).addContact.contact;
+    const read = await graphql(
+      t.app,
+      otherStudentToken,
+      `
+        query ($id: ID!) {
+          contact(id: $id) {
+            name
+          }
+        }
+      `,
+      { id },
     );
+    expect(errorCode(read)).toBe('FORBIDDEN');
+    const write = await graphql(
+      t.app,
+      otherStudentToken,
+      `
+        mutation ($input: ArchiveContactInput!) {
+          archiveContact(input: $input) {
+            contact {
+              id
+            }
+          }
+        }
+      `,
+      {
+        input: { contactId: id },
+      },
+    );
+    expect(errorCode(write)).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await graphql(
+          t.app,
+          null,
+          `
+            query ($id: ID!) {
+              contact(id: $id) {
+                name
+              }
+            }
+          `,
+          { id },
+        ),
+      ),
+    ).toBe('UNAUTHENTICATED');
+    expect(
+      errorCode(
+        await graphql(
+          t.app,
+          'forged.token.here',
+          `
+            query ($id: ID!) {
+              contact(id: $id) {
+                name
+              }
+            }
+          `,
+          { id },
+        ),
+      ),
+    ).toBe('UNAUTHENTICATED');
   });
 });

@@ -16,20 +16,27 @@ describe('demo data', () => {
 
   const states = (kind: string) =>
     t.db.app.database.withTenant(tenantId, (tx) =>
-      tx.query<{ aggregate_id: string; state: any }>(`SELECT aggregate_id, state FROM aggregate_states WHERE kind = $1`, [kind]),
+      tx.query<{ aggregate_id: string; state: any }>(
+        `SELECT aggregate_id, state FROM aggregate_states WHERE kind = $1`,
+        [kind],
+      ),
     );
 
   it('seeds two cohorts with an advisor each and about forty students', async () => {
     const cohorts = await states('cohort');
     expect(cohorts).toHaveLength(2);
-    expect(cohorts.map((c) => c.state.advisorIds).sort()).toEqual([['advisor-james'], ['advisor-maria']]);
+    expect(cohorts.map((c) => c.state.advisorIds).sort()).toEqual([
+      ['advisor-james'],
+      ['advisor-maria'],
+    ]);
     expect(await states('student')).toHaveLength(40);
   });
 
   it('gives varied histories: students at target, stalled ones, overdue thank-yous', async () => {
     const interviews = (await states('interview')).map((i) => i.state);
     const heldByStudent = new Map<string, number>();
-    for (const i of interviews) if (i.heldAt) heldByStudent.set(i.studentId, (heldByStudent.get(i.studentId) ?? 0) + 1);
+    for (const i of interviews)
+      if (i.heldAt) heldByStudent.set(i.studentId, (heldByStudent.get(i.studentId) ?? 0) + 1);
     expect([...heldByStudent.values()].filter((n) => n >= 3).length).toBeGreaterThanOrEqual(5);
     expect(interviews.some((i) => i.heldAt && !i.thankYouSentAt)).toBe(true);
     expect(interviews.some((i) => i.status === 'declined')).toBe(true);
@@ -46,9 +53,13 @@ describe('demo data', () => {
   });
 
   it('does not seed again when data exists', async () => {
-    const before = await t.db.app.database.withTenant(tenantId, (tx) => tx.query(`SELECT count(*)::int AS n FROM events`));
+    const before = await t.db.app.database.withTenant(tenantId, (tx) =>
+      tx.query(`SELECT count(*)::int AS n FROM events`),
+    );
     await t.app.get(DemoSeedService).seedIfEmpty(now);
-    const after = await t.db.app.database.withTenant(tenantId, (tx) => tx.query(`SELECT count(*)::int AS n FROM events`));
+    const after = await t.db.app.database.withTenant(tenantId, (tx) =>
+      tx.query(`SELECT count(*)::int AS n FROM events`),
+    );
     expect(after).toEqual(before);
   });
 });

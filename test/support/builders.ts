@@ -26,9 +26,19 @@ export async function newInstitution(
   const tokens = t.app.get(TokenService);
   return {
     ...institution,
-    adminToken: await tokens.sign({ subject: `admin-${slug}`, tenantId: institution.tenantId, role: 'admin' }),
-    advisorToken: (advisorId: string) => tokens.sign({ subject: advisorId, tenantId: institution.tenantId, role: 'advisor' }),
+    adminToken: await tokens.sign({
+      subject: `admin-${slug}`,
+      tenantId: institution.tenantId,
+      role: 'admin',
+    }),
+    advisorToken: (advisorId: string) =>
+      tokens.sign({ subject: advisorId, tenantId: institution.tenantId, role: 'advisor' }),
     studentToken: (studentId: string) =>
-      tokens.sign({ subject: `user-${studentId}`, tenantId: institution.tenantId, role: 'student', studentId }),
+      tokens.sign({
+        subject: `user-${studentId}`,
+        tenantId: institution.tenantId,
+        role: 'student',
+        studentId,
+      }),
   };
 }

@@ -27,7 +27,8 @@ export function tokenFor(app: INestApplication, actor: Actor): Promise<string> {
 
 /** The data of a successful result; fails the test with the errors otherwise. */
 export function ok<T>(result: GraphqlResult<T>): T {
-  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+  if (result.errors?.length)
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
   return result.data!;
 }
 

@@ -1,7 +1,11 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { type DatabaseHandle, EventStoreModule, type EventStoreModuleOptions } from '@rapport/event-store';
+import {
+  type DatabaseHandle,
+  EventStoreModule,
+  type EventStoreModuleOptions,
+} from '@rapport/event-store';
 import { APP_CONFIG } from './app-config.token';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -44,7 +48,13 @@ export function eventStoreOptions(
   config: AppConfig,
   openDatabase?: () => Promise<DatabaseHandle>,
 ): EventStoreModuleOptions {
-  return { database: config.database, open: openDatabase, migrations, projections, runProjections: config.runProjections };
+  return {
+    database: config.database,
+    open: openDatabase,
+    migrations,
+    projections,
+    runProjections: config.runProjections,
+  };
 }
 
 @Module({})
@@ -54,7 +64,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => eventStoreOptions(config, openDatabase) }),
+        EventStoreModule.forRootAsync({
+          useFactory: () => eventStoreOptions(config, openDatabase),
+        }),
         GraphQLModule.forRoot(graphqlOptions(config)),
         AuthModule,
         WriteModule,

@@ -12,7 +12,8 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
-  const tokens = process.env.SEED_DEMO === 'false' ? null : await app.get(DemoSeedService).seedIfEmpty();
+  const tokens =
+    process.env.SEED_DEMO === 'false' ? null : await app.get(DemoSeedService).seedIfEmpty();
   if (tokens && !config.production) console.log(demoBanner(url, tokens));
   Logger.log(`GraphQL ready at ${url}`, 'Rapport');
 }

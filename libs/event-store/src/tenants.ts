@@ -25,7 +25,10 @@ export class Tenants {
   constructor(private readonly database: Database) {}
 
   /** Registers a tenant; inside `tx` it commits or rolls back with the caller's other writes. */
-  async create(input: { slug: string; name: string; tenantId?: string }, tx?: Tx): Promise<TenantRecord> {
+  async create(
+    input: { slug: string; name: string; tenantId?: string },
+    tx?: Tx,
+  ): Promise<TenantRecord> {
     if (!SLUG.test(input.slug)) {
       throw new TenantError(
         'slug must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit',
@@ -34,7 +37,8 @@ export class Tenants {
     const name = input.name.trim();
     if (!name || name.length > 200) throw new TenantError('name must be 1 to 200 characters');
     const tenantId = input.tenantId ?? randomUUID();
-    const insert = (t: Tx) => t.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]);
+    const insert = (t: Tx) =>
+      t.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]);
     try {
       await (tx ? insert(tx) : this.database.withoutTenant(insert));
     } catch (error) {

@@ -22,11 +22,15 @@ runCli(async () => {
   });
   const role = values.role as Role;
   if (!values.tenant || !ROLES.includes(role)) throw new Error(usage);
-  if (role === 'student' && !values.student) throw new Error('a student token needs --student <student id>');
+  if (role === 'student' && !values.student)
+    throw new Error('a student token needs --student <student id>');
   const handle = await openCliDatabase('app', false);
-  const tenant = await new Tenants(handle.database).findBySlug(values.tenant).finally(() => handle.close());
+  const tenant = await new Tenants(handle.database)
+    .findBySlug(values.tenant)
+    .finally(() => handle.close());
   if (!tenant) throw new Error(`no institution with slug "${values.tenant}"`);
-  const subject = values.subject ?? (role === 'student' ? `user-${values.student}` : `${role}-${values.tenant}`);
+  const subject =
+    values.subject ?? (role === 'student' ? `user-${values.student}` : `${role}-${values.tenant}`);
   const token = await new TokenService(loadConfig()).sign(
     { subject, tenantId: tenant.tenantId, role, studentId: values.student },
     values.expires,
