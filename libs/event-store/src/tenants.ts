@@ -37,17 +37,18 @@ export class Tenants {
     const name = input.name.trim();
     if (!name || name.length > 200) throw new TenantError('name must be 1 to 200 characters');
     const tenantId = input.tenantId ?? randomUUID();
-    const insert = (t: Tx) =>
-      t.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]);
+    const insert = async (t: Tx) => {
+      await t.query(`SELECT rapport_create_tenant($1, $2, $3)`, [tenantId, input.slug, name]);
+      return (await this.list(input.slug, t))[0];
+    };
     try {
-      await (tx ? insert(tx) : this.database.withoutTenant(insert));
+      return await (tx ? insert(tx) : this.database.withoutTenant(insert));
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') {
         throw new TenantError(`an institution with slug "${input.slug}" already exists`);
       }
       throw error;
     }
-    return { tenantId, slug: input.slug, name, createdAt: new Date() };
   }
 
   async findBySlug(slug: string): Promise<TenantRecord | null> {
@@ -55,13 +56,13 @@ export class Tenants {
     return row ?? null;
   }
 
-  async list(slug: string | null = null): Promise<TenantRecord[]> {
-    const rows = await this.database.withoutTenant((tx) =>
-      tx.query<{ tenant_id: string; slug: string; name: string; created_at: Date }>(
+  async list(slug: string | null = null, tx?: Tx): Promise<TenantRecord[]> {
+    const read = (t: Tx) =>
+      t.query<{ tenant_id: string; slug: string; name: string; created_at: Date }>(
         `SELECT * FROM rapport_find_tenants($1)`,
         [slug],
-      ),
-    );
+      );
+    const rows = await (tx ? read(tx) : this.database.withoutTenant(read));
     return rows.map((r) => ({
       tenantId: r.tenant_id,
       slug: r.slug,
