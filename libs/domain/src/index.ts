@@ -43,3 +43,5 @@ export * from './policies/follow-up.policy';
 export * from './policies/reactions.policy';
 
 export * from './domain';
+
+export * from './read-models';

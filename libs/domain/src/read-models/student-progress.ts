@@ -1,0 +1,558 @@
+import { type ContactRelationship } from '../contact/contact.events';
+import { type DomainEvent } from '../domain';
+import { type InterviewRef, type TouchpointKind } from '../interview/interview.events';
+import { type InterviewStatus } from '../interview/interview.state';
+import { type DigestPreference } from '../student/student.events';
+import { compareStrings, instant, maxInstant, minInstant } from './instants';
+
+/**
+ * One student's progress through the method, as the advisor dashboards need it. Stored as jsonb
+ * per student, so it is plain JSON: no Map, Set, Date or undefined anywhere.
+ *
+ * `evolveStudentProgress` is order-insensitive: timestamps fold with min/max, lists are kept
+ * sorted, "latest wins" fields keep the instant that set them and break ties by value, and the
+ * interview status is derived from the timestamps. So any order of the same events gives the
+ * same state, and folding the events with `at <= T` gives the state "as of T" (see `foldAsOf`).
+ */
+export interface StudentProgress {
+  studentId: string;
+  /** A student belongs to one cohort; null until an enrolment or registration is seen. */
+  cohortId: string | null;
+  registeredAt: string | null;
+  enrolledAt: string | null;
+  withdrawnAt: string | null;
+  /** Enrolled (or registered) and not withdrawn since. */
+  enrolled: boolean;
+  digestPreference: DigestPreference;
+  /** When `digestPreference` was last set; decides which of two settings is the later one. */
+  digestPreferenceSetAt: string | null;
+  contacts: Record<string, ContactProgress>;
+  interviews: Record<string, InterviewProgress>;
+  /** Latest `at` of the student's own work: contact and interview events. */
+  lastActivityAt: string | null;
+  /** Enrolment, student, contact and interview events folded in (advisor notes excluded). */
+  eventCount: number;
+}
+
+export interface ContactProgress {
+  contactId: string;
+  /** 'other' until the contact's facts are seen (only when events arrive out of order). */
+  relationship: ContactRelationship;
+  organization: string | null;
+  role: string | null;
+  industry: string | null;
+  referredByContactId: string | null;
+  addedAt: string | null;
+  /** `at` of the ContactAdded/ContactUpdated whose facts are shown. */
+  factsAt: string | null;
+  archived: boolean;
+  archivedAt: string | null;
+}
+
+/** The domain's statuses, derived here from timestamps (`none` cannot occur in a read model). */
+export type InterviewProgressStatus = Exclude<InterviewStatus, 'none'>;
+
+export interface ReferralProgress {
+  /** The referred person's contact id. */
+  contactId: string;
+  receivedAt: string;
+}
+
+export interface TouchpointProgress {
+  /** When it happened (`occurredAt`). */
+  at: string;
+  kind: TouchpointKind;
+}
+
+export interface InterviewProgress {
+  interviewId: string;
+  contactId: string;
+  status: InterviewProgressStatus;
+  /** Earliest `at` of this interview's events. */
+  openedAt: string;
+  requestedAt: string | null;
+  /** Sorted; the domain allows at most two nudges. */
+  nudgedAt: string[];
+  /** First reply of any kind: acceptance, decline or a scheduled time. */
+  respondedAt: string | null;
+  /** Explicit acceptance, or the first scheduling (which implies it). */
+  acceptedAt: string | null;
+  declinedAt: string | null;
+  closedUnansweredAt: string | null;
+  /** When it was first scheduled. */
+  scheduledAt: string | null;
+  /** The meeting time from the latest (re)scheduling. */
+  scheduledFor: string | null;
+  /** `at` of the latest (re)scheduling: picks `scheduledFor` and ends a no-show. */
+  scheduleChangedAt: string | null;
+  rescheduleCount: number;
+  /** First preparation. */
+  preparedAt: string | null;
+  /** When the conversation took place (`heldAt` of the event, not when it was recorded). */
+  heldAt: string | null;
+  /** Question-bank ids asked in the interview, sorted. */
+  questionIdsAsked: string[];
+  /** When the thank-you was sent (`sentAt`). */
+  thankYouSentAt: string | null;
+  /** Sorted by receipt, then contact id. */
+  referrals: ReferralProgress[];
+  shadowingRequestedAt: string | null;
+  /** Sorted by time, then kind. */
+  touchpoints: TouchpointProgress[];
+  cancelledAt: string | null;
+  noShowAt: string | null;
+}
+
+export function initialStudentProgress(studentId: string): StudentProgress {
+  return {
+    studentId,
+    cohortId: null,
+    registeredAt: null,
+    enrolledAt: null,
+    withdrawnAt: null,
+    enrolled: false,
+    digestPreference: 'weekly',
+    digestPreferenceSetAt: null,
+    contacts: {},
+    interviews: {},
+    lastActivityAt: null,
+    eventCount: 0,
+  };
+}
+
+/**
+ * The student an event is about, for routing in a projection; null for institution, cohort
+ * bookkeeping and question-bank events. Advisor notes name a student too, but progress ignores
+ * them (they are the advisor's work, not the student's).
+ */
+export function studentIdOf(event: DomainEvent): string | null {
+  switch (event.type) {
+    case 'InstitutionRegistered':
+    case 'InstitutionSettingsChanged':
+    case 'InstitutionRenamed':
+    case 'CohortCreated':
+    case 'CohortUpdated':
+    case 'AdvisorAssigned':
+    case 'AdvisorUnassigned':
+    case 'QuestionAdded':
+    case 'QuestionRetired':
+      return null;
+    case 'StudentEnrolled':
+    case 'StudentWithdrawn':
+    case 'StudentRegistered':
+    case 'StudentProfileUpdated':
+    case 'DigestPreferenceSet':
+    case 'ContactAdded':
+    case 'ContactUpdated':
+    case 'ContactArchived':
+    case 'InterviewRequested':
+    case 'InterviewRequestNudged':
+    case 'InterviewRequestAccepted':
+    case 'InterviewRequestDeclined':
+    case 'InterviewRequestClosedUnanswered':
+    case 'InterviewScheduled':
+    case 'InterviewRescheduled':
+    case 'InterviewCancelled':
+    case 'InterviewNoShowRecorded':
+    case 'InterviewPrepared':
+    case 'InterviewHeld':
+    case 'ThankYouSent':
+    case 'ReferralsReceived':
+    case 'ShadowingRequested':
+    case 'TouchpointRecorded':
+    case 'AdvisorNoteAdded':
+    case 'AdvisorNoteEdited':
+    case 'AdvisorNoteRetracted':
+      return event.data.studentId;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Folds one event; events about other students (or not about students) change nothing. */
+export function evolveStudentProgress(state: StudentProgress, event: DomainEvent): StudentProgress {
+  if (studentIdOf(event) !== state.studentId) return state;
+  switch (event.type) {
+    // Advisor notes are routed here because they name the student, but are not progress; the
+    // other events here carry no studentId (the guard returned already): listed for exhaustiveness.
+    case 'AdvisorNoteAdded':
+    case 'AdvisorNoteEdited':
+    case 'AdvisorNoteRetracted':
+    case 'InstitutionRegistered':
+    case 'InstitutionSettingsChanged':
+    case 'InstitutionRenamed':
+    case 'CohortCreated':
+    case 'CohortUpdated':
+    case 'AdvisorAssigned':
+    case 'AdvisorUnassigned':
+    case 'QuestionAdded':
+    case 'QuestionRetired':
+      return state;
+    // Career interests and personal data are not needed by any dashboard.
+    case 'StudentProfileUpdated':
+      return counted(state);
+    case 'StudentEnrolled':
+      return profile(state, {
+        cohortId: earlierId(state.cohortId, event.data.cohortId),
+        enrolledAt: minInstant(state.enrolledAt, event.data.at),
+      });
+    case 'StudentWithdrawn':
+      return profile(state, {
+        cohortId: earlierId(state.cohortId, event.data.cohortId),
+        withdrawnAt: maxInstant(state.withdrawnAt, event.data.at),
+      });
+    case 'StudentRegistered':
+      return profile(state, {
+        cohortId: earlierId(state.cohortId, event.data.cohortId),
+        registeredAt: minInstant(state.registeredAt, event.data.at),
+        ...digest(state, event.data.digestPreference, event.data.at),
+      });
+    case 'DigestPreferenceSet':
+      return profile(state, digest(state, event.data.preference, event.data.at));
+    case 'ContactAdded': {
+      const { contactId, referredByContactId, at } = event.data;
+      return withContact(state, contactId, at, (contact) => ({
+        ...withFacts(contact, event.data, at),
+        referredByContactId: contact.referredByContactId ?? referredByContactId,
+        addedAt: minInstant(contact.addedAt, at),
+      }));
+    }
+    case 'ContactUpdated':
+      return withContact(state, event.data.contactId, event.data.at, (contact) =>
+        withFacts(contact, event.data, event.data.at),
+      );
+    case 'ContactArchived':
+      return withContact(state, event.data.contactId, event.data.at, (contact) => ({
+        ...contact,
+        archived: true,
+        archivedAt: minInstant(contact.archivedAt, event.data.at),
+      }));
+    case 'InterviewRequested':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        requestedAt: minInstant(i.requestedAt, event.data.at),
+      }));
+    case 'InterviewRequestNudged':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        nudgedAt: [...i.nudgedAt, event.data.at].sort(),
+      }));
+    case 'InterviewRequestAccepted':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        acceptedAt: minInstant(i.acceptedAt, event.data.at),
+        respondedAt: minInstant(i.respondedAt, event.data.at),
+      }));
+    case 'InterviewRequestDeclined':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        declinedAt: minInstant(i.declinedAt, event.data.at),
+        respondedAt: minInstant(i.respondedAt, event.data.at),
+      }));
+    case 'InterviewRequestClosedUnanswered':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        closedUnansweredAt: minInstant(i.closedUnansweredAt, event.data.at),
+      }));
+    case 'InterviewScheduled':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        ...reschedule(i, event.data.at, event.data.scheduledFor),
+        scheduledAt: minInstant(i.scheduledAt, event.data.at),
+        // Any scheduling means the contact said yes at some point (the decider's respondedAt too).
+        acceptedAt: minInstant(i.acceptedAt, event.data.at),
+        respondedAt: minInstant(i.respondedAt, event.data.at),
+      }));
+    case 'InterviewRescheduled':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        ...reschedule(i, event.data.at, event.data.scheduledFor),
+        rescheduleCount: i.rescheduleCount + 1,
+      }));
+    case 'InterviewCancelled':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        cancelledAt: minInstant(i.cancelledAt, event.data.at),
+      }));
+    case 'InterviewNoShowRecorded':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        noShowAt: maxInstant(i.noShowAt, event.data.at),
+      }));
+    case 'InterviewPrepared':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        preparedAt: minInstant(i.preparedAt, event.data.at),
+      }));
+    case 'InterviewHeld':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        heldAt: minInstant(i.heldAt, instant(event.data.heldAt)),
+        questionIdsAsked: union(i.questionIdsAsked, event.data.questionIdsAsked),
+      }));
+    case 'ThankYouSent':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        thankYouSentAt: minInstant(i.thankYouSentAt, instant(event.data.sentAt)),
+      }));
+    case 'ReferralsReceived':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        referrals: mergeReferrals(
+          i.referrals,
+          event.data.referrals.map(({ contactId }) => ({ contactId, receivedAt: event.data.at })),
+        ),
+      }));
+    case 'ShadowingRequested':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        shadowingRequestedAt: minInstant(i.shadowingRequestedAt, event.data.at),
+      }));
+    case 'TouchpointRecorded':
+      return withInterview(state, event.data, (i) => ({
+        ...i,
+        touchpoints: [
+          ...i.touchpoints,
+          { at: instant(event.data.occurredAt), kind: event.data.kind },
+        ].sort(byAtThenKind),
+      }));
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Folds events into a state (start from a snapshot to continue a projection). */
+export function foldStudentProgress(
+  state: StudentProgress,
+  events: readonly DomainEvent[],
+): StudentProgress {
+  return events.reduce(evolveStudentProgress, state);
+}
+
+/**
+ * The state as it was known at `asOf`: only events recorded at or before it (`data.at`) count.
+ * `from` may be a snapshot, provided it holds only events recorded at or before `asOf`.
+ */
+export function foldAsOf(
+  from: StudentProgress,
+  events: readonly DomainEvent[],
+  asOf: string,
+): StudentProgress {
+  const cutoff = instant(asOf);
+  return events.reduce(
+    (state, event) =>
+      instant(event.data.at) <= cutoff ? evolveStudentProgress(state, event) : state,
+    from,
+  );
+}
+
+// ---- Helpers -------------------------------------------------------------------------------
+
+function counted(state: StudentProgress): StudentProgress {
+  return { ...state, eventCount: state.eventCount + 1 };
+}
+
+function profile(state: StudentProgress, patch: Partial<StudentProgress>): StudentProgress {
+  const next = { ...state, ...patch, eventCount: state.eventCount + 1 };
+  const since = next.enrolledAt ?? next.registeredAt;
+  return {
+    ...next,
+    enrolled: since !== null && (next.withdrawnAt === null || next.withdrawnAt < since),
+  };
+}
+
+/** One student has one cohort; min() only keeps the fold order-independent if data disagreed. */
+function earlierId(current: string | null, given: string): string {
+  return current === null || given < current ? given : current;
+}
+
+/** The later setting wins; on a tie 'off' wins (the quieter choice), whatever the order. */
+function digest(
+  state: StudentProgress,
+  preference: DigestPreference,
+  at: string,
+): Pick<StudentProgress, 'digestPreference' | 'digestPreferenceSetAt'> {
+  const current = state.digestPreferenceSetAt;
+  const replaces =
+    current === null ||
+    at > current ||
+    (at === current && preference === 'off' && state.digestPreference !== 'off');
+  return replaces
+    ? { digestPreference: preference, digestPreferenceSetAt: at }
+    : { digestPreference: state.digestPreference, digestPreferenceSetAt: current };
+}
+
+function withContact(
+  state: StudentProgress,
+  contactId: string,
+  at: string,
+  change: (contact: ContactProgress) => ContactProgress,
+): StudentProgress {
+  // hasOwn: an id is data, never a way to reach Object.prototype.
+  const contact = Object.hasOwn(state.contacts, contactId)
+    ? state.contacts[contactId]
+    : emptyContact(contactId);
+  return {
+    ...state,
+    contacts: { ...state.contacts, [contactId]: change(contact) },
+    lastActivityAt: maxInstant(state.lastActivityAt, at),
+    eventCount: state.eventCount + 1,
+  };
+}
+
+function emptyContact(contactId: string): ContactProgress {
+  return {
+    contactId,
+    relationship: 'other',
+    organization: null,
+    role: null,
+    industry: null,
+    referredByContactId: null,
+    addedAt: null,
+    factsAt: null,
+    archived: false,
+    archivedAt: null,
+  };
+}
+
+type Facts = Pick<ContactProgress, 'relationship' | 'organization' | 'role' | 'industry'>;
+
+/** Latest facts win; equal instants pick by content so that the order never matters. */
+function withFacts(contact: ContactProgress, facts: Facts, at: string): ContactProgress {
+  const current = contact.factsAt;
+  const given: Facts = {
+    relationship: facts.relationship,
+    organization: facts.organization,
+    role: facts.role,
+    industry: facts.industry,
+  };
+  const replaces =
+    current === null ||
+    at > current ||
+    (at === current && JSON.stringify(given) > JSON.stringify(factsOf(contact)));
+  return replaces ? { ...contact, ...given, factsAt: at } : contact;
+}
+
+function factsOf({ relationship, organization, role, industry }: ContactProgress): Facts {
+  return { relationship, organization, role, industry };
+}
+
+function withInterview(
+  state: StudentProgress,
+  ref: InterviewRef & { at: string },
+  change: (interview: InterviewProgress) => InterviewProgress,
+): StudentProgress {
+  const existing = Object.hasOwn(state.interviews, ref.interviewId)
+    ? state.interviews[ref.interviewId]
+    : null;
+  const base = existing
+    ? { ...existing, openedAt: minInstant(existing.openedAt, ref.at) ?? ref.at }
+    : emptyInterview(ref);
+  const changed = change(base);
+  return {
+    ...state,
+    interviews: {
+      ...state.interviews,
+      [ref.interviewId]: { ...changed, status: statusOf(changed) },
+    },
+    lastActivityAt: maxInstant(state.lastActivityAt, ref.at),
+    eventCount: state.eventCount + 1,
+  };
+}
+
+function emptyInterview({ interviewId, contactId, at }: InterviewRef & { at: string }) {
+  return {
+    interviewId,
+    contactId,
+    status: 'requested',
+    openedAt: at,
+    requestedAt: null,
+    nudgedAt: [],
+    respondedAt: null,
+    acceptedAt: null,
+    declinedAt: null,
+    closedUnansweredAt: null,
+    scheduledAt: null,
+    scheduledFor: null,
+    scheduleChangedAt: null,
+    rescheduleCount: 0,
+    preparedAt: null,
+    heldAt: null,
+    questionIdsAsked: [],
+    thankYouSentAt: null,
+    referrals: [],
+    shadowingRequestedAt: null,
+    touchpoints: [],
+    cancelledAt: null,
+    noShowAt: null,
+  } satisfies InterviewProgress;
+}
+
+/** The latest (re)scheduling sets the meeting time; a tie keeps the later meeting time. */
+function reschedule(
+  interview: InterviewProgress,
+  at: string,
+  scheduledFor: string,
+): Pick<InterviewProgress, 'scheduledFor' | 'scheduleChangedAt'> {
+  const slot = instant(scheduledFor);
+  const current = interview.scheduleChangedAt;
+  const replaces =
+    current === null ||
+    at > current ||
+    (at === current && (interview.scheduledFor === null || slot > interview.scheduledFor));
+  return replaces
+    ? { scheduledFor: slot, scheduleChangedAt: at }
+    : { scheduledFor: interview.scheduledFor, scheduleChangedAt: current };
+}
+
+/**
+ * The interview state machine, read off the timestamps: terminal facts first, then a no-show
+ * unless a later scheduling superseded it, then scheduled, accepted, requested.
+ */
+export function statusOf(interview: InterviewProgress): InterviewProgressStatus {
+  if (interview.heldAt !== null) return 'held';
+  if (interview.cancelledAt !== null) return 'cancelled';
+  if (interview.declinedAt !== null) return 'declined';
+  if (interview.closedUnansweredAt !== null) return 'unanswered';
+  if (
+    interview.noShowAt !== null &&
+    (interview.scheduleChangedAt === null || interview.noShowAt >= interview.scheduleChangedAt)
+  ) {
+    return 'no_show';
+  }
+  if (interview.scheduledFor !== null) return 'scheduled';
+  if (interview.acceptedAt !== null) return 'accepted';
+  return 'requested';
+}
+
+function union(current: readonly string[], added: readonly string[]): string[] {
+  return [...new Set([...current, ...added])].sort();
+}
+
+/** A referral is one contact id; receiving it twice keeps the earlier receipt. */
+function mergeReferrals(
+  current: readonly ReferralProgress[],
+  added: readonly ReferralProgress[],
+): ReferralProgress[] {
+  const byContact = new Map<string, string>();
+  for (const { contactId, receivedAt } of [...current, ...added]) {
+    byContact.set(
+      contactId,
+      minInstant(byContact.get(contactId) ?? null, receivedAt) ?? receivedAt,
+    );
+  }
+  return [...byContact]
+    .map(([contactId, receivedAt]) => ({ contactId, receivedAt }))
+    .sort(
+      (a, b) =>
+        compareStrings(a.receivedAt, b.receivedAt) || compareStrings(a.contactId, b.contactId),
+    );
+}
+
+function byAtThenKind(a: TouchpointProgress, b: TouchpointProgress): number {
+  return compareStrings(a.at, b.at) || compareStrings(a.kind, b.kind);
+}
