@@ -39,7 +39,6 @@ export * from './advisor-notes/advisor-notes.events';
 export * from './advisor-notes/advisor-notes.commands';
 export * from './advisor-notes/advisor-notes.decider';
 
-export * from './policies/follow-up.policy';
 export * from './policies/reactions.policy';
 
 export * from './domain';
