@@ -29,6 +29,10 @@ import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
 import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { ProgressModule } from './progress/progress.module';
+import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
+import { ProgressResolver } from './progress/progress.resolver';
+import { StudentFieldsResolver } from './progress/student-fields.resolver';
 import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
 
@@ -42,6 +46,9 @@ export const resolvers = [
   InterviewResolver,
   QuestionBankResolver,
   AdvisorNoteResolver,
+  ProgressResolver,
+  StudentFieldsResolver,
+  CohortFieldsResolver,
 ];
 
 export function eventStoreOptions(
@@ -78,6 +85,7 @@ export class AppModule {
         InterviewModule,
         QuestionBankModule,
         AdvisorNoteModule,
+        ProgressModule,
         DemoModule,
       ],
       providers: [

@@ -1,5 +1,9 @@
 import type { Projection } from '@rapport/event-store';
+import { studentProgressProjection } from './progress/student-progress.projection';
 import { aggregateStateProjection } from './write/aggregate-state.projection';
 
 /** Every read model fed by the event store, inline and async. */
-export const projections: readonly Projection[] = [aggregateStateProjection];
+export const projections: readonly Projection[] = [
+  aggregateStateProjection,
+  studentProgressProjection,
+];

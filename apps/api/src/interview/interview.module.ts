@@ -5,6 +5,6 @@ import { InterviewService } from './interview.service';
 
 @Module({
   providers: [InterviewResolver, InterviewService, InterviewDetailsReader],
-  exports: [InterviewService],
+  exports: [InterviewService, InterviewDetailsReader],
 })
 export class InterviewModule {}

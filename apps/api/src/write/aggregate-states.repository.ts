@@ -53,6 +53,23 @@ export class AggregateStatesRepository {
     return rows.map((row) => toStored<S>(row));
   }
 
+  /** All aggregates of a kind belonging to any of the given students, in one read (DataLoader batches). */
+  async listByStudents<S>(
+    tenantId: string,
+    kind: StreamKind,
+    studentIds: readonly string[],
+  ): Promise<StoredAggregate<S>[]> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<Row>(
+        `SELECT * FROM ${AGGREGATE_STATES}
+          WHERE tenant_id = $1 AND kind = $2 AND student_id = ANY($3)
+          ORDER BY updated_at, stream_id`,
+        [tx.tenantId, kind, studentIds],
+      ),
+    );
+    return rows.map((row) => toStored<S>(row));
+  }
+
   /** Whether an advisor is assigned to a cohort the student is currently enrolled in (not withdrawn). */
   async advises(tenantId: string, advisorId: string, studentId: string): Promise<boolean> {
     const [row] = await this.database.withTenant(tenantId, (tx) =>

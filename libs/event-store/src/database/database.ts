@@ -31,6 +31,9 @@ export interface DatabaseOptions {
  * security decides what it may see and write.
  */
 export class Database {
+  /** Statements sent so far (tests count them; metrics can export them). */
+  statements = 0;
+
   constructor(
     readonly dataSource: DataSource,
     readonly options: DatabaseOptions,
@@ -60,6 +63,7 @@ export class Database {
   async statement<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
     if (this.options.localRole) return this.withoutTenant((tx) => tx.query<T>(sql, params));
     const runner = this.dataSource.createQueryRunner();
+    this.statements++;
     try {
       const result = await runner.query(sql, params, true);
       return (result.records ?? []) as T[];
@@ -73,7 +77,8 @@ export class Database {
     await runner.connect();
     try {
       await runner.query(this.preamble(tenantId));
-      const tx = new QueryRunnerTx(runner, tenantId);
+      this.statements += 2; // the preamble and the COMMIT or ROLLBACK
+      const tx = new QueryRunnerTx(runner, tenantId, () => this.statements++);
       const result = await work(tx);
       await runner.query('COMMIT');
       return result;
@@ -102,14 +107,17 @@ class QueryRunnerTx implements Tx {
   constructor(
     private readonly runner: QueryRunner,
     public tenantId: string | null,
+    private readonly counted: () => void,
   ) {}
 
   async query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+    this.counted();
     const result = await this.runner.query(sql, params, true);
     return (result.records ?? []) as T[];
   }
 
   async execute(sql: string, params?: unknown[]): Promise<number> {
+    this.counted();
     const result = await this.runner.query(sql, params, true);
     return result.affected ?? 0;
   }
@@ -117,6 +125,7 @@ class QueryRunnerTx implements Tx {
   async setTenant(tenantId: string): Promise<void> {
     const id = assertTenantId(tenantId);
     if (id === this.tenantId) return;
+    this.counted();
     await this.runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [id]);
     this.tenantId = id;
   }

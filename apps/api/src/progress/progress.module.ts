@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { InterviewModule } from '../interview/interview.module';
+import { CohortFieldsResolver } from './cohort-fields.resolver';
+import { ProgressRepository } from './progress.repository';
+import { ProgressResolver } from './progress.resolver';
+import { ProgressService } from './progress.service';
+import { RequestLoaders } from './request-loaders';
+import { StudentFieldsResolver } from './student-fields.resolver';
+
+@Module({
+  imports: [InterviewModule],
+  providers: [
+    ProgressRepository,
+    ProgressService,
+    RequestLoaders,
+    ProgressResolver,
+    StudentFieldsResolver,
+    CohortFieldsResolver,
+  ],
+  exports: [ProgressService],
+})
+export class ProgressModule {}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { type DomainEvent, type SettingsTimeline, type StudentProgress } from '@rapport/domain';
+import { Database, type EventRow, EventStore } from '@rapport/event-store';
+import {
+  SETTINGS_TIMELINES,
+  STUDENT_ACTIVITY,
+  STUDENT_PROGRESS,
+} from './student-progress.projection';
+
+export interface ActivityRow {
+  student_id: string;
+  occurred_at: Date;
+  global_position: string;
+  event_type: string;
+  schema_version: number;
+  actor_id: string | null;
+  actor_role: string | null;
+  data: DomainEvent['data'];
+}
+
+/** The SQL behind the dashboards. Every read is one statement, whatever the number of students. */
+@Injectable()
+export class ProgressRepository {
+  constructor(
+    private readonly database: Database,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Live progress (as projected) of the given students. */
+  async progressOf(
+    tenantId: string,
+    studentIds: readonly string[],
+  ): Promise<Map<string, StudentProgress>> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ student_id: string; state: StudentProgress }>(
+        `SELECT student_id, state FROM ${STUDENT_PROGRESS} WHERE tenant_id = $1 AND student_id = ANY($2)`,
+        [tx.tenantId, studentIds],
+      ),
+    );
+    return new Map(rows.map((r) => [r.student_id, r.state]));
+  }
+
+  /** Live progress of every student ever in a cohort (withdrawn ones included, flagged in state). */
+  async progressOfCohort(tenantId: string, cohortId: string): Promise<StudentProgress[]> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ state: StudentProgress }>(
+        `SELECT state FROM ${STUDENT_PROGRESS} WHERE tenant_id = $1 AND cohort_id = $2 ORDER BY student_id`,
+        [tx.tenantId, cohortId],
+      ),
+    );
+    return rows.map((r) => r.state);
+  }
+
+  async settingsTimeline(tenantId: string): Promise<SettingsTimeline> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ timeline: SettingsTimeline }>(
+        `SELECT timeline FROM ${SETTINGS_TIMELINES} WHERE tenant_id = $1`,
+        [tx.tenantId],
+      ),
+    );
+    return row?.timeline ?? [];
+  }
+
+  /**
+   * The events of some students (or of a whole cohort) recorded at or before `asOf`, in commit
+   * order, for folding the past. Uses the activity index, never a scan of the event log.
+   */
+  async eventsUpTo(
+    tenantId: string,
+    scope: { studentIds: readonly string[] } | { cohortId: string },
+    asOf: Date,
+  ): Promise<Map<string, DomainEvent[]>> {
+    const byCohort = 'cohortId' in scope;
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<EventRow & { activity_student_id: string }>(
+        `SELECT a.student_id AS activity_student_id, e.*
+           FROM ${STUDENT_ACTIVITY} a
+           JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
+          WHERE a.tenant_id = $1 AND a.occurred_at <= $3
+            AND ${byCohort ? 'a.cohort_id = $2' : 'a.student_id = ANY($2)'}
+          ORDER BY a.transaction_id, a.global_position`,
+        [tx.tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf],
+      ),
+    );
+    const events = new Map<string, DomainEvent[]>();
+    for (const row of rows) {
+      const recorded = this.store.toRecorded(row);
+      const list = events.get(row.activity_student_id) ?? [];
+      list.push({ type: recorded.type, data: recorded.data } as DomainEvent);
+      events.set(row.activity_student_id, list);
+    }
+    return events;
+  }
+
+  /** A page of a student's activity, newest first, after the keyset cursor. */
+  async activity(
+    tenantId: string,
+    studentId: string,
+    limit: number,
+    after: { at: string; position: number } | null,
+  ): Promise<{ rows: ActivityRow[]; total: number }> {
+    return this.database.withTenant(tenantId, async (tx) => {
+      const rows = await tx.query<ActivityRow>(
+        `SELECT a.student_id, a.occurred_at, a.global_position, a.event_type, a.actor_id, a.actor_role,
+                e.schema_version, e.data
+           FROM ${STUDENT_ACTIVITY} a
+           JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
+          WHERE a.tenant_id = $1 AND a.student_id = $2
+            AND ($3::timestamptz IS NULL OR (a.occurred_at, a.global_position) < ($3, $4))
+          ORDER BY a.occurred_at DESC, a.global_position DESC
+          LIMIT $5`,
+        [tx.tenantId, studentId, after?.at ?? null, after?.position ?? 0, limit],
+      );
+      const [{ total }] = await tx.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM ${STUDENT_ACTIVITY} WHERE tenant_id = $1 AND student_id = $2`,
+        [tx.tenantId, studentId],
+      );
+      // Old events are read in their current shape, like every other read of the log.
+      for (const row of rows) {
+        row.data = this.store.upcasters.apply(row.event_type, row.schema_version, row.data)
+          .data as DomainEvent['data'];
+      }
+      return { rows, total };
+    });
+  }
+}

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type CohortState,
+  cohortDashboard,
+  DomainError,
+  type FollowUpItem,
+  foldAsOf,
+  followUpsOf,
+  initialStudentProgress,
+  type ProgressSummary,
+  type ReferralForest,
+  referralNetwork,
+  type RiskAssessment,
+  riskOf,
+  type SettingsAt,
+  settingsAtFrom,
+  sharedProfessionals,
+  type SharedProfessional,
+  type StudentProgress,
+  summarizeProgress,
+  type CohortDashboard,
+} from '@rapport/domain';
+import type { Actor } from '../auth/actor';
+import { AuthError } from '../auth/auth.errors';
+import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import { ProgressRepository } from './progress.repository';
+
+type ActiveCohort = Extract<CohortState, { status: 'active' }>;
+
+/** Everything the dashboards show about one student at one instant. */
+export interface StudentView {
+  studentId: string;
+  progress: StudentProgress;
+  summary: ProgressSummary;
+  followUps: FollowUpItem[];
+  risk: RiskAssessment;
+}
+
+/** What a computation at an instant needs besides the students: settings, and the cohort terms. */
+interface Frame {
+  asOf: string;
+  settingsAt: SettingsAt;
+  cohorts: Map<string, ActiveCohort>;
+}
+
+/**
+ * Dashboards from the progress read model. Without `asOf` they read the projected state and
+ * evaluate due dates now; with `asOf` they fold each student's events recorded up to that
+ * instant with the same reducer the projection uses, so both answers come from one code path.
+ */
+@Injectable()
+export class ProgressService {
+  constructor(
+    private readonly progress: ProgressRepository,
+    private readonly states: AggregateStatesRepository,
+  ) {}
+
+  /** Views of students the caller was already allowed to see (the parent field checked). */
+  async studentViews(
+    actor: Actor,
+    studentIds: readonly string[],
+    asOf?: Date,
+  ): Promise<Map<string, StudentView>> {
+    const at = asOf ?? new Date();
+    const [progress, frame] = await Promise.all([
+      asOf
+        ? this.foldedProgress(actor.tenantId, { studentIds }, asOf)
+        : this.progress.progressOf(actor.tenantId, studentIds),
+      this.frame(actor.tenantId, at),
+    ]);
+    const views = new Map<string, StudentView>();
+    for (const id of studentIds)
+      views.set(id, this.view(progress.get(id) ?? initialStudentProgress(id), frame));
+    return views;
+  }
+
+  async cohortDashboard(
+    actor: Actor,
+    cohortId: string,
+    asOf?: Date,
+    now = new Date(),
+  ): Promise<CohortDashboard> {
+    this.assertStaff(actor);
+    const at = asOf ?? now;
+    const [students, frame] = await Promise.all([
+      this.cohortProgress(actor.tenantId, cohortId, asOf),
+      this.frame(actor.tenantId, at),
+    ]);
+    const cohort = this.cohortOf(frame, cohortId);
+    return cohortDashboard(
+      students,
+      {
+        cohortId,
+        startDate: cohort.startDate,
+        endDate: cohort.endDate,
+        target: this.targetOf(frame, cohortId),
+      },
+      frame.settingsAt,
+      frame.asOf,
+    );
+  }
+
+  /** Every student of a cohort with their view, for sorting and paging in memory (≤ 1,000). */
+  async cohortStudentViews(actor: Actor, cohortId: string, asOf?: Date): Promise<StudentView[]> {
+    this.assertStaff(actor);
+    const [students, frame] = await Promise.all([
+      this.cohortProgress(actor.tenantId, cohortId, asOf),
+      this.frame(actor.tenantId, asOf ?? new Date()),
+    ]);
+    return students.filter((p) => p.enrolled).map((p) => this.view(p, frame));
+  }
+
+  /** The advisor's students (an admin's: everyone's) ranked by risk, with the reasons. */
+  async advisorDashboard(actor: Actor, asOf?: Date): Promise<StudentView[]> {
+    this.assertStaff(actor);
+    const cohorts = await this.states.list<CohortState>(actor.tenantId, 'cohort');
+    const mine = cohorts.filter(
+      (c) =>
+        c.state.status === 'active' &&
+        (actor.role === 'admin' || c.state.advisorIds.includes(actor.subject)),
+    );
+    const views = (
+      await Promise.all(mine.map((c) => this.cohortStudentViews(actor, c.aggregateId!, asOf)))
+    ).flat();
+    return views.sort(
+      (a, b) => b.risk.score - a.risk.score || a.studentId.localeCompare(b.studentId),
+    );
+  }
+
+  async referralNetwork(actor: Actor, studentId: string, asOf?: Date): Promise<ReferralForest> {
+    const progress = asOf
+      ? await this.foldedProgress(actor.tenantId, { studentIds: [studentId] }, asOf)
+      : await this.progress.progressOf(actor.tenantId, [studentId]);
+    return referralNetwork(progress.get(studentId) ?? initialStudentProgress(studentId));
+  }
+
+  /** Professionals several students of the institution contacted, to spread the load. */
+  async sharedProfessionals(actor: Actor): Promise<SharedProfessional[]> {
+    this.assertStaff(actor);
+    const cohorts = await this.states.list<CohortState>(actor.tenantId, 'cohort');
+    const visible = cohorts.filter(
+      (c) =>
+        c.state.status === 'active' &&
+        (actor.role === 'admin' || c.state.advisorIds.includes(actor.subject)),
+    );
+    const students = (
+      await Promise.all(
+        visible.map((c) => this.progress.progressOfCohort(actor.tenantId, c.aggregateId!)),
+      )
+    ).flat();
+    return sharedProfessionals(students);
+  }
+
+  private view(progress: StudentProgress, frame: Frame): StudentView {
+    const cohortId = progress.cohortId;
+    const cohort = cohortId ? frame.cohorts.get(cohortId) : undefined;
+    const target = this.targetOf(frame, cohortId);
+    const summary = summarizeProgress(progress, frame.settingsAt, { asOf: frame.asOf, target });
+    const followUps = followUpsOf(
+      progress,
+      frame.settingsAt,
+      frame.asOf,
+      target,
+      cohort ? { termEndDate: cohort.endDate } : {},
+    );
+    const risk = cohort
+      ? riskOf(
+          summary,
+          followUps,
+          { startDate: cohort.startDate, endDate: cohort.endDate },
+          frame.asOf,
+        )
+      : { score: 0, reasons: [] };
+    return { studentId: progress.studentId, progress, summary, followUps, risk };
+  }
+
+  private async frame(tenantId: string, at: Date): Promise<Frame> {
+    const [timeline, cohorts] = await Promise.all([
+      this.progress.settingsTimeline(tenantId),
+      this.states.list<CohortState>(tenantId, 'cohort'),
+    ]);
+    const asOf = at.toISOString();
+    return {
+      asOf,
+      // Settings changed after the instant did not exist yet then.
+      settingsAt: settingsAtFrom(
+        timeline.filter((entry, index) => index === 0 || entry.at <= asOf),
+      ),
+      cohorts: new Map(
+        cohorts
+          .filter((c) => c.state.status === 'active')
+          .map((c) => [c.aggregateId!, c.state as ActiveCohort]),
+      ),
+    };
+  }
+
+  private targetOf(frame: Frame, cohortId: string | null): number {
+    const override = cohortId ? frame.cohorts.get(cohortId)?.interviewTargetOverride : null;
+    return override ?? frame.settingsAt(frame.asOf).interviewTarget;
+  }
+
+  private cohortOf(frame: Frame, cohortId: string): ActiveCohort {
+    const cohort = frame.cohorts.get(cohortId);
+    if (!cohort) throw DomainError.notFound(`Cohort ${cohortId} does not exist`, 'cohortId');
+    return cohort;
+  }
+
+  private async cohortProgress(
+    tenantId: string,
+    cohortId: string,
+    asOf?: Date,
+  ): Promise<StudentProgress[]> {
+    if (!asOf) return this.progress.progressOfCohort(tenantId, cohortId);
+    return [...(await this.foldedProgress(tenantId, { cohortId }, asOf)).values()];
+  }
+
+  private async foldedProgress(
+    tenantId: string,
+    scope: { studentIds: readonly string[] } | { cohortId: string },
+    asOf: Date,
+  ): Promise<Map<string, StudentProgress>> {
+    const events = await this.progress.eventsUpTo(tenantId, scope, asOf);
+    const folded = new Map<string, StudentProgress>();
+    for (const [studentId, studentEvents] of events) {
+      folded.set(
+        studentId,
+        foldAsOf(initialStudentProgress(studentId), studentEvents, asOf.toISOString()),
+      );
+    }
+    return folded;
+  }
+
+  private assertStaff(actor: Actor): void {
+    if (actor.role === 'student')
+      throw AuthError.forbidden('Dashboards are for advisors and admins');
+  }
+}
