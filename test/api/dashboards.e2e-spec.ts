@@ -12,7 +12,7 @@ import { ProgressService } from '../../apps/api/src/progress/progress.service';
 import { studentProgressProjection } from '../../apps/api/src/progress/student-progress.projection';
 import { aggregateStateProjection } from '../../apps/api/src/write/aggregate-state.projection';
 import { AggregateStatesRepository } from '../../apps/api/src/write/aggregate-states.repository';
-import { errorCode, graphql, ok, tokenFor } from '../support/graphql';
+import { errorCode, graphql, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import type { Actor } from '../../apps/api/src/auth/actor';
