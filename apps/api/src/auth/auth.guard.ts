@@ -4,11 +4,14 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { AuthError } from './auth.errors';
 import { IS_PUBLIC } from './public.decorator';
-import { requestOf } from './request-context';
+import { type RapportRequest, requestOf } from './request-context';
 import { TenantDirectory } from './tenant-directory.service';
 import { TokenService } from './token.service';
 
-/** Global guard: every GraphQL field needs a verified bearer token unless marked @Public(). */
+/**
+ * Global guard: every GraphQL field and HTTP route needs a verified bearer token for a
+ * registered institution, unless marked @Public().
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -18,15 +21,14 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType<string>() !== 'graphql') return true;
+    const request = requestFrom(context);
+    if (!request) return true;
+    request.correlationId ??= headerValue(request.headers['x-correlation-id']) ?? randomUUID();
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const request = requestOf(GqlExecutionContext.create(context).getContext());
-    request.correlationId ??= headerValue(request.headers['x-correlation-id']) ?? randomUUID();
-    if (isPublic) return true;
-    if (request.actor) return true;
+    if (isPublic || request.actor) return true;
     const header = headerValue(request.headers.authorization);
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw AuthError.unauthenticated();
@@ -36,6 +38,17 @@ export class AuthGuard implements CanActivate {
     }
     request.actor = actor;
     return true;
+  }
+}
+
+function requestFrom(context: ExecutionContext): RapportRequest | null {
+  switch (context.getType<string>()) {
+    case 'graphql':
+      return requestOf(GqlExecutionContext.create(context).getContext());
+    case 'http':
+      return context.switchToHttp().getRequest<RapportRequest>();
+    default:
+      return null;
   }
 }
 
