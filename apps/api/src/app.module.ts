@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import {
   type DatabaseHandle,
@@ -14,6 +14,7 @@ import { projections } from './projections';
 import { graphqlOptions } from './graphql/graphql-options';
 import { ContactModule } from './contact/contact.module';
 import { ContactResolver } from './contact/contact.resolver';
+import { HttpErrorFilter } from './common/http-error.filter';
 import { InputValidationError } from './common/input-validation.error';
 import { InstitutionModule } from './institution/institution.module';
 import { InstitutionResolver } from './institution/institution.resolver';
@@ -90,6 +91,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
         {
           provide: APP_PIPE,
           useFactory: () =>

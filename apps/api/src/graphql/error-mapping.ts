@@ -65,7 +65,10 @@ export function formatGraphqlError(
   };
 }
 
-function mapKnown(error: unknown): { message: string; extensions: Record<string, unknown> } | null {
+/** The client-safe description of a known error, or null for anything unexpected. */
+export function mapKnown(
+  error: unknown,
+): { message: string; extensions: Record<string, unknown> } | null {
   if (error instanceof AuthError)
     return { message: error.message, extensions: { code: error.code } };
   if (error instanceof InputValidationError) {
