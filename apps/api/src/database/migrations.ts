@@ -1,10 +1,12 @@
 import { EventStore1764230400000, type MigrationClass } from '@rapport/event-store';
 import { AggregateStates1764230500000 } from './migrations/1764230500000-aggregate-states';
 import { ProgressReadModels1764230600000 } from './migrations/1764230600000-progress-read-models';
+import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
   EventStore1764230400000,
   AggregateStates1764230500000,
   ProgressReadModels1764230600000,
+  ProgressSnapshots1764230700000,
 ];

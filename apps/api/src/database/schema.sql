@@ -45,9 +45,15 @@ column student_activity.tenant_id uuid not null
 column student_activity.transaction_id xid8 not null
 column student_progress.cohort_id text
 column student_progress.last_activity_at timestamp with time zone
+column student_progress.last_event_at timestamp with time zone
 column student_progress.state jsonb not null
 column student_progress.student_id text not null
 column student_progress.tenant_id uuid not null
+column student_progress_snapshots.cohort_id text
+column student_progress_snapshots.period_start timestamp with time zone not null
+column student_progress_snapshots.state jsonb not null
+column student_progress_snapshots.student_id text not null
+column student_progress_snapshots.tenant_id uuid not null
 column tenants.created_at timestamp with time zone not null default now()
 column tenants.name text not null
 column tenants.slug text not null
@@ -65,6 +71,7 @@ constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)
 constraint streams.streams_version_check CHECK ((version > 0))
 constraint student_activity.student_activity_pkey PRIMARY KEY (tenant_id, student_id, global_position)
 constraint student_progress.student_progress_pkey PRIMARY KEY (tenant_id, student_id)
+constraint student_progress_snapshots.student_progress_snapshots_pkey PRIMARY KEY (tenant_id, student_id, period_start)
 constraint tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 constraint tenants.tenants_pkey PRIMARY KEY (tenant_id)
 constraint tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
@@ -83,6 +90,7 @@ index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (
 index CREATE INDEX student_activity_by_cohort_idx ON public.student_activity USING btree (tenant_id, cohort_id, occurred_at)
 index CREATE INDEX student_activity_feed_idx ON public.student_activity USING btree (tenant_id, student_id, occurred_at DESC, global_position DESC)
 index CREATE INDEX student_progress_by_cohort_idx ON public.student_progress USING btree (tenant_id, cohort_id, student_id)
+index CREATE INDEX student_progress_snapshots_by_cohort_idx ON public.student_progress_snapshots USING btree (tenant_id, cohort_id, period_start)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE UNIQUE INDEX aggregate_states_pkey ON public.aggregate_states USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX events_event_id_key ON public.events USING btree (tenant_id, event_id)
@@ -93,6 +101,7 @@ index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines U
 index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX student_activity_pkey ON public.student_activity USING btree (tenant_id, student_id, global_position)
 index CREATE UNIQUE INDEX student_progress_pkey ON public.student_progress USING btree (tenant_id, student_id)
+index CREATE UNIQUE INDEX student_progress_snapshots_pkey ON public.student_progress_snapshots USING btree (tenant_id, student_id, period_start)
 index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
 index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
 policy aggregate_states.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -101,6 +110,7 @@ policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_activity.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_progress.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy student_progress_snapshots.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 table aggregate_states rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
@@ -110,4 +120,5 @@ table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rappor
 table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_activity rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_progress rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table student_progress_snapshots rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table tenants rls=t force=t acl=rapport_app=r/rapport_owner,rapport_global=ar/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { type DomainEvent, type SettingsTimeline, type StudentProgress } from '@rapport/domain';
+import {
+  type DomainEvent,
+  foldAsOf,
+  initialStudentProgress,
+  type SettingsTimeline,
+  type StudentProgress,
+} from '@rapport/domain';
 import { Database, type EventRow, EventStore } from '@rapport/event-store';
 import {
+  PROGRESS_SNAPSHOTS,
   SETTINGS_TIMELINES,
   STUDENT_ACTIVITY,
   STUDENT_PROGRESS,
@@ -62,34 +69,53 @@ export class ProgressRepository {
   }
 
   /**
-   * The events of some students (or of a whole cohort) recorded at or before `asOf`, in commit
-   * order, for folding the past. Uses the activity index, never a scan of the event log.
+   * Each student's progress as it was at `asOf`: the latest weekly snapshot before it, then the
+   * events recorded from that snapshot's start up to `asOf`, folded in commit order with the
+   * projection's reducer. Two statements, both on indexes, never a scan of the event log.
    */
-  async eventsUpTo(
+  async progressAsOf(
     tenantId: string,
     scope: { studentIds: readonly string[] } | { cohortId: string },
     asOf: Date,
-  ): Promise<Map<string, DomainEvent[]>> {
+  ): Promise<Map<string, StudentProgress>> {
     const byCohort = 'cohortId' in scope;
-    const rows = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<EventRow & { activity_student_id: string }>(
-        `SELECT a.student_id AS activity_student_id, e.*
+    const inScope = (alias: string) =>
+      byCohort ? `${alias}.cohort_id = $2` : `${alias}.student_id = ANY($2)`;
+    const params = [tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf];
+    const { snapshots, rows } = await this.database.withTenant(tenantId, async (tx) => {
+      const snapshots = await tx.query<{ student_id: string; state: StudentProgress }>(
+        `SELECT DISTINCT ON (s.student_id) s.student_id, s.state
+           FROM ${PROGRESS_SNAPSHOTS} s
+          WHERE s.tenant_id = $1 AND ${inScope('s')} AND s.period_start <= $3
+          ORDER BY s.student_id, s.period_start DESC`,
+        params,
+      );
+      const rows = await tx.query<EventRow & { activity_student_id: string }>(
+        `WITH latest AS (
+           SELECT s.student_id, max(s.period_start) AS period_start
+             FROM ${PROGRESS_SNAPSHOTS} s
+            WHERE s.tenant_id = $1 AND ${inScope('s')} AND s.period_start <= $3
+            GROUP BY s.student_id)
+         SELECT a.student_id AS activity_student_id, e.*
            FROM ${STUDENT_ACTIVITY} a
            JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
-          WHERE a.tenant_id = $1 AND a.occurred_at <= $3
-            AND ${byCohort ? 'a.cohort_id = $2' : 'a.student_id = ANY($2)'}
+           LEFT JOIN latest l ON l.student_id = a.student_id
+          WHERE a.tenant_id = $1 AND ${inScope('a')} AND a.occurred_at <= $3
+            AND (l.period_start IS NULL OR a.occurred_at >= l.period_start)
           ORDER BY a.transaction_id, a.global_position`,
-        [tx.tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf],
-      ),
-    );
-    const events = new Map<string, DomainEvent[]>();
+        params,
+      );
+      return { snapshots, rows };
+    });
+    const folded = new Map(snapshots.map((s) => [s.student_id, s.state]));
+    const instant = asOf.toISOString();
     for (const row of rows) {
       const recorded = this.store.toRecorded(row);
-      const list = events.get(row.activity_student_id) ?? [];
-      list.push({ type: recorded.type, data: recorded.data } as DomainEvent);
-      events.set(row.activity_student_id, list);
+      const id = row.activity_student_id;
+      const event = { type: recorded.type, data: recorded.data } as DomainEvent;
+      folded.set(id, foldAsOf(folded.get(id) ?? initialStudentProgress(id), [event], instant));
     }
-    return events;
+    return folded;
   }
 
   /** A page of a student's activity, newest first, after the keyset cursor. */

@@ -4,7 +4,6 @@ import {
   cohortDashboard,
   DomainError,
   type FollowUpItem,
-  foldAsOf,
   followUpsOf,
   initialStudentProgress,
   type ProgressSummary,
@@ -214,20 +213,12 @@ export class ProgressService {
     return [...(await this.foldedProgress(tenantId, { cohortId }, asOf)).values()];
   }
 
-  private async foldedProgress(
+  private foldedProgress(
     tenantId: string,
     scope: { studentIds: readonly string[] } | { cohortId: string },
     asOf: Date,
   ): Promise<Map<string, StudentProgress>> {
-    const events = await this.progress.eventsUpTo(tenantId, scope, asOf);
-    const folded = new Map<string, StudentProgress>();
-    for (const [studentId, studentEvents] of events) {
-      folded.set(
-        studentId,
-        foldAsOf(initialStudentProgress(studentId), studentEvents, asOf.toISOString()),
-      );
-    }
-    return folded;
+    return this.progress.progressAsOf(tenantId, scope, asOf);
   }
 
   private assertStaff(actor: Actor): void {
