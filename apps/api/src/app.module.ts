@@ -29,6 +29,7 @@ import { QuestionBankResolver } from './question-bank/question-bank.resolver';
 import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
 import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ProgressModule } from './progress/progress.module';
 import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
@@ -88,6 +89,7 @@ export class AppModule {
         AdvisorNoteModule,
         ProgressModule,
         DemoModule,
+        ExportsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
