@@ -8,7 +8,7 @@
  */
 import {
   bootstrapSql,
-  Database,
+  type Database,
   type DatabaseConfig,
   type DatabaseHandle,
   EventStore,

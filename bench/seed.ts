@@ -13,9 +13,7 @@ import {
   type DomainEvent,
   eventSchemaVersions,
   isDomainError,
-  type ReferralsReceived,
   registerStudentOnEnrollment,
-  type StudentEnrolled,
   streamIdForCommand,
 } from '@rapport/domain';
 import { randomUUID } from 'node:crypto';
@@ -100,7 +98,7 @@ class MemoryLog {
       actorRole: actor.role,
     });
     for (const event of events) {
-      slot.state = aggregate.decider.evolve(slot.state as never, event);
+      slot.state = aggregate.decider.evolve(slot.state, event);
       slot.version++;
       this.staged.push({
         streamId,
@@ -555,7 +553,7 @@ class Journey {
       const events = this.exec(at, command);
       for (const event of events) {
         if (event.type !== 'ReferralsReceived') continue;
-        for (const add of addContactsForReferrals(event as ReferralsReceived)) {
+        for (const add of addContactsForReferrals(event)) {
           this.exec(at, add);
           this.contacts.push({ id: add.data.contactId, addedAt: at, used: false });
         }
@@ -591,7 +589,6 @@ export async function seed(admin: Client, options: SeedOptions): Promise<SeedRes
   const tenantId = randomUUID();
   const start = options.termStart.getTime();
   const now = start + options.termDays * DAY;
-  const rng = new Rng(options.seed ?? 20260907);
   const log = new MemoryLog();
   const adminActor: Actor = { subject: 'admin-bench', role: 'admin' };
 
@@ -617,7 +614,7 @@ export async function seed(admin: Client, options: SeedOptions): Promise<SeedRes
   log.exec(adminActor, new Date(start + 40 * DAY), {
     type: 'ChangeInstitutionSettings',
     data: { settings: { interviewTarget: 4 }, at: iso(start + 40 * DAY) },
-  } as DomainCommand);
+  });
 
   const baseEvents = log.total;
   const cohortIds: string[] = [];
@@ -671,11 +668,7 @@ export async function seed(admin: Client, options: SeedOptions): Promise<SeedRes
     });
     for (const event of enrolled) {
       if (event.type === 'StudentEnrolled') {
-        log.exec(
-          adminActor,
-          new Date(enrolledAt),
-          registerStudentOnEnrollment(event as StudentEnrolled),
-        );
+        log.exec(adminActor, new Date(enrolledAt), registerStudentOnEnrollment(event));
       }
     }
     for (const row of rows) {
