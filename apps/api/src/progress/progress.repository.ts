@@ -69,9 +69,10 @@ export class ProgressRepository {
   }
 
   /**
-   * Each student's progress as it was at `asOf`: the latest weekly snapshot before it, then the
+   * Each student's progress as it was at `asOf`: their latest snapshot before it, then the
    * events recorded from that snapshot's start up to `asOf`, folded in commit order with the
-   * projection's reducer. Two statements, both on indexes, never a scan of the event log.
+   * projection's reducer. Two statements, each an index range per student; never a scan of
+   * the event log.
    */
   async progressAsOf(
     tenantId: string,
@@ -79,41 +80,51 @@ export class ProgressRepository {
     asOf: Date,
   ): Promise<Map<string, StudentProgress>> {
     const byCohort = 'cohortId' in scope;
-    const inScope = (alias: string) =>
-      byCohort ? `${alias}.cohort_id = $2` : `${alias}.student_id = ANY($2)`;
-    const params = [tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf];
-    const { snapshots, rows } = await this.database.withTenant(tenantId, async (tx) => {
-      const snapshots = await tx.query<{ student_id: string; state: StudentProgress }>(
-        `SELECT DISTINCT ON (s.student_id) s.student_id, s.state
-           FROM ${PROGRESS_SNAPSHOTS} s
-          WHERE s.tenant_id = $1 AND ${inScope('s')} AND s.period_start <= $3
-          ORDER BY s.student_id, s.period_start DESC`,
-        params,
+    const { starts, rows } = await this.database.withTenant(tenantId, async (tx) => {
+      const starts = await tx.query<{
+        student_id: string;
+        period_start: Date | null;
+        state: StudentProgress | null;
+      }>(
+        `SELECT p.student_id, s.period_start, s.state
+           FROM ${STUDENT_PROGRESS} p
+           LEFT JOIN LATERAL (
+             SELECT period_start, state FROM ${PROGRESS_SNAPSHOTS} s
+              WHERE s.tenant_id = p.tenant_id AND s.student_id = p.student_id AND s.period_start <= $3
+              ORDER BY s.period_start DESC LIMIT 1) s ON true
+          WHERE p.tenant_id = $1 AND ${byCohort ? 'p.cohort_id = $2' : 'p.student_id = ANY($2)'}`,
+        [tx.tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf],
       );
       const rows = await tx.query<EventRow & { activity_student_id: string }>(
-        `WITH latest AS (
-           SELECT s.student_id, max(s.period_start) AS period_start
-             FROM ${PROGRESS_SNAPSHOTS} s
-            WHERE s.tenant_id = $1 AND ${inScope('s')} AND s.period_start <= $3
-            GROUP BY s.student_id)
-         SELECT a.student_id AS activity_student_id, e.*
-           FROM ${STUDENT_ACTIVITY} a
+        `SELECT b.student_id AS activity_student_id, e.*
+           FROM unnest($2::text[], $3::timestamptz[]) AS b(student_id, since)
+           JOIN ${STUDENT_ACTIVITY} a
+             ON a.tenant_id = $1 AND a.student_id = b.student_id AND a.occurred_at >= b.since AND a.occurred_at <= $4
            JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
-           LEFT JOIN latest l ON l.student_id = a.student_id
-          WHERE a.tenant_id = $1 AND ${inScope('a')} AND a.occurred_at <= $3
-            AND (l.period_start IS NULL OR a.occurred_at >= l.period_start)
           ORDER BY a.transaction_id, a.global_position`,
-        params,
+        [
+          tx.tenantId,
+          starts.map((s) => s.student_id),
+          starts.map((s) => s.period_start ?? '-infinity'),
+          asOf,
+        ],
       );
-      return { snapshots, rows };
+      return { starts, rows };
     });
-    const folded = new Map(snapshots.map((s) => [s.student_id, s.state]));
-    const instant = asOf.toISOString();
+    const events = new Map<string, DomainEvent[]>();
     for (const row of rows) {
       const recorded = this.store.toRecorded(row);
-      const id = row.activity_student_id;
+      const list = events.get(row.activity_student_id);
       const event = { type: recorded.type, data: recorded.data } as DomainEvent;
-      folded.set(id, foldAsOf(folded.get(id) ?? initialStudentProgress(id), [event], instant));
+      if (list) list.push(event);
+      else events.set(row.activity_student_id, [event]);
+    }
+    const instant = asOf.toISOString();
+    const folded = new Map<string, StudentProgress>();
+    for (const start of starts) {
+      const id = start.student_id;
+      const from = start.state ?? initialStudentProgress(id);
+      folded.set(id, foldAsOf(from, events.get(id) ?? [], instant));
     }
     return folded;
   }

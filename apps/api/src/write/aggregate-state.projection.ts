@@ -1,4 +1,4 @@
-import type { Projection, RecordedEvent } from '@rapport/event-store';
+import type { Projection, ProjectionContext, RecordedEvent, Tx } from '@rapport/event-store';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
 
@@ -6,63 +6,121 @@ export const AGGREGATE_STATES = 'aggregate_states';
 
 interface StateRow {
   stream_id: string;
-  version: string;
+  kind: string;
+  aggregate_id: string | null;
+  student_id: string | null;
+  cohort_id: string | null;
+  version: number;
   state: unknown;
+  updated_at: Date;
 }
+
+/** Rows kept across a rebuild's batches, per tenant, written once by `flush`. */
+type Memo = Map<string, Map<string, StateRow>>;
+const FLUSH_CHUNK = 2_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
- * Handles a batch of many streams (a rebuild) with one read and one write.
+ * Handles a batch of many streams (a rebuild) with one read and one write; during a rebuild
+ * the rows stay in memory until `flush`.
  */
 export const aggregateStateProjection: Projection = {
   name: 'aggregate-states',
   mode: 'inline',
   tables: [AGGREGATE_STATES],
-  async apply(events: readonly RecordedEvent[], { tx, table }) {
+
+  async apply(events: readonly RecordedEvent[], context: ProjectionContext) {
+    const { tx, table } = context;
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       if (!aggregateOfOrNull(event.streamId)) continue;
-      byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+      const list = byStream.get(event.streamId);
+      if (list) list.push(event);
+      else byStream.set(event.streamId, [event]);
     }
     if (byStream.size === 0) return;
-    const current = await tx.query<StateRow>(
-      `SELECT stream_id, version, state FROM ${table(AGGREGATE_STATES)} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
-      [tx.tenantId, [...byStream.keys()]],
+
+    const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
+    const known = memo ?? (await loadRows(tx, table(AGGREGATE_STATES), [...byStream.keys()]));
+    const rows = [...byStream].map(([streamId, streamEvents]) =>
+      fold(streamId, known.get(streamId), streamEvents),
     );
-    const known = new Map(current.map((row) => [row.stream_id, row]));
-    const rows = [...byStream].map(([streamId, streamEvents]) => {
-      const aggregate = aggregateOf(streamId);
-      const start = known.get(streamId);
-      let state = start ? decodeState(start.state) : aggregate.decider.initialState();
-      for (const event of streamEvents) {
-        state = aggregate.decider.evolve(state, { type: event.type, data: event.data as object });
+    if (memo) for (const row of rows) memo.set(row.stream_id, row);
+    else await saveRows(tx, table(AGGREGATE_STATES), rows);
+  },
+
+  async flush({ tx, table, rebuild }: ProjectionContext) {
+    for (const [tenantId, rows] of (rebuild?.memo ?? new Map()) as Memo) {
+      await tx.setTenant(tenantId);
+      const all = [...rows.values()];
+      for (let i = 0; i < all.length; i += FLUSH_CHUNK) {
+        await saveRows(tx, table(AGGREGATE_STATES), all.slice(i, i + FLUSH_CHUNK));
       }
-      const last = streamEvents[streamEvents.length - 1];
-      const lifted = state as { studentId?: string; cohortId?: string };
-      return {
-        stream_id: streamId,
-        kind: aggregate.kind,
-        aggregate_id: aggregate.id,
-        student_id: aggregate.kind === 'student' ? aggregate.id : (lifted.studentId ?? null),
-        cohort_id: aggregate.kind === 'cohort' ? aggregate.id : (lifted.cohortId ?? null),
-        version: last.streamVersion,
-        state,
-        updated_at: last.recordedAt,
-      };
-    });
-    await tx.query(
-      `INSERT INTO ${table(AGGREGATE_STATES)}
-         (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, updated_at)
-       SELECT $1, r.stream_id, r.kind, r.aggregate_id, r.student_id, r.cohort_id, r.version, r.state, r.updated_at
-         FROM jsonb_to_recordset($2::jsonb) AS r(stream_id text, kind text, aggregate_id text, student_id text,
-              cohort_id text, version bigint, state jsonb, updated_at timestamptz)
-       ON CONFLICT (tenant_id, stream_id) DO UPDATE SET
-         version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at,
-         student_id = EXCLUDED.student_id, cohort_id = EXCLUDED.cohort_id`,
-      [tx.tenantId, encodeState(rows)],
-    );
+    }
   },
 };
+
+function fold(
+  streamId: string,
+  start: StateRow | undefined,
+  events: readonly RecordedEvent[],
+): StateRow {
+  const aggregate = aggregateOf(streamId);
+  let state = start ? start.state : aggregate.decider.initialState();
+  for (const event of events) {
+    state = aggregate.decider.evolve(state, {
+      type: event.type,
+      data: event.data as object,
+    });
+  }
+  const last = events[events.length - 1];
+  const lifted = state as { studentId?: string; cohortId?: string };
+  return {
+    stream_id: streamId,
+    kind: aggregate.kind,
+    aggregate_id: aggregate.id,
+    student_id: aggregate.kind === 'student' ? aggregate.id : (lifted.studentId ?? null),
+    cohort_id: aggregate.kind === 'cohort' ? aggregate.id : (lifted.cohortId ?? null),
+    version: last.streamVersion,
+    state,
+    updated_at: last.recordedAt,
+  };
+}
+
+async function loadRows(
+  tx: Tx,
+  table: string,
+  streamIds: string[],
+): Promise<Map<string, StateRow>> {
+  const rows = await tx.query<StateRow>(
+    `SELECT stream_id, state FROM ${table} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
+    [tx.tenantId, streamIds],
+  );
+  return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
+}
+
+async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${table}
+       (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, updated_at)
+     SELECT $1, r.stream_id, r.kind, r.aggregate_id, r.student_id, r.cohort_id, r.version, r.state, r.updated_at
+       FROM jsonb_to_recordset($2::jsonb) AS r(stream_id text, kind text, aggregate_id text, student_id text,
+            cohort_id text, version bigint, state jsonb, updated_at timestamptz)
+     ON CONFLICT (tenant_id, stream_id) DO UPDATE SET
+       version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at,
+       student_id = EXCLUDED.student_id, cohort_id = EXCLUDED.cohort_id`,
+    [tx.tenantId, encodeState(rows)],
+  );
+}
+
+function tenantMemo(memo: Memo, tenantId: string): Map<string, StateRow> {
+  let rows = memo.get(tenantId);
+  if (!rows) {
+    rows = new Map();
+    memo.set(tenantId, rows);
+  }
+  return rows;
+}
 
 function aggregateOfOrNull(streamId: string) {
   try {

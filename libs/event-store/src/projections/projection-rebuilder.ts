@@ -11,7 +11,7 @@ export interface RebuildProgress {
 }
 
 export interface RebuildResult {
-  projection: string;
+  projections: string[];
   events: number;
   seconds: number;
   eventsPerSecond: number;
@@ -19,26 +19,35 @@ export interface RebuildResult {
 
 const TWIN_SUFFIX = '__rebuild';
 const OLD_SUFFIX = '__old';
+const twin = (name: string) => `${name}${TWIN_SUFFIX}`;
 
 /**
- * Blue-green rebuild: replays the whole log into twin tables while the live ones keep
- * serving, then catches up under lock and swaps the names in one transaction. Runs as the
- * owner role (it creates and renames tables).
+ * Blue-green rebuild: replays the whole log once into twin tables of every given projection
+ * while the live ones keep serving, then catches up under lock and swaps the names in one
+ * transaction. Runs as the owner role (it creates and renames tables).
  */
 export class ProjectionRebuilder {
   constructor(
     private readonly owner: Database,
     private readonly store: EventStore,
-    private readonly batchSize = 5_000,
+    private readonly batchSize = 10_000,
   ) {}
 
-  async rebuild(
+  rebuild(
     projection: Projection,
+    onProgress?: (progress: RebuildProgress) => void,
+  ): Promise<RebuildResult> {
+    return this.rebuildMany([projection], onProgress);
+  }
+
+  async rebuildMany(
+    projections: readonly Projection[],
     onProgress: (progress: RebuildProgress) => void = () => undefined,
   ): Promise<RebuildResult> {
     const started = performance.now();
-    const twin = (name: string) => `${name}${TWIN_SUFFIX}`;
-    await this.owner.withoutTenant((tx) => this.createTwins(tx, projection.tables, twin));
+    await this.owner.withoutTenant(async (tx) => {
+      for (const projection of projections) await this.createTwins(tx, projection.tables);
+    });
     const total = await this.owner.withoutTenant(async (tx) => {
       const [row] = await tx.query<{ pending: string }>(
         `SELECT pending FROM rapport_events_after('0', 0)`,
@@ -46,12 +55,18 @@ export class ProjectionRebuilder {
       return Number(row.pending);
     });
 
+    // One read of the log feeds every projection; sessions let them batch their writes.
+    const sessions = new Map(
+      projections.map((p) => [p.name, { memo: new Map<string, unknown>() }]),
+    );
     let checkpoint: Checkpoint = START;
     let applied = 0;
     for (;;) {
       const page = await this.owner.withoutTenant(async (tx) => {
         const read = await this.store.readAll(checkpoint, this.batchSize, tx);
-        await applyByTenant(tx, projection, read.events, twin);
+        for (const projection of projections) {
+          await applyByTenant(tx, projection, read.events, twin, sessions.get(projection.name));
+        }
         return read;
       });
       if (page.events.length === 0) break;
@@ -59,31 +74,40 @@ export class ProjectionRebuilder {
       applied += page.events.length;
       onProgress({ applied, total: Math.max(total, applied) });
     }
+    await this.owner.withoutTenant(async (tx) => {
+      for (const projection of projections) {
+        await projection.flush?.({ tx, table: twin, rebuild: sessions.get(projection.name) });
+      }
+    });
 
     applied += await this.owner.withoutTenant(async (tx) => {
-      const caughtUp = await this.lockAndCatchUp(tx, projection, checkpoint, twin);
-      await this.swap(tx, projection.tables, twin);
-      if (projection.mode === 'async') {
-        await tx.execute(
-          `INSERT INTO projection_checkpoints (name, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
-           ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
-             global_position = EXCLUDED.global_position, updated_at = now()`,
-          [projection.name, caughtUp.checkpoint.transactionId, caughtUp.checkpoint.globalPosition],
-        );
+      let caughtUp = 0;
+      for (const projection of projections) {
+        const result = await this.lockAndCatchUp(tx, projection, checkpoint);
+        caughtUp = Math.max(caughtUp, result.applied);
+        await this.swap(tx, projection.tables);
+        if (projection.mode === 'async') {
+          await tx.execute(
+            `INSERT INTO projection_checkpoints (name, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
+             ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
+               global_position = EXCLUDED.global_position, updated_at = now()`,
+            [projection.name, result.checkpoint.transactionId, result.checkpoint.globalPosition],
+          );
+        }
       }
-      return caughtUp.applied;
+      return caughtUp;
     });
     onProgress({ applied, total: Math.max(total, applied) });
     const seconds = (performance.now() - started) / 1000;
     return {
-      projection: projection.name,
+      projections: projections.map((p) => p.name),
       events: applied,
       seconds,
       eventsPerSecond: applied / seconds,
     };
   }
 
-  private async createTwins(tx: Tx, tables: readonly string[], twin: (name: string) => string) {
+  private async createTwins(tx: Tx, tables: readonly string[]) {
     for (const table of tables) {
       await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
       await tx.query(
@@ -104,7 +128,6 @@ export class ProjectionRebuilder {
     tx: Tx,
     projection: Projection,
     from: Checkpoint,
-    twin: (name: string) => string,
   ): Promise<{ applied: number; checkpoint: Checkpoint }> {
     if (projection.mode === 'async') {
       await tx.execute(
@@ -138,7 +161,7 @@ export class ProjectionRebuilder {
   }
 
   /** Renames twin → live and gives the twin's indexes the live indexes' names back. */
-  private async swap(tx: Tx, tables: readonly string[], twin: (name: string) => string) {
+  private async swap(tx: Tx, tables: readonly string[]) {
     for (const table of tables) {
       const liveIndexes = await indexesOf(tx, table);
       const twinIndexes = await indexesOf(tx, twin(table));

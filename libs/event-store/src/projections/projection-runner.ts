@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Database, type Tx } from '../database/database';
 import { type EventStore } from '../event-store';
 import { type Checkpoint, type RecordedEvent } from '../event-store.types';
-import { handles, liveTables, type Projection } from './projection';
+import { handles, liveTables, type Projection, type RebuildSession } from './projection';
 
 export interface RunnerOptions {
   batchSize?: number;
@@ -208,12 +208,13 @@ export async function applyByTenant(
   projection: Projection,
   events: readonly RecordedEvent[],
   table: (name: string) => string,
+  rebuild?: RebuildSession,
 ): Promise<void> {
   let run: RecordedEvent[] = [];
   const flush = async () => {
     if (run.length === 0) return;
     await tx.setTenant(run[0].tenantId);
-    await projection.apply(run, { tx, table });
+    await projection.apply(run, { tx, table, rebuild });
     run = [];
   };
   for (const event of events) {

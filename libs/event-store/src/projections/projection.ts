@@ -6,6 +6,15 @@ export interface ProjectionContext {
   tx: Tx;
   /** The physical name of a read-model table: the live one, or its twin during a rebuild. */
   table(name: string): string;
+  /**
+   * Present during a rebuild only. It lives across batches and nobody else reads the twin
+   * tables yet, so a projection may keep its rows here and write them once in `flush`.
+   */
+  rebuild?: RebuildSession;
+}
+
+export interface RebuildSession {
+  memo: Map<string, unknown>;
 }
 
 /**
@@ -21,6 +30,11 @@ export interface Projection {
   readonly eventTypes?: readonly string[];
   /** Applies events of one tenant in commit order. Must be deterministic: rebuilds replay it. */
   apply(events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
+  /**
+   * At the end of a rebuild's replay, writes what `apply` kept in `context.rebuild.memo`
+   * (for every tenant: switch with `context.tx.setTenant`). Live application never calls it.
+   */
+  flush?(context: ProjectionContext): Promise<void>;
 }
 
 export function handles(projection: Projection, type: string): boolean {
