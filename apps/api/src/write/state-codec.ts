@@ -11,7 +11,11 @@ export function encodeState(state: unknown): string {
 }
 
 function tagged(value: unknown): unknown {
-  if (value instanceof Map) return { [MAP]: [...value.entries()].map(([k, v]) => [k, tagged(v)]) };
+  if (value instanceof Map) {
+    return {
+      [MAP]: [...(value as Map<unknown, unknown>).entries()].map(([k, v]) => [k, tagged(v)]),
+    };
+  }
   if (value instanceof Set) return { [SET]: [...value.values()].map(tagged) };
   if (Array.isArray(value)) return value.some(needsTag) ? value.map(tagged) : value;
   if (value !== null && typeof value === 'object') {
