@@ -1,0 +1,241 @@
+import { type FollowUpItem } from '@rapport/domain';
+import { advisorDigest, formatDate, studentDigest } from './digest-content';
+
+const base = {
+  studentName: 'Sam Lee',
+  institutionName: 'Northfield University',
+  zone: 'America/New_York',
+  appUrl: 'https://rapport.example.edu/',
+  studentId: 'stu-1',
+  contactLabels: {
+    'c-dana': 'Dana Fox (City Hospital)',
+    'c-omar': 'Omar Diaz (Bay Labs)',
+    'c-lin': 'Lin Wu (Harbor Law)',
+  },
+  interviewContacts: { 'i-1': 'c-dana', 'i-2': 'c-omar', 'i-3': 'c-lin' },
+};
+
+const item = (over: Partial<FollowUpItem> & Pick<FollowUpItem, 'kind'>): FollowUpItem => ({
+  openedAt: '2026-11-20T15:00:00.000Z',
+  dueAt: '2026-12-02T15:00:00.000Z',
+  overdue: false,
+  ...over,
+});
+
+describe('studentDigest', () => {
+  it('is null when nothing is outstanding', () => {
+    expect(studentDigest({ ...base, followUps: [] })).toBeNull();
+    expect(studentDigest({ ...base, followUps: [], remainingToTarget: 0 })).toBeNull();
+  });
+
+  it('groups items in digest order with titles, local due dates and deep links', () => {
+    const followUps: FollowUpItem[] = [
+      item({ kind: 'reach_target', remaining: 2, dueAt: '2026-12-18T05:00:00.000Z' }),
+      item({ kind: 'stay_in_touch', interviewId: 'i-3', contactId: 'c-lin' }),
+      item({ kind: 'reach_out_to_referral', interviewId: 'i-1', contactId: 'c-new' }),
+      item({ kind: 'prepare', interviewId: 'i-2', dueAt: '2026-12-04T14:00:00.000Z' }),
+      item({ kind: 'nudge', interviewId: 'i-2', contactId: 'c-omar' }),
+      // Only the interview id: the contact comes from interviewContacts.
+      item({ kind: 'thank_you', interviewId: 'i-3', dueAt: '2026-12-05T15:00:00.000Z' }),
+      item({
+        kind: 'thank_you',
+        interviewId: 'i-1',
+        contactId: 'c-dana',
+        dueAt: '2026-11-25T15:00:00.000Z',
+        overdue: true,
+      }),
+    ];
+    const digest = studentDigest({ ...base, followUps, interviewTarget: 3 })!;
+
+    expect(digest.sections.map((s) => s.key)).toEqual([
+      'overdue_thank_you',
+      'thank_you',
+      'nudge',
+      'prepare',
+      'reach_out_to_referral',
+      'stay_in_touch',
+    ]);
+    expect(digest.sections.flatMap((s) => s.items)).toEqual([
+      {
+        title: 'Thank Dana Fox (City Hospital) for the interview',
+        due: 'Wed, Nov 25',
+        dueAt: '2026-11-25T15:00:00.000Z',
+        overdue: true,
+        url: 'https://rapport.example.edu/interviews/i-1',
+      },
+      expect.objectContaining({
+        title: 'Thank Lin Wu (Harbor Law) for the interview',
+        due: 'Sat, Dec 5',
+        overdue: false,
+        url: 'https://rapport.example.edu/interviews/i-3',
+      }),
+      expect.objectContaining({
+        title: 'Send Omar Diaz (Bay Labs) a polite follow-up',
+        due: 'Wed, Dec 2',
+        url: 'https://rapport.example.edu/interviews/i-2',
+      }),
+      expect.objectContaining({
+        title: 'Prepare for your interview with Omar Diaz (Bay Labs)',
+        due: 'Fri, Dec 4',
+        url: 'https://rapport.example.edu/interviews/i-2',
+      }),
+      expect.objectContaining({
+        // A referred contact with no label yet still reads naturally.
+        title: 'Reach out to your contact, who was referred to you',
+        url: 'https://rapport.example.edu/contacts/c-new',
+      }),
+      expect.objectContaining({
+        title: 'Stay in touch with Lin Wu (Harbor Law)',
+        url: 'https://rapport.example.edu/contacts/c-lin',
+      }),
+    ]);
+    expect(digest.target).toEqual({
+      remaining: 2,
+      of: 3,
+      text: '2 more interviews to reach your target of 3',
+      url: 'https://rapport.example.edu/interviews',
+    });
+    expect(digest).toMatchObject({
+      itemCount: 6,
+      overdueCount: 1,
+      url: 'https://rapport.example.edu/',
+    });
+  });
+
+  it('dates items in the recipient zone, not UTC', () => {
+    const late = item({ kind: 'nudge', interviewId: 'i-2', dueAt: '2026-12-03T02:00:00.000Z' });
+    const ny = studentDigest({ ...base, followUps: [late] })!;
+    const tokyo = studentDigest({ ...base, zone: 'Asia/Tokyo', followUps: [late] })!;
+    expect(ny.sections[0].items[0].due).toBe('Wed, Dec 2');
+    expect(tokyo.sections[0].items[0].due).toBe('Thu, Dec 3');
+  });
+
+  it('sends a target-only digest; remainingToTarget overrides the item', () => {
+    const digest = studentDigest({
+      ...base,
+      followUps: [item({ kind: 'reach_target', remaining: 3 })],
+      remainingToTarget: 1,
+    })!;
+    expect(digest.sections).toEqual([]);
+    expect(digest.target?.text).toBe('1 more interview to reach your target');
+    expect(
+      studentDigest({
+        ...base,
+        followUps: [item({ kind: 'reach_target', remaining: 3 })],
+        remainingToTarget: 0,
+      }),
+    ).toBeNull();
+  });
+
+  it('keeps labels on one line and ids safe in links', () => {
+    const digest = studentDigest({
+      ...base,
+      contactLabels: { 'c/x?y': 'Eve\r\nBcc: x@evil.test' },
+      interviewContacts: {},
+      followUps: [item({ kind: 'stay_in_touch', contactId: 'c/x?y' })],
+    })!;
+    expect(digest.sections[0].items[0]).toMatchObject({
+      title: 'Stay in touch with Eve Bcc: x@evil.test',
+      url: 'https://rapport.example.edu/contacts/c%2Fx%3Fy',
+    });
+  });
+
+  it('ignores inherited keys when looking up labels', () => {
+    const digest = studentDigest({
+      ...base,
+      followUps: [item({ kind: 'stay_in_touch', contactId: 'toString' })],
+    })!;
+    expect(digest.sections[0].items[0].title).toBe('Stay in touch with your contact');
+  });
+
+  it('rejects an invalid zone or a non-http app URL', () => {
+    const followUps = [item({ kind: 'nudge', interviewId: 'i-2' })];
+    expect(() => studentDigest({ ...base, zone: 'Mars/Base', followUps })).toThrow(/time zone/);
+    expect(() => studentDigest({ ...base, appUrl: 'javascript:alert(1)', followUps })).toThrow(
+      /APP_URL/,
+    );
+  });
+});
+
+describe('advisorDigest', () => {
+  const input = {
+    advisorName: 'Dr. Rivera',
+    institutionName: 'Northfield University',
+    zone: 'America/New_York',
+    appUrl: 'https://rapport.example.edu',
+    cohorts: [
+      {
+        cohortId: 'co-quiet',
+        name: 'Quiet cohort',
+        students: [
+          { studentId: 's-0', name: 'Nia', riskScore: 0, reasons: [], overdue: 0, atTarget: false },
+        ],
+      },
+      {
+        cohortId: 'co-1',
+        name: 'Fall 2026 Pre-Health',
+        students: [
+          {
+            studentId: 's-1',
+            name: 'Ava',
+            riskScore: 1,
+            reasons: ['1 overdue follow-up'],
+            overdue: 1,
+            atTarget: true,
+          },
+          {
+            studentId: 's-2',
+            name: 'Ben',
+            riskScore: 7,
+            reasons: ['No interview held by mid-term', 'No activity in 14 days'],
+            overdue: 0,
+            atTarget: false,
+          },
+          { studentId: 's-3', name: 'Cy', riskScore: 0, reasons: [], overdue: 0, atTarget: true },
+          {
+            studentId: 's-4',
+            name: 'Abe',
+            riskScore: 3,
+            reasons: ['3 overdue follow-ups'],
+            overdue: 3,
+            atTarget: false,
+          },
+        ],
+      },
+    ],
+  };
+
+  it('reports per cohort: at risk highest first, overdue total, who hit the target', () => {
+    const digest = advisorDigest(input)!;
+    expect(digest.cohorts.map((c) => c.cohortId)).toEqual(['co-1']);
+    const [cohort] = digest.cohorts;
+    expect(cohort.atRisk.map((s) => [s.name, s.riskScore])).toEqual([
+      ['Ben', 7],
+      ['Abe', 3],
+      ['Ava', 1],
+    ]);
+    expect(cohort.atRisk[0]).toMatchObject({
+      reasons: ['No interview held by mid-term', 'No activity in 14 days'],
+      url: 'https://rapport.example.edu/students/s-2',
+    });
+    expect(cohort.overdueTotal).toBe(4);
+    expect(cohort.atTarget.map((s) => s.name)).toEqual(['Ava', 'Cy']);
+    expect(cohort).toMatchObject({
+      url: 'https://rapport.example.edu/cohorts/co-1',
+      studentCount: 4,
+    });
+    expect(digest).toMatchObject({ advisorName: 'Dr. Rivera', atRiskCount: 3, overdueTotal: 4 });
+  });
+
+  it('is null when no cohort has anything to say', () => {
+    expect(advisorDigest({ ...input, cohorts: [input.cohorts[0]] })).toBeNull();
+    expect(advisorDigest({ ...input, cohorts: [] })).toBeNull();
+  });
+});
+
+describe('formatDate', () => {
+  it('formats in the zone and rejects garbage', () => {
+    expect(formatDate('2026-12-02T15:00:00.000Z', 'Europe/Berlin')).toBe('Wed, Dec 2');
+    expect(() => formatDate('not a date', 'UTC')).toThrow(/Invalid instant/);
+  });
+});

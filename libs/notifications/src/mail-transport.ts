@@ -1,0 +1,140 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+
+export interface MailMessage {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers, e.g. `unsubscribeHeaders(url)`; values must be single-line. */
+  headers: Readonly<Record<string, string>>;
+  /** `<id@domain>`; a stable one lets a retried send be recognised downstream. */
+  messageId?: string;
+}
+
+export interface MailTransport {
+  send(message: MailMessage): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+/** Short on purpose: a stuck server must not stall the digest tick for minutes. */
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Sends through SMTP, one connection per message (no pool: a weekly batch does not need one).
+ * `url` is `smtp://host:port` (STARTTLS when offered) or `smtps://user:pass@host:465`
+ * (implicit TLS); nodemailer also reads options from its query string. Errors are nodemailer's,
+ * with `responseCode` set when the server replied; see `isPermanentFailure`.
+ */
+export function smtpTransport(url: string): MailTransport {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RangeError('SMTP_URL is not a valid URL');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    // The URL may hold a password: name only the scheme.
+    throw new RangeError(`SMTP_URL must be smtp:// or smtps://, got ${parsed.protocol}//`);
+  }
+  const transporter = createTransport({
+    url,
+    pool: false,
+    connectionTimeout: TIMEOUT_MS,
+    greetingTimeout: TIMEOUT_MS,
+    socketTimeout: TIMEOUT_MS,
+  });
+  return {
+    async send(message) {
+      const info = await transporter.sendMail(toNodemailer(message));
+      return { messageId: info.messageId };
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+/**
+ * True when the server refused the message for good (5xx): retrying the same message to the
+ * same address will not help, e.g. 550 mailbox unavailable. False for 4xx, for connection,
+ * timeout and TLS errors (no reply at all), for 503 (bad command sequence: a session problem)
+ * and for authentication failures (our configuration, not the recipient).
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
+  if (typeof responseCode !== 'number') return false;
+  if (code === 'EAUTH' || code === 'ENOAUTH' || responseCode === 503) return false;
+  return responseCode >= 500 && responseCode < 600;
+}
+
+/**
+ * The embedded default when no SMTP_URL is set: every message becomes an `.eml` file in `dir`
+ * (created on first use) and one log line, so development and demos need no mail server.
+ */
+export function fileOutboxTransport(dir: string, log: (line: string) => void): MailTransport {
+  const transporter = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let ready: Promise<unknown> | null = null;
+  return {
+    async send(message) {
+      const info = await transporter.sendMail(toNodemailer(message));
+      ready ??= mkdir(dir, { recursive: true });
+      await ready;
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const base = `${stamp}-${sanitise(info.messageId)}`;
+      const file = await writeNew(dir, base, info.message as Buffer);
+      log(`outbox: ${message.to} ${JSON.stringify(message.subject)} -> ${file}`);
+      return { messageId: info.messageId };
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+/** Never overwrites: a resend within the same millisecond gets a suffix. */
+async function writeNew(dir: string, base: string, data: Buffer): Promise<string> {
+  for (let n = 0; ; n++) {
+    const file = join(dir, `${base}${n === 0 ? '' : `-${n}`}.eml`);
+    try {
+      await writeFile(file, data, { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
+    }
+  }
+}
+
+function sanitise(messageId: string): string {
+  return (
+    messageId
+      .replace(/^<|>$/g, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 100) || 'message'
+  );
+}
+
+function toNodemailer(message: MailMessage) {
+  const headers: Record<string, { prepared: boolean; value: string }> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (!/^[!-9;-~]+$/.test(name) || /[\r\n]/.test(value)) {
+      throw new RangeError(`Invalid mail header: ${JSON.stringify(name)}`);
+    }
+    // Printable ASCII goes out exactly as given: folding or encoding would break a
+    // List-Unsubscribe URL for some receivers. Anything else is left to nodemailer to encode.
+    headers[name] = { prepared: /^[ -~]*$/.test(value) && value.length <= 900, value };
+  }
+  return {
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    html: message.html,
+    text: message.text,
+    headers,
+    ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+  };
+}
