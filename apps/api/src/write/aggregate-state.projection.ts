@@ -109,7 +109,7 @@ async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> 
      ON CONFLICT (tenant_id, stream_id) DO UPDATE SET
        version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at,
        student_id = EXCLUDED.student_id, cohort_id = EXCLUDED.cohort_id`,
-    [tx.tenantId, encodeState(rows)],
+    [tx.tenantId, JSON.stringify(rows.map((row) => ({ ...row, state: encodeState(row.state) })))],
   );
 }
 

@@ -1,48 +1,47 @@
 /**
- * Aggregate states may hold Maps and Sets (the cohort's enrolled students); jsonb holds
- * neither. They are stored as tagged arrays and revived on load.
+ * Aggregate states may hold Maps and Sets at their top level (a cohort's students, the question
+ * bank's retired ids, a student's advisor notes); jsonb holds neither. They are stored as tagged
+ * arrays and revived on load. Only the top level is looked at: states are read and written on
+ * every command and every rebuild batch, and a deep walk of large states showed in profiles.
  */
 const MAP = '$map';
 const SET = '$set';
 
-export function encodeState(state: unknown): string {
-  // A replacer runs for every key; most states hold no Map or Set, so tag only where needed.
-  return JSON.stringify(tagged(state));
-}
-
-function tagged(value: unknown): unknown {
-  if (value instanceof Map) {
-    return {
-      [MAP]: [...(value as Map<unknown, unknown>).entries()].map(([k, v]) => [k, tagged(v)]),
-    };
-  }
-  if (value instanceof Set) return { [SET]: [...value.values()].map(tagged) };
-  if (Array.isArray(value)) return value.some(needsTag) ? value.map(tagged) : value;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (!Object.values(record).some(needsTag)) return value;
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, tagged(v)]));
-  }
-  return value;
-}
-
-function needsTag(value: unknown): boolean {
-  if (value instanceof Map || value instanceof Set) return true;
-  if (Array.isArray(value)) return value.some(needsTag);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(needsTag);
-  return false;
+export function encodeState(state: unknown): unknown {
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) return state;
+  const entries = Object.entries(state as Record<string, unknown>);
+  if (!entries.some(([, v]) => v instanceof Map || v instanceof Set)) return state;
+  return Object.fromEntries(
+    entries.map(([key, value]) => {
+      if (value instanceof Map)
+        return [key, { [MAP]: [...(value as Map<unknown, unknown>).entries()] }];
+      if (value instanceof Set) return [key, { [SET]: [...(value as Set<unknown>).values()] }];
+      return [key, value];
+    }),
+  );
 }
 
 export function decodeState<S>(stored: unknown): S {
-  return revive(stored) as S;
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return stored as S;
+  const entries = Object.entries(stored as Record<string, unknown>);
+  if (!entries.some(([, v]) => isTagged(v))) return stored as S;
+  return Object.fromEntries(
+    entries.map(([key, value]) => {
+      if (!isTagged(value)) return [key, value];
+      const tagged = value as Record<string, unknown[]>;
+      return [
+        key,
+        MAP in tagged ? new Map(tagged[MAP] as [unknown, unknown][]) : new Set(tagged[SET]),
+      ];
+    }),
+  ) as S;
 }
 
-function revive(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(revive);
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  if (MAP in record)
-    return new Map((record[MAP] as [unknown, unknown][]).map(([k, v]) => [k, revive(v)]));
-  if (SET in record) return new Set((record[SET] as unknown[]).map(revive));
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revive(v)]));
+function isTagged(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    (MAP in value || SET in value)
+  );
 }

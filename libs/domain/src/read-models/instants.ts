@@ -24,8 +24,11 @@ export function maxInstant(a: string | null, b: string | null): string | null {
 
 /** `asOf` from a caller, written the way events write instants. */
 export function instant(value: string): string {
-  return normalizeInstant(value);
+  // Stored events already carry canonical UTC instants: skip the parse on the hot path.
+  return CANONICAL_UTC.test(value) ? value : normalizeInstant(value);
 }
+
+const CANONICAL_UTC = /^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** Fractional days from `from` to `to` (negative when `to` is earlier). */
 export function daysFrom(from: string, to: string): number {
