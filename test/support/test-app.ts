@@ -23,6 +23,14 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     database: db.config,
     runProjections: false,
     auth: { secret: TEST_JWT_SECRET },
+    mail: {
+      outboxDir: '.data/test/outbox',
+      from: 'Rapport <digest@rapport.test>',
+      appUrl: 'https://rapport.test',
+      unsubscribeSecret: 'rapport-test-unsubscribe-secret',
+    },
+    // Tests drive the scheduler and the worker by hand, never by timers.
+    digest: { enabled: false, tickMs: 60_000, deliveryMs: 1_000, maxAttempts: 3, retryBaseMs: 1 },
     ...overrides,
   };
   // The test database already ran migrations; the app gets its own pool on it.

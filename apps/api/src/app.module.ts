@@ -29,6 +29,9 @@ import { QuestionBankResolver } from './question-bank/question-bank.resolver';
 import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
 import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
+import { DigestModule } from './digest/digest.module';
+import { DigestResolver } from './digest/digest.resolver';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ProgressModule } from './progress/progress.module';
@@ -51,6 +54,7 @@ export const resolvers = [
   ProgressResolver,
   StudentFieldsResolver,
   CohortFieldsResolver,
+  DigestResolver,
 ];
 
 export function eventStoreOptions(
@@ -88,6 +92,8 @@ export class AppModule {
         QuestionBankModule,
         AdvisorNoteModule,
         ProgressModule,
+        ScheduleModule.forRoot(),
+        DigestModule,
         DemoModule,
         ExportsModule,
       ],

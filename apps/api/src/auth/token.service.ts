@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
+import { persistentSecret } from '../config/persistent-secret';
 import { type Actor, type Role, ROLES } from './actor';
 import { AuthError } from './auth.errors';
 
@@ -32,7 +30,9 @@ export class TokenService {
       this.secret = null;
       this.verifyKey = createRemoteJWKSet(new URL(auth.jwksUrl));
     } else {
-      this.secret = new TextEncoder().encode(auth.secret ?? developmentSecret(config.dataDir));
+      this.secret = new TextEncoder().encode(
+        auth.secret ?? persistentSecret(config.dataDir, 'jwt-secret'),
+      );
       this.verifyKey = this.secret;
     }
   }
@@ -78,13 +78,4 @@ function toActor(claims: RapportClaims): Actor {
   if (role === 'student' && !studentId)
     throw AuthError.unauthenticated('A student token needs a student_id claim');
   return { subject: claims.sub, tenantId: claims.tenant.toLowerCase(), role, studentId };
-}
-
-function developmentSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }

@@ -10,6 +10,29 @@ export interface AppConfig {
   /** Start the async projection runner (off in command-line tools). */
   runProjections: boolean;
   auth: AuthConfig;
+  mail: MailConfig;
+  digest: DigestConfig;
+}
+
+export interface MailConfig {
+  /** SMTP server; without it mail is written as .eml files to `outboxDir`. */
+  smtpUrl?: string;
+  outboxDir: string;
+  from: string;
+  /** Base of deep links and of the unsubscribe URL in messages. */
+  appUrl: string;
+  /** Signs one-click unsubscribe links; generated once into the data directory when unset. */
+  unsubscribeSecret?: string;
+}
+
+export interface DigestConfig {
+  /** Run the scheduler tick and the delivery worker in this process. */
+  enabled: boolean;
+  tickMs: number;
+  deliveryMs: number;
+  maxAttempts: number;
+  /** First retry delay; each further attempt doubles it. */
+  retryBaseMs: number;
 }
 
 export interface AuthConfig {
@@ -52,6 +75,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     database,
     runProjections: true,
+    mail: {
+      smtpUrl: env.SMTP_URL || undefined,
+      outboxDir: env.MAIL_OUTBOX_DIR ?? join(dataDir, 'outbox'),
+      from: env.MAIL_FROM ?? 'Rapport <digest@rapport.localhost>',
+      appUrl: (env.APP_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      unsubscribeSecret: env.UNSUBSCRIBE_SECRET || undefined,
+    },
+    digest: {
+      enabled: env.DIGESTS !== 'off',
+      tickMs: positive(env.DIGEST_TICK_MS, 5 * 60_000, 'DIGEST_TICK_MS'),
+      deliveryMs: positive(env.DIGEST_DELIVERY_MS, 10_000, 'DIGEST_DELIVERY_MS'),
+      maxAttempts: positive(env.DIGEST_MAX_ATTEMPTS, 8, 'DIGEST_MAX_ATTEMPTS'),
+      retryBaseMs: positive(env.DIGEST_RETRY_BASE_MS, 60_000, 'DIGEST_RETRY_BASE_MS'),
+    },
     auth: {
       secret: env.JWT_SECRET || undefined,
       jwksUrl: env.JWT_JWKS_URL || undefined,
@@ -59,4 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: env.JWT_AUDIENCE || undefined,
     },
   };
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new ConfigError(`${name} must be a positive integer`);
+  return parsed;
 }

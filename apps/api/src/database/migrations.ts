@@ -2,6 +2,7 @@ import { EventStore1764230400000, type MigrationClass } from '@rapport/event-sto
 import { AggregateStates1764230500000 } from './migrations/1764230500000-aggregate-states';
 import { ProgressReadModels1764230600000 } from './migrations/1764230600000-progress-read-models';
 import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
+import { Digests1764230800000 } from './migrations/1764230800000-digests';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -9,4 +10,5 @@ export const migrations: readonly MigrationClass[] = [
   AggregateStates1764230500000,
   ProgressReadModels1764230600000,
   ProgressSnapshots1764230700000,
+  Digests1764230800000,
 ];

@@ -7,6 +7,21 @@ column aggregate_states.student_id text
 column aggregate_states.tenant_id uuid not null
 column aggregate_states.updated_at timestamp with time zone not null
 column aggregate_states.version bigint not null
+column digest_optouts.opted_out_at timestamp with time zone not null default now()
+column digest_optouts.recipient_id text not null
+column digest_optouts.recipient_kind text not null
+column digest_optouts.tenant_id uuid not null
+column digest_runs.completed_at timestamp with time zone
+column digest_runs.scheduled integer not null default 0
+column digest_runs.started_at timestamp with time zone not null default now()
+column digest_runs.tenant_id uuid not null
+column digest_runs.week text not null
+column digests.message_id uuid not null
+column digests.recipient_id text not null
+column digests.recipient_kind text not null
+column digests.scheduled_at timestamp with time zone not null default now()
+column digests.tenant_id uuid not null
+column digests.week text not null
 column events.data jsonb not null
 column events.event_id uuid not null
 column events.global_position bigint not null identity
@@ -21,6 +36,23 @@ column events.type text not null
 column migrations.id integer not null default nextval('migrations_id_seq'::regclass)
 column migrations.name character varying not null
 column migrations.timestamp bigint not null
+column outbox.attempts integer not null default 0
+column outbox.created_at timestamp with time zone not null default now()
+column outbox.headers jsonb not null default '{}'::jsonb
+column outbox.html text not null
+column outbox.last_error text
+column outbox.lease_until timestamp with time zone
+column outbox.message_id uuid not null
+column outbox.next_attempt_at timestamp with time zone not null default now()
+column outbox.recipient_id text not null
+column outbox.recipient_kind text not null
+column outbox.sent_at timestamp with time zone
+column outbox.status text not null default 'pending'::text
+column outbox.subject text not null
+column outbox.tenant_id uuid not null
+column outbox.text text not null
+column outbox.to_address text not null
+column outbox.week text not null
 column projection_checkpoints.global_position bigint not null default 0
 column projection_checkpoints.lease_expires_at timestamp with time zone
 column projection_checkpoints.lease_owner text
@@ -59,12 +91,19 @@ column tenants.name text not null
 column tenants.slug text not null
 column tenants.tenant_id uuid not null
 constraint aggregate_states.aggregate_states_pkey PRIMARY KEY (tenant_id, stream_id)
+constraint digest_optouts.digest_optouts_pkey PRIMARY KEY (tenant_id, recipient_kind, recipient_id)
+constraint digest_runs.digest_runs_pkey PRIMARY KEY (tenant_id, week)
+constraint digests.digests_message_key UNIQUE (tenant_id, message_id)
+constraint digests.digests_pkey PRIMARY KEY (tenant_id, recipient_kind, recipient_id, week)
+constraint digests.digests_recipient_kind_check CHECK ((recipient_kind = ANY (ARRAY['student'::text, 'advisor'::text])))
 constraint events.events_event_id_key UNIQUE (tenant_id, event_id)
 constraint events.events_pkey PRIMARY KEY (tenant_id, global_position)
 constraint events.events_schema_version_check CHECK ((schema_version > 0))
 constraint events.events_stream_version_check CHECK ((stream_version > 0))
 constraint events.events_stream_version_key UNIQUE (tenant_id, stream_id, stream_version)
 constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
+constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
+constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
 constraint projection_checkpoints.projection_checkpoints_pkey PRIMARY KEY (name)
 constraint settings_timelines.settings_timelines_pkey PRIMARY KEY (tenant_id)
 constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)
@@ -77,6 +116,7 @@ constraint tenants.tenants_pkey PRIMARY KEY (tenant_id)
 constraint tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
 constraint tenants.tenants_slug_key UNIQUE (slug)
 function rapport_append_events(p_tenant uuid, p_stream text, p_expected text, p_events jsonb) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl==X/rapport_owner,rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
+function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns TABLE(tenant_id uuid, message_id uuid, attempts integer) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
@@ -87,15 +127,22 @@ index CREATE INDEX aggregate_states_by_cohort_idx ON public.aggregate_states USI
 index CREATE INDEX aggregate_states_by_student_idx ON public.aggregate_states USING btree (tenant_id, kind, student_id)
 index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
 index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
+index CREATE INDEX outbox_by_week_idx ON public.outbox USING btree (tenant_id, week, status)
+index CREATE INDEX outbox_due_idx ON public.outbox USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['pending'::text, 'sending'::text]))
 index CREATE INDEX student_activity_by_cohort_idx ON public.student_activity USING btree (tenant_id, cohort_id, occurred_at)
 index CREATE INDEX student_activity_feed_idx ON public.student_activity USING btree (tenant_id, student_id, occurred_at DESC, global_position DESC)
 index CREATE INDEX student_progress_by_cohort_idx ON public.student_progress USING btree (tenant_id, cohort_id, student_id)
 index CREATE INDEX student_progress_snapshots_by_cohort_idx ON public.student_progress_snapshots USING btree (tenant_id, cohort_id, period_start)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE UNIQUE INDEX aggregate_states_pkey ON public.aggregate_states USING btree (tenant_id, stream_id)
+index CREATE UNIQUE INDEX digest_optouts_pkey ON public.digest_optouts USING btree (tenant_id, recipient_kind, recipient_id)
+index CREATE UNIQUE INDEX digest_runs_pkey ON public.digest_runs USING btree (tenant_id, week)
+index CREATE UNIQUE INDEX digests_message_key ON public.digests USING btree (tenant_id, message_id)
+index CREATE UNIQUE INDEX digests_pkey ON public.digests USING btree (tenant_id, recipient_kind, recipient_id, week)
 index CREATE UNIQUE INDEX events_event_id_key ON public.events USING btree (tenant_id, event_id)
 index CREATE UNIQUE INDEX events_pkey ON public.events USING btree (tenant_id, global_position)
 index CREATE UNIQUE INDEX events_stream_version_key ON public.events USING btree (tenant_id, stream_id, stream_version)
+index CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (tenant_id, message_id)
 index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_checkpoints USING btree (name)
 index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines USING btree (tenant_id)
 index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
@@ -105,7 +152,11 @@ index CREATE UNIQUE INDEX student_progress_snapshots_pkey ON public.student_prog
 index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
 index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
 policy aggregate_states.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy digest_optouts.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy digest_runs.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy events.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy outbox.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_activity.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -113,8 +164,12 @@ policy student_progress.tenant_isolation ALL public using((tenant_id = (NULLIF(c
 policy student_progress_snapshots.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 table aggregate_states rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table digest_optouts rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table digest_runs rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table outbox rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=rw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table projection_checkpoints rls=f force=f acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

@@ -100,17 +100,22 @@ export class ProgressService {
   }
 
   /** Every student of a cohort with their view, for sorting and paging in memory (≤ 1,000). */
-  async cohortStudentViews(actor: Actor, cohortId: string, asOf?: Date): Promise<StudentView[]> {
+  async cohortStudentViews(
+    actor: Actor,
+    cohortId: string,
+    asOf?: Date,
+    now = new Date(),
+  ): Promise<StudentView[]> {
     this.assertStaff(actor);
     const [students, frame] = await Promise.all([
       this.cohortProgress(actor.tenantId, cohortId, asOf),
-      this.frame(actor.tenantId, asOf ?? new Date()),
+      this.frame(actor.tenantId, asOf ?? now),
     ]);
     return students.filter((p) => p.enrolled).map((p) => this.view(p, frame));
   }
 
   /** The advisor's students (an admin's: everyone's) ranked by risk, with the reasons. */
-  async advisorDashboard(actor: Actor, asOf?: Date): Promise<StudentView[]> {
+  async advisorDashboard(actor: Actor, asOf?: Date, now = new Date()): Promise<StudentView[]> {
     this.assertStaff(actor);
     const cohorts = await this.states.list<CohortState>(actor.tenantId, 'cohort');
     const mine = cohorts.filter(
@@ -119,7 +124,7 @@ export class ProgressService {
         (actor.role === 'admin' || c.state.advisorIds.includes(actor.subject)),
     );
     const views = (
-      await Promise.all(mine.map((c) => this.cohortStudentViews(actor, c.aggregateId!, asOf)))
+      await Promise.all(mine.map((c) => this.cohortStudentViews(actor, c.aggregateId!, asOf, now)))
     ).flat();
     return views.sort(
       (a, b) => b.risk.score - a.risk.score || a.studentId.localeCompare(b.studentId),

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Tx } from '@rapport/event-store';
+
+export type RecipientKind = 'student' | 'advisor';
+
+export interface OutboxMessage {
+  tenant_id: string;
+  message_id: string;
+  recipient_kind: RecipientKind;
+  recipient_id: string;
+  week: string;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  status: 'pending' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface NewDigest {
+  recipientKind: RecipientKind;
+  recipientId: string;
+  week: string;
+  messageId: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+export interface WeekStats {
+  week: string;
+  started_at: Date | null;
+  completed_at: Date | null;
+  scheduled: number;
+  sent: number;
+  pending: number;
+  retrying: number;
+  dead: number;
+}
+
+/** The SQL of digests: runs per week, the one-per-recipient-per-week key, and the outbox. */
+@Injectable()
+export class DigestRepository {
+  constructor(private readonly database: Database) {}
+
+  async lastCompletedWeek(tenantId: string): Promise<string | null> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ week: string }>(
+        `SELECT week FROM digest_runs WHERE tenant_id = $1 AND completed_at IS NOT NULL ORDER BY week DESC LIMIT 1`,
+        [tx.tenantId],
+      ),
+    );
+    return row?.week ?? null;
+  }
+
+  /**
+   * Claims an institution's run for a week. Exactly one of several processes ticking together
+   * wins; a run left unfinished by a crash can be taken over after ten minutes.
+   */
+  async claimRun(tenantId: string, week: string): Promise<boolean> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query(
+        `INSERT INTO digest_runs (tenant_id, week) VALUES ($1, $2)
+         ON CONFLICT (tenant_id, week) DO UPDATE SET started_at = now()
+           WHERE digest_runs.completed_at IS NULL AND digest_runs.started_at < now() - interval '10 minutes'
+         RETURNING week`,
+        [tx.tenantId, week],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async completeRun(tenantId: string, week: string): Promise<void> {
+    await this.database.withTenant(tenantId, (tx) =>
+      tx.execute(
+        `UPDATE digest_runs SET completed_at = now(),
+                scheduled = (SELECT count(*) FROM digests d WHERE d.tenant_id = $1 AND d.week = $2)
+          WHERE tenant_id = $1 AND week = $2`,
+        [tx.tenantId, week],
+      ),
+    );
+  }
+
+  /** The digest key and its outbox row, in the caller's transaction; false if it existed. */
+  async insertDigest(tx: Tx, digest: NewDigest): Promise<boolean> {
+    const inserted = await tx.query(
+      `INSERT INTO digests (tenant_id, recipient_kind, recipient_id, week, message_id)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [tx.tenantId, digest.recipientKind, digest.recipientId, digest.week, digest.messageId],
+    );
+    if (inserted.length === 0) return false;
+    await tx.execute(
+      `INSERT INTO outbox (tenant_id, message_id, recipient_kind, recipient_id, week, to_address, subject, html, text, headers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
+      [
+        tx.tenantId,
+        digest.messageId,
+        digest.recipientKind,
+        digest.recipientId,
+        digest.week,
+        digest.to,
+        digest.subject,
+        digest.html,
+        digest.text,
+        JSON.stringify(digest.headers),
+      ],
+    );
+    return true;
+  }
+
+  /** Due messages of every tenant, leased to this worker (the cross-tenant path). */
+  async claimDue(
+    limit: number,
+    leaseSeconds: number,
+  ): Promise<{ tenant_id: string; message_id: string; attempts: number }[]> {
+    return this.database.withoutTenant((tx) =>
+      tx.query(`SELECT * FROM rapport_claim_outbox($1, $2)`, [limit, leaseSeconds]),
+    );
+  }
+
+  async message(tx: Tx, messageId: string): Promise<OutboxMessage | null> {
+    const [row] = await tx.query<OutboxMessage>(
+      `SELECT * FROM outbox WHERE tenant_id = $1 AND message_id = $2`,
+      [tx.tenantId, messageId],
+    );
+    return row ?? null;
+  }
+
+  /** Only a message still leased to us moves on: a stolen lease means another worker owns it. */
+  async markSent(tx: Tx, messageId: string): Promise<boolean> {
+    return (
+      (await tx.execute(
+        `UPDATE outbox SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
+          WHERE tenant_id = $1 AND message_id = $2 AND status = 'sending'`,
+        [tx.tenantId, messageId],
+      )) === 1
+    );
+  }
+
+  async markRetry(tx: Tx, messageId: string, retryAt: Date, error: string): Promise<void> {
+    await tx.execute(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, last_error = $4
+        WHERE tenant_id = $1 AND message_id = $2 AND status = 'sending'`,
+      [tx.tenantId, messageId, retryAt, error],
+    );
+  }
+
+  async markDead(tx: Tx, messageId: string, error: string): Promise<void> {
+    await tx.execute(
+      `UPDATE outbox SET status = 'dead', lease_until = NULL, last_error = $3
+        WHERE tenant_id = $1 AND message_id = $2 AND status = 'sending'`,
+      [tx.tenantId, messageId, error],
+    );
+  }
+
+  /** Puts a dead message back in the queue; false when it is not dead. */
+  async resend(tenantId: string, messageId: string): Promise<OutboxMessage | null> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<OutboxMessage>(
+        `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+          WHERE tenant_id = $1 AND message_id = $2 AND status = 'dead' RETURNING *`,
+        [tx.tenantId, messageId],
+      ),
+    );
+    return row ?? null;
+  }
+
+  async weeks(tenantId: string, limit: number): Promise<WeekStats[]> {
+    return this.database.withTenant(tenantId, (tx) =>
+      tx.query<WeekStats>(
+        `SELECT w.week, r.started_at, r.completed_at,
+                count(o.message_id)::int AS scheduled,
+                count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
+                count(*) FILTER (WHERE o.status IN ('pending', 'sending') AND o.attempts = 0)::int AS pending,
+                count(*) FILTER (WHERE o.status IN ('pending', 'sending') AND o.attempts > 0)::int AS retrying,
+                count(*) FILTER (WHERE o.status = 'dead')::int AS dead
+           FROM (SELECT week FROM digest_runs WHERE tenant_id = $1
+                 UNION SELECT week FROM outbox WHERE tenant_id = $1) w
+           LEFT JOIN digest_runs r ON r.tenant_id = $1 AND r.week = w.week
+           LEFT JOIN outbox o ON o.tenant_id = $1 AND o.week = w.week
+          GROUP BY w.week, r.started_at, r.completed_at
+          ORDER BY w.week DESC LIMIT $2`,
+        [tx.tenantId, limit],
+      ),
+    );
+  }
+
+  async deadMessages(tenantId: string, week: string): Promise<OutboxMessage[]> {
+    return this.database.withTenant(tenantId, (tx) =>
+      tx.query<OutboxMessage>(
+        `SELECT * FROM outbox WHERE tenant_id = $1 AND week = $2 AND status = 'dead' ORDER BY to_address`,
+        [tx.tenantId, week],
+      ),
+    );
+  }
+
+  async optedOut(tenantId: string, kind: RecipientKind): Promise<Set<string>> {
+    const rows = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ recipient_id: string }>(
+        `SELECT recipient_id FROM digest_optouts WHERE tenant_id = $1 AND recipient_kind = $2`,
+        [tx.tenantId, kind],
+      ),
+    );
+    return new Set(rows.map((r) => r.recipient_id));
+  }
+
+  async optOut(tx: Tx, kind: RecipientKind, recipientId: string): Promise<void> {
+    await tx.execute(
+      `INSERT INTO digest_optouts (tenant_id, recipient_kind, recipient_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [tx.tenantId, kind, recipientId],
+    );
+  }
+}
