@@ -26,8 +26,8 @@ describe('demo data', () => {
     const cohorts = await states('cohort');
     expect(cohorts).toHaveLength(2);
     expect(cohorts.map((c) => c.state.advisorIds).sort()).toEqual([
-      ['advisor-james'],
-      ['advisor-maria'],
+      ['james.okoro@riverside.test'],
+      ['maria.lopez@riverside.test'],
     ]);
     expect(await states('student')).toHaveLength(40);
   });

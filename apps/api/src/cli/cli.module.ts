@@ -6,12 +6,14 @@ import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/app-config';
 import { InstitutionModule } from '../institution/institution.module';
+import { DigestModule } from '../digest/digest.module';
+import { ScheduleModule } from '@nestjs/schedule';
 import { WriteModule } from '../write/write.module';
 
 /** The write side without HTTP or GraphQL, for operator commands. */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig = { ...loadConfig(), runProjections: false }): DynamicModule {
+  static forRoot(config: AppConfig = cliConfig()): DynamicModule {
     return {
       module: CliModule,
       global: true,
@@ -20,9 +22,17 @@ export class CliModule {
         AuthModule,
         WriteModule,
         InstitutionModule,
+        ScheduleModule.forRoot(),
+        DigestModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };
   }
+}
+
+/** The API's configuration without its background work: a CLI runs one job and exits. */
+function cliConfig(): AppConfig {
+  const config = loadConfig();
+  return { ...config, runProjections: false, digest: { ...config.digest, enabled: false } };
 }

@@ -76,17 +76,18 @@ export class DemoSeedService {
       start,
     );
     const admin: Actor = { subject: 'admin-demo', tenantId, role: 'admin' };
+    // Advisors are identity-provider subjects; email-shaped ones also receive the advisor digest.
     const cohorts = [
       {
         id: demoId('cohort-health'),
         name: 'Health Careers Exploration',
-        advisor: 'advisor-maria',
+        advisor: 'maria.lopez@riverside.test',
         track: 'health' as const,
       },
       {
         id: demoId('cohort-tech'),
         name: 'Tech & Business Pathways',
-        advisor: 'advisor-james',
+        advisor: 'james.okoro@riverside.test',
         track: 'tech' as const,
       },
     ];
@@ -155,7 +156,11 @@ export class DemoSeedService {
     const studentId = demoId('student-0');
     return {
       admin: await this.tokens.sign({ subject: 'admin-demo', tenantId, role: 'admin' }),
-      advisor: await this.tokens.sign({ subject: 'advisor-maria', tenantId, role: 'advisor' }),
+      advisor: await this.tokens.sign({
+        subject: 'maria.lopez@riverside.test',
+        tenantId,
+        role: 'advisor',
+      }),
       student: await this.tokens.sign({
         subject: `user-${studentId}`,
         tenantId,

@@ -86,11 +86,18 @@ export class DigestScheduler {
       await this.digests.lastCompletedWeek(tenantId),
     );
     if (!week || !(await this.digests.claimRun(tenantId, week))) return 0;
-    const planned = await this.plan(tenantId, week, now);
-    let scheduled = 0;
-    for (const digest of planned) if (await this.schedule(tenantId, digest, now)) scheduled++;
+    const scheduled = await this.runWeek(tenantId, week, now);
     await this.digests.completeRun(tenantId, week);
     this.logger.log(`${week}: ${scheduled} digests scheduled for tenant ${tenantId}`);
+    return scheduled;
+  }
+
+  /** Schedules a week's digests now, whatever the slot (the CLI); recipients already served are skipped. */
+  async runWeek(tenantId: string, week: string, now: Date): Promise<number> {
+    let scheduled = 0;
+    for (const digest of await this.plan(tenantId, week, now)) {
+      if (await this.schedule(tenantId, digest, now)) scheduled++;
+    }
     return scheduled;
   }
 
@@ -275,7 +282,7 @@ export class DigestScheduler {
     return advised;
   }
 
-  private async institution(tenantId: string) {
+  async institution(tenantId: string) {
     const stored = await this.states.find<InstitutionState>(tenantId, streamIds.institution());
     if (stored?.state.status !== 'registered') return null;
     return {
