@@ -45,8 +45,12 @@ export class ProjectionRebuilder {
     onProgress: (progress: RebuildProgress) => void = () => undefined,
   ): Promise<RebuildResult> {
     const started = performance.now();
-    await this.owner.withoutTenant(async (tx) => {
-      for (const projection of projections) await this.createTwins(tx, projection.tables);
+    // Secondary indexes are built once after the load instead of maintained row by row.
+    const deferredIndexes = await this.owner.withoutTenant(async (tx) => {
+      const deferred: string[] = [];
+      for (const projection of projections)
+        deferred.push(...(await this.createTwins(tx, projection.tables)));
+      return deferred;
     });
     const total = await this.owner.withoutTenant(async (tx) => {
       const [row] = await tx.query<{ pending: string }>(
@@ -61,15 +65,17 @@ export class ProjectionRebuilder {
     );
     let checkpoint: Checkpoint = START;
     let applied = 0;
+    // The next page is read on another connection while this one is applied.
+    let next = this.store.readAll(checkpoint, this.batchSize);
     for (;;) {
-      const page = await this.owner.withoutTenant(async (tx) => {
-        const read = await this.store.readAll(checkpoint, this.batchSize, tx);
-        for (const projection of projections) {
-          await applyByTenant(tx, projection, read.events, twin, sessions.get(projection.name));
-        }
-        return read;
-      });
+      const page = await next;
       if (page.events.length === 0) break;
+      next = this.store.readAll(page.checkpoint, this.batchSize);
+      await this.owner.withoutTenant(async (tx) => {
+        for (const projection of projections) {
+          await applyByTenant(tx, projection, page.events, twin, sessions.get(projection.name));
+        }
+      });
       checkpoint = page.checkpoint;
       applied += page.events.length;
       onProgress({ applied, total: Math.max(total, applied) });
@@ -78,6 +84,7 @@ export class ProjectionRebuilder {
       for (const projection of projections) {
         await projection.flush?.({ tx, table: twin, rebuild: sessions.get(projection.name) });
       }
+      for (const definition of deferredIndexes) await tx.query(definition);
     });
 
     applied += await this.owner.withoutTenant(async (tx) => {
@@ -107,14 +114,27 @@ export class ProjectionRebuilder {
     };
   }
 
-  private async createTwins(tx: Tx, tables: readonly string[]) {
+  /** Creates the twin tables; returns the definitions of the secondary indexes it dropped. */
+  private async createTwins(tx: Tx, tables: readonly string[]): Promise<string[]> {
+    const deferred: string[] = [];
     for (const table of tables) {
       await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
       await tx.query(
         `CREATE TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`,
       );
       await tx.query(`SELECT rapport_secure_tenant_table($1::regclass)`, [quoteIdent(twin(table))]);
+      const secondary = await tx.query<{ name: string; definition: string }>(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = $1::regclass AND NOT i.indisunique`,
+        [quoteIdent(twin(table))],
+      );
+      for (const index of secondary) {
+        await tx.query(`DROP INDEX ${quoteIdent(index.name)}`);
+        deferred.push(index.definition);
+      }
     }
+    return deferred;
   }
 
   /**
