@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { escapeHtml } from '@rapport/notifications';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -11,9 +12,14 @@ export class UnsubscribeController {
   @Public()
   @Post()
   @HttpCode(200)
-  @Header('Content-Type', 'text/plain; charset=utf-8')
-  async oneClick(@Query('token') token?: string): Promise<string> {
+  async oneClick(
+    @Res({ passthrough: true }) res: Response,
+    @Query('token') token?: string,
+  ): Promise<string> {
     await this.service.unsubscribe(token);
+    // Set only on success: a @Header() is applied before the handler runs, and would label
+    // the JSON error body of a bad token as text/plain.
+    res.type('text/plain; charset=utf-8');
     return 'You will receive no more weekly digests.';
   }
 
