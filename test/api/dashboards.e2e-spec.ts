@@ -2,7 +2,6 @@ import {
   Database,
   EventStore,
   ProjectionRebuilder,
-  ProjectionRunner,
   Tenants,
   type RecordedEvent,
 } from '@rapport/event-store';
@@ -15,6 +14,7 @@ import { studentProgressProjection } from '../../apps/api/src/progress/student-p
 import { aggregateStateProjection } from '../../apps/api/src/write/aggregate-state.projection';
 import { AggregateStatesRepository } from '../../apps/api/src/write/aggregate-states.repository';
 import { errorCode, graphql, ok } from '../support/graphql';
+import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import type { Actor } from '../../apps/api/src/auth/actor';
@@ -50,7 +50,7 @@ describe('dashboards on the demo institution', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const tokens = (await t.app.get(DemoSeedService).seedIfEmpty(now))!;
-    await t.app.get(ProjectionRunner).catchUpAll();
+    await caughtUp(t.app);
     tenantId = (await new Tenants(t.db.app.database).findBySlug(DEMO_SLUG))!.tenantId;
     ({ admin, advisor, student, studentId } = tokens);
     cohortId = ok(
@@ -418,7 +418,8 @@ describe('dashboards on the demo institution', () => {
       }));
     const incremental = await snapshotOf();
     const owner = t.db.owner.database;
-    const result = await new ProjectionRebuilder(owner, new EventStore(owner), 97).rebuildMany(
+    // Tiny batches and memo limits: states cross many batches, are written out and read back.
+    const result = await new ProjectionRebuilder(owner, new EventStore(owner), 97, 5).rebuildMany(
       projections,
     );
     expect(result.projections).toEqual(['aggregate-states', 'student-progress']);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { registerStudentOnEnrollment } from '@rapport/domain';
-import { ProjectionRunner } from '@rapport/event-store';
+
 import { isoWeekOf, signUnsubscribeToken } from '@rapport/notifications';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -16,6 +16,7 @@ import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { SmtpSink } from '../support/smtp-sink';
+import { caughtUp } from '../support/projections';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
 
 const DIGEST: DigestConfig = {
@@ -48,16 +49,6 @@ const RESEND = `mutation($id: ID!) { resendDigest(messageId: $id) { messageId to
  * passes transactions older than every one still open on the server, which others' sessions
  * on a shared PostgreSQL can hold back for a moment. So poll until nothing lags, with a deadline.
  */
-async function caughtUp(app: INestApplication, timeoutMs = 30_000): Promise<void> {
-  const runner = app.get(ProjectionRunner);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await runner.catchUpAll();
-    if ((await runner.status()).every((s) => s.lagEvents === 0)) return;
-    if (Date.now() > deadline) throw new Error('The projections did not catch up in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface OutboxRow {
   message_id: string;

@@ -1,10 +1,10 @@
-import { ProjectionRunner } from '@rapport/event-store';
 import request from 'supertest';
 import { DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { csvCell, csvRow } from '../../apps/api/src/exports/csv.util';
 import { COHORT_STUDENT_COLUMNS } from '../../apps/api/src/exports/exports.service';
 import { newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
+import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const now = new Date('2026-11-27T15:00:00Z');
@@ -98,7 +98,7 @@ describe('exports', () => {
   beforeAll(async () => {
     t = await startTestApp();
     ({ admin, advisor, student, studentId } = (await t.app.get(DemoSeedService).seedIfEmpty(now))!);
-    await t.app.get(ProjectionRunner).catchUpAll();
+    await caughtUp(t.app);
     cohortId = ok(await graphql(t.app, advisor, '{ cohorts { id } }')).cohorts[0].id;
     const all = ok(await graphql(t.app, admin, '{ cohorts { id } }')).cohorts as { id: string }[];
     otherCohortId = all.find((c) => c.id !== cohortId)!.id;
@@ -302,7 +302,7 @@ describe('exports', () => {
         { input: { cohortId, rows: [{ name, email: 'formula@example.edu' }] } },
       ),
     );
-    await t.app.get(ProjectionRunner).catchUpAll();
+    await caughtUp(t.app);
     const response = await get(`/exports/cohorts/${cohortId}.csv`, advisor).expect(200);
     expect(response.text).toContain(`"'=HYPERLINK(""http://evil.example"",""Click, me"")"`);
     const { rows } = table(response.text);
@@ -404,7 +404,7 @@ describe('exports', () => {
         { input: { studentId, text } },
       ),
     );
-    await t.app.get(ProjectionRunner).catchUpAll();
+    await caughtUp(t.app);
 
     const response = await get('/exports/me.json', student).expect(200);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');

@@ -51,9 +51,12 @@ export const studentProgressProjection: Projection = {
 };
 
 const FLUSH_CHUNK = 1_000;
+/** Students kept in memory during a rebuild before their states are written out. */
+const MEMO_LIMIT = 2_000;
 
 /** What a rebuild keeps per tenant between batches: nobody reads the twin tables meanwhile. */
 interface TenantMemo {
+  limit: number;
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>;
   timeline: SettingsTimeline | null;
 }
@@ -61,7 +64,7 @@ interface TenantMemo {
 function rebuildMemo(session: RebuildSession, tenantId: string): TenantMemo {
   let memo = session.memo.get(tenantId) as TenantMemo | undefined;
   if (!memo) {
-    memo = { folds: new Map(), timeline: null };
+    memo = { limit: session.memoLimit ?? MEMO_LIMIT, folds: new Map(), timeline: null };
     session.memo.set(tenantId, memo);
   }
   return memo;
@@ -197,8 +200,14 @@ async function applyProgress(
   }
   if (memo) {
     // Only state and watermark: snapshots are written through, not kept in memory.
-    for (const [id, fold] of folds)
+    for (const [id, fold] of folds) {
       memo.folds.set(id, { state: fold.state, lastEventAt: fold.lastEventAt });
+    }
+    // Memory stays bounded however many students a tenant has: write out and start over.
+    if (memo.folds.size > memo.limit) {
+      await saveProgress(tx, table(STUDENT_PROGRESS), memo.folds);
+      memo.folds.clear();
+    }
   } else {
     await saveProgress(tx, table(STUDENT_PROGRESS), folds);
   }
@@ -229,7 +238,11 @@ async function loadFolds(
       if (at < earliest) earliest = at;
     }
   }
-  const stored = memo?.folds ?? (await loadProgress(tx, table(STUDENT_PROGRESS), studentIds));
+  // In a rebuild, students not in memory were flushed earlier (or are new): read them back.
+  const missing = memo ? studentIds.filter((id) => !memo.folds.has(id)) : studentIds;
+  const loaded =
+    missing.length > 0 ? await loadProgress(tx, table(STUDENT_PROGRESS), missing) : new Map();
+  const stored = { get: (id: string) => memo?.folds.get(id) ?? loaded.get(id) };
   // Only snapshots a batch event can still change: those starting after its instant.
   const snapshots = await tx.query<{
     student_id: string;

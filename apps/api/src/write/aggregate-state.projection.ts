@@ -18,6 +18,8 @@ interface StateRow {
 /** Rows kept across a rebuild's batches, per tenant, written once by `flush`. */
 type Memo = Map<string, Map<string, StateRow>>;
 const FLUSH_CHUNK = 2_000;
+/** Aggregates kept in memory during a rebuild before they are written out. */
+const MEMO_LIMIT = 20_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
@@ -41,21 +43,30 @@ export const aggregateStateProjection: Projection = {
     if (byStream.size === 0) return;
 
     const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
-    const known = memo ?? (await loadRows(tx, table(AGGREGATE_STATES), [...byStream.keys()]));
+    // In a rebuild, streams not in memory were flushed earlier (or are new): read them back.
+    const missing = [...byStream.keys()].filter((id) => !memo?.has(id));
+    const loaded =
+      missing.length > 0
+        ? await loadRows(tx, table(AGGREGATE_STATES), missing)
+        : new Map<string, StateRow>();
+    const known = { get: (id: string) => memo?.get(id) ?? loaded.get(id) };
     const rows = [...byStream].map(([streamId, streamEvents]) =>
       fold(streamId, known.get(streamId), streamEvents),
     );
-    if (memo) for (const row of rows) memo.set(row.stream_id, row);
-    else await saveRows(tx, table(AGGREGATE_STATES), rows);
+    if (memo) {
+      for (const row of rows) memo.set(row.stream_id, row);
+      // Memory stays bounded however many streams there are: write out and start over.
+      if (memo.size > (context.rebuild?.memoLimit ?? MEMO_LIMIT)) {
+        await saveAll(tx, table(AGGREGATE_STATES), [...memo.values()]);
+        memo.clear();
+      }
+    } else await saveRows(tx, table(AGGREGATE_STATES), rows);
   },
 
   async flush({ tx, table, rebuild }: ProjectionContext) {
     for (const [tenantId, rows] of (rebuild?.memo ?? new Map()) as Memo) {
       await tx.setTenant(tenantId);
-      const all = [...rows.values()];
-      for (let i = 0; i < all.length; i += FLUSH_CHUNK) {
-        await saveRows(tx, table(AGGREGATE_STATES), all.slice(i, i + FLUSH_CHUNK));
-      }
+      await saveAll(tx, table(AGGREGATE_STATES), [...rows.values()]);
     }
   },
 };
@@ -97,6 +108,11 @@ async function loadRows(
     [tx.tenantId, streamIds],
   );
   return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
+}
+
+async function saveAll(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += FLUSH_CHUNK)
+    await saveRows(tx, table, rows.slice(i, i + FLUSH_CHUNK));
 }
 
 async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> {

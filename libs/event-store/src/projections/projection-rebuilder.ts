@@ -31,6 +31,8 @@ export class ProjectionRebuilder {
     private readonly owner: Database,
     private readonly store: EventStore,
     private readonly batchSize = 10_000,
+    /** Passed to projections: entries they may hold in memory during the replay. */
+    private readonly memoLimit?: number,
   ) {}
 
   rebuild(
@@ -61,7 +63,10 @@ export class ProjectionRebuilder {
 
     // One read of the log feeds every projection; sessions let them batch their writes.
     const sessions = new Map(
-      projections.map((p) => [p.name, { memo: new Map<string, unknown>() }]),
+      projections.map((p) => [
+        p.name,
+        { memo: new Map<string, unknown>(), memoLimit: this.memoLimit },
+      ]),
     );
     let checkpoint: Checkpoint = START;
     let applied = 0;

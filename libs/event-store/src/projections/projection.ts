@@ -15,6 +15,8 @@ export interface ProjectionContext {
 
 export interface RebuildSession {
   memo: Map<string, unknown>;
+  /** How many entries a projection may keep in `memo` before writing them out (bounded memory). */
+  memoLimit?: number;
 }
 
 /**
