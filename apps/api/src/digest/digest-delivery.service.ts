@@ -40,10 +40,11 @@ export class DigestDelivery {
     for (;;) {
       const claimed = await this.digests.claimDue(BATCH, LEASE_SECONDS);
       if (claimed.length === 0) return report;
-      for (const { tenant_id, message_id } of claimed) {
-        const outcome = await this.deliver(tenant_id, message_id);
-        report[outcome]++;
-      }
+      // The batch goes out concurrently; the transport's pool bounds the SMTP connections.
+      const outcomes = await Promise.all(
+        claimed.map((c) => this.deliver(c.tenant_id, c.message_id)),
+      );
+      for (const outcome of outcomes) report[outcome]++;
     }
   }
 
