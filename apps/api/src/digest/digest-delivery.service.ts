@@ -40,19 +40,22 @@ export class DigestDelivery {
     for (;;) {
       const claimed = await this.digests.claimDue(BATCH, LEASE_SECONDS);
       if (claimed.length === 0) return report;
-      // The batch goes out concurrently; the transport's pool bounds the SMTP connections.
-      const outcomes = await Promise.all(
-        claimed.map((c) => this.deliver(c.tenant_id, c.message_id)),
-      );
-      for (const outcome of outcomes) report[outcome]++;
+      const byTenant = new Map<string, string[]>();
+      for (const c of claimed)
+        byTenant.set(c.tenant_id, [...(byTenant.get(c.tenant_id) ?? []), c.message_id]);
+      for (const [tenantId, ids] of byTenant) {
+        const messages = await this.database.withTenant(tenantId, (tx) =>
+          this.digests.messages(tx, ids),
+        );
+        // The batch goes out concurrently; each message is marked the moment it is accepted.
+        const outcomes = await Promise.all(messages.map((m) => this.deliver(tenantId, m)));
+        for (const outcome of outcomes) report[outcome]++;
+      }
     }
   }
 
-  private async deliver(tenantId: string, messageId: string): Promise<keyof DeliveryReport> {
-    const message = await this.database.withTenant(tenantId, (tx) =>
-      this.digests.message(tx, messageId),
-    );
-    if (!message) return 'dead';
+  private async deliver(tenantId: string, message: OutboxMessage): Promise<keyof DeliveryReport> {
+    const messageId = message.message_id;
     try {
       await this.transport.send({
         from: this.config.mail.from,

@@ -122,12 +122,11 @@ export class DigestRepository {
     );
   }
 
-  async message(tx: Tx, messageId: string): Promise<OutboxMessage | null> {
-    const [row] = await tx.query<OutboxMessage>(
-      `SELECT * FROM outbox WHERE tenant_id = $1 AND message_id = $2`,
-      [tx.tenantId, messageId],
+  async messages(tx: Tx, messageIds: readonly string[]): Promise<OutboxMessage[]> {
+    return tx.query<OutboxMessage>(
+      `SELECT * FROM outbox WHERE tenant_id = $1 AND message_id = ANY($2)`,
+      [tx.tenantId, messageIds],
     );
-    return row ?? null;
   }
 
   /** Only a message still leased to us moves on: a stolen lease means another worker owns it. */

@@ -1,4 +1,5 @@
 import type { Projection, ProjectionContext, RecordedEvent, Tx } from '@rapport/event-store';
+import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
 
@@ -30,6 +31,8 @@ export const aggregateStateProjection: Projection = {
   name: 'aggregate-states',
   mode: 'inline',
   tables: [AGGREGATE_STATES],
+  // Only the domain's events have aggregates; the rest (digest bookkeeping) skip the read-back.
+  eventTypes: Object.keys(eventSchemaVersions),
 
   async apply(events: readonly RecordedEvent[], context: ProjectionContext) {
     const { tx, table } = context;
