@@ -241,7 +241,9 @@ async function loadFolds(
   // In a rebuild, students not in memory were flushed earlier (or are new): read them back.
   const missing = memo ? studentIds.filter((id) => !memo.folds.has(id)) : studentIds;
   const loaded =
-    missing.length > 0 ? await loadProgress(tx, table(STUDENT_PROGRESS), missing) : new Map();
+    missing.length > 0
+      ? await loadProgress(tx, table(STUDENT_PROGRESS), missing)
+      : new Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>();
   const stored = { get: (id: string) => memo?.folds.get(id) ?? loaded.get(id) };
   // Only snapshots a batch event can still change: those starting after its instant.
   const snapshots = await tx.query<{
