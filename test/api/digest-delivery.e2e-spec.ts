@@ -1,12 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { registerStudentOnEnrollment } from '@rapport/domain';
 
 import { isoWeekOf, signUnsubscribeToken } from '@rapport/notifications';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AppModule } from '../../apps/api/src/app.module';
-import type { AppConfig, DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
+import type { DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
 import {
   DigestDelivery,
   type DeliveryReport,
@@ -17,7 +15,7 @@ import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { SmtpSink } from '../support/smtp-sink';
 import { caughtUp } from '../support/projections';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
+import { startInstance, startTestApp, type TestApp } from '../support/test-app';
 
 const DIGEST: DigestConfig = {
   enabled: false,
@@ -389,21 +387,6 @@ describe('digest delivery: retries, dead letters and unsubscribe links', () => {
   });
 
   async function startWorker(digest: DigestConfig): Promise<INestApplication> {
-    const config: AppConfig = {
-      port: 0,
-      production: false,
-      dataDir: '.data/test',
-      database: t.db.config,
-      runProjections: false,
-      auth: { secret: TEST_JWT_SECRET },
-      mail: mailConfig(sink),
-      digest,
-    };
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config, () => t.db.app.as('app'))],
-    }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    return app;
+    return startInstance(t.db, { mail: mailConfig(sink), digest });
   }
 });

@@ -1,12 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { type DomainCommand, registerStudentOnEnrollment } from '@rapport/domain';
 
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AppModule } from '../../apps/api/src/app.module';
 import type { Actor } from '../../apps/api/src/auth/actor';
-import type { AppConfig, DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
+import type { DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
 import { DigestDelivery } from '../../apps/api/src/digest/digest-delivery.service';
 import { DigestRepository } from '../../apps/api/src/digest/digest.repository';
 import { DigestScheduler } from '../../apps/api/src/digest/digest-scheduler.service';
@@ -15,7 +13,7 @@ import { newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { SmtpSink } from '../support/smtp-sink';
 import { caughtUp } from '../support/projections';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
+import { startInstance, startTestApp, type TestApp } from '../support/test-app';
 
 // Tests drive the scheduler and the worker by hand; the app's timers stay off.
 const DIGEST: DigestConfig = {
@@ -38,23 +36,8 @@ function mailConfig(sink: SmtpSink): MailConfig {
 }
 
 /** Another process of the API on the same database (what `startTestApp` builds, without a new database). */
-async function startInstance(t: TestApp, sink: SmtpSink): Promise<INestApplication> {
-  const config: AppConfig = {
-    port: 0,
-    production: false,
-    dataDir: '.data/test',
-    database: t.db.config,
-    runProjections: false,
-    auth: { secret: TEST_JWT_SECRET },
-    mail: mailConfig(sink),
-    digest: DIGEST,
-  };
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, () => t.db.app.as('app'))],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
+async function startSecondInstance(t: TestApp, sink: SmtpSink): Promise<INestApplication> {
+  return startInstance(t.db, { mail: mailConfig(sink), digest: DIGEST });
 }
 
 /**
@@ -548,7 +531,7 @@ describe('digests with several app instances on one database', () => {
   };
 
   it('two instances ticking and delivering at the same moment send each recipient one email', async () => {
-    const other = await startInstance(t, sink);
+    const other = await startSecondInstance(t, sink);
     try {
       const monday = new Date('2026-11-30T14:05:00Z');
       const ticks = await Promise.all([
@@ -572,7 +555,7 @@ describe('digests with several app instances on one database', () => {
 
   it('digests scheduled by an instance that then went away are sent once by another', async () => {
     sink.reset();
-    const crashed = await startInstance(t, sink);
+    const crashed = await startSecondInstance(t, sink);
     expect(await crashed.get(DigestScheduler).tick(new Date('2026-12-07T14:05:00Z'))).toBe(
       students.length,
     );
@@ -611,7 +594,7 @@ describe('digests with several app instances on one database', () => {
 
   it('messages claimed by a worker that died mid-send are sent once its lease runs out', async () => {
     sink.reset();
-    const crashed = await startInstance(t, sink);
+    const crashed = await startSecondInstance(t, sink);
     expect(await crashed.get(DigestScheduler).tick(new Date('2026-12-28T14:05:00Z'))).toBe(
       students.length,
     );

@@ -13,10 +13,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole API on a fresh database (real PostgreSQL on CI, PGlite otherwise). */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const db = await createTestDatabase(migrations);
-  const config: AppConfig = {
+/** The configuration every test app starts from; tests override what they exercise. */
+export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
     port: 0,
     production: false,
     dataDir: '.data/test',
@@ -29,16 +28,17 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       appUrl: 'https://rapport.test',
       unsubscribeSecret: 'rapport-test-unsubscribe-secret',
     },
+    readiness: { maxProjectionLagSeconds: 60 },
     // Tests drive the scheduler and the worker by hand, never by timers.
     digest: { enabled: false, tickMs: 60_000, deliveryMs: 1_000, maxAttempts: 3, retryBaseMs: 1 },
     ...overrides,
   };
-  // The test database already ran migrations; the app gets its own pool on it.
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, () => db.app.as('app'))],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+}
+
+/** The whole API on a fresh database (real PostgreSQL on CI, PGlite otherwise). */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await createTestDatabase(migrations);
+  const app = await startInstance(db, overrides);
   return {
     app,
     db,
@@ -47,4 +47,18 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       await db.close();
     },
   };
+}
+
+/** One more API process on an existing test database (several instances, restarts). */
+export async function startInstance(
+  db: TestDatabase,
+  overrides: Partial<AppConfig> = {},
+): Promise<INestApplication> {
+  // The test database already ran migrations; each instance gets its own pool on it.
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(testConfig(db, overrides), () => db.app.as('app'))],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
 }

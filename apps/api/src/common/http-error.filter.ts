@@ -33,9 +33,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (error instanceof HttpException) {
+      // Nest's own exceptions (and terminus's 503 with the health details) keep their body.
+      const body = error.getResponse();
       response
         .status(error.getStatus())
-        .json({ error: { code: `HTTP_${error.getStatus()}`, message: error.message } });
+        .json(
+          typeof body === 'object'
+            ? body
+            : { error: { code: `HTTP_${error.getStatus()}`, message: body } },
+        );
       return;
     }
     const known = mapKnown(error);

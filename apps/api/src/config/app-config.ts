@@ -12,6 +12,7 @@ export interface AppConfig {
   auth: AuthConfig;
   mail: MailConfig;
   digest: DigestConfig;
+  readiness: { maxProjectionLagSeconds: number };
 }
 
 export interface MailConfig {
@@ -88,6 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryMs: positive(env.DIGEST_DELIVERY_MS, 10_000, 'DIGEST_DELIVERY_MS'),
       maxAttempts: positive(env.DIGEST_MAX_ATTEMPTS, 8, 'DIGEST_MAX_ATTEMPTS'),
       retryBaseMs: positive(env.DIGEST_RETRY_BASE_MS, 60_000, 'DIGEST_RETRY_BASE_MS'),
+    },
+    readiness: {
+      maxProjectionLagSeconds: positive(
+        env.READY_MAX_PROJECTION_LAG_SECONDS,
+        60,
+        'READY_MAX_PROJECTION_LAG_SECONDS',
+      ),
     },
     auth: {
       secret: env.JWT_SECRET || undefined,
