@@ -1,6 +1,7 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { AppConfig } from '../config/app-config';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { formatGraphqlError } from './error-mapping';
 
 /**
@@ -8,7 +9,21 @@ import { formatGraphqlError } from './error-mapping';
  * committed schema.gql and CI fails when the two differ.
  */
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  // Static limits checked before execution; the limits themselves are not echoed to clients.
+  const armor = new ApolloArmor({
+    maxDepth: { n: 15, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
+    maxAliases: { n: 15, exposeLimits: false },
+    maxTokens: { n: 5_000, exposeLimits: false },
+    maxDirectives: { n: 30, exposeLimits: false },
+    // Armor's cost compounds per level: a page of students with its progress costs ~33k.
+    costLimit: { maxCost: 100_000, exposeLimits: false },
+    blockFieldSuggestion: { enabled: config.production },
+  }).protect();
   return {
+    // Armor types its plugins for Apollo's base context; ours carries the request as well.
+    plugins: armor.plugins as ApolloDriverConfig['plugins'],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
     driver: ApolloDriver,
     autoSchemaFile: true,
     sortSchema: true,
