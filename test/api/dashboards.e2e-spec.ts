@@ -425,4 +425,19 @@ describe('dashboards on the demo institution', () => {
     expect(result.projections).toEqual(['aggregate-states', 'student-progress']);
     expect(await snapshotOf()).toEqual(incremental);
   });
+
+  it('verifies every read model against a rebuild of the history, and notices a tampered row', async () => {
+    const owner = t.db.owner.database;
+    const rebuilder = new ProjectionRebuilder(owner, new EventStore(owner), 500, 50);
+    for (const projection of projections) {
+      for (const count of Object.values(await rebuilder.verify(projection))) expect(count).toBe(0);
+    }
+    await t.db.app.database.withTenant(tenantId, (tx) =>
+      tx.query(`UPDATE student_progress SET last_activity_at = now() WHERE student_id = $1`, [
+        studentId,
+      ]),
+    );
+    const progress = projections.find((p) => p.name === 'student-progress')!;
+    expect((await rebuilder.verify(progress)).student_progress).toBe(2);
+  });
 });
