@@ -1,6 +1,9 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
+import { MetricsModule } from './metrics/metrics.module';
+import { MetricsService } from './metrics/metrics.service';
 import {
   type DatabaseHandle,
   EventStoreModule,
@@ -80,7 +83,12 @@ export class AppModule {
         EventStoreModule.forRootAsync({
           useFactory: () => eventStoreOptions(config, openDatabase),
         }),
-        GraphQLModule.forRoot(graphqlOptions(config)),
+        MetricsModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService) => graphqlOptions(config, metrics),
+        }),
         AuthModule,
         WriteModule,
         HealthModule,

@@ -40,7 +40,8 @@ export interface EventRow {
  */
 export class EventStore {
   private readonly inline: Projection[] = [];
-  private readonly appendListeners: (() => void)[] = [];
+  private readonly appendListeners: ((events: number) => void)[] = [];
+  private readonly conflictListeners: (() => void)[] = [];
 
   constructor(
     private readonly database: Database,
@@ -55,8 +56,13 @@ export class EventStore {
   }
 
   /** Called after each append that wrote something (in this process only): a wake-up hint. */
-  onAppended(listener: () => void): void {
+  onAppended(listener: (events: number) => void): void {
     this.appendListeners.push(listener);
+  }
+
+  /** Called after each append refused for a wrong expected version (metrics). */
+  onConflict(listener: () => void): void {
+    this.conflictListeners.push(listener);
   }
 
   async append(
@@ -65,8 +71,14 @@ export class EventStore {
     events: readonly NewEvent[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const result = await this.appendOnce(tenantId, streamId, events, options);
-    if (!result.replayed) for (const listener of this.appendListeners) listener();
+    let result: AppendResult;
+    try {
+      result = await this.appendOnce(tenantId, streamId, events, options);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) for (const listener of this.conflictListeners) listener();
+      throw error;
+    }
+    if (!result.replayed) for (const listener of this.appendListeners) listener(events.length);
     return result;
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import { Database, EventStore, type Tx } from '@rapport/event-store';
 import { isPermanentFailure, type MailTransport } from '@rapport/notifications';
 import { APP_CONFIG } from '../app-config.token';
@@ -32,6 +33,7 @@ export class DigestDelivery {
     private readonly database: Database,
     private readonly store: EventStore,
     private readonly digests: DigestRepository,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Sends everything due now, batch after batch, until nothing is due. */
@@ -49,7 +51,10 @@ export class DigestDelivery {
         );
         // The batch goes out concurrently; each message is marked the moment it is accepted.
         const outcomes = await Promise.all(messages.map((m) => this.deliver(tenantId, m)));
-        for (const outcome of outcomes) report[outcome]++;
+        for (const outcome of outcomes) {
+          report[outcome]++;
+          this.metrics?.digests.inc({ outcome });
+        }
       }
     }
   }

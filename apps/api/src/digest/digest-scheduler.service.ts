@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   type CohortState,
   type ContactState,
@@ -54,6 +55,7 @@ export class DigestScheduler {
     private readonly digests: DigestRepository,
     private readonly states: AggregateStatesRepository,
     private readonly progress: ProgressService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.unsubscribeSecret =
       config.mail.unsubscribeSecret ?? persistentSecret(config.dataDir, 'unsubscribe-secret');
@@ -96,7 +98,10 @@ export class DigestScheduler {
   async runWeek(tenantId: string, week: string, now: Date): Promise<number> {
     let scheduled = 0;
     for (const digest of await this.plan(tenantId, week, now)) {
-      if (await this.schedule(tenantId, digest, now)) scheduled++;
+      if (await this.schedule(tenantId, digest, now)) {
+        scheduled++;
+        this.metrics?.digests.inc({ outcome: 'scheduled' });
+      }
     }
     return scheduled;
   }

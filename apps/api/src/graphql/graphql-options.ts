@@ -2,13 +2,15 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { AppConfig } from '../config/app-config';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
+import type { MetricsService } from '../metrics/metrics.service';
 import { formatGraphqlError } from './error-mapping';
 
 /**
  * The schema is built from the resolvers in memory; `npm run schema:write` prints it to the
  * committed schema.gql and CI fails when the two differ.
  */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, metrics?: MetricsService): ApolloDriverConfig {
   // Static limits checked before execution; the limits themselves are not echoed to clients.
   const armor = new ApolloArmor({
     maxDepth: { n: 15, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
@@ -20,8 +22,11 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     blockFieldSuggestion: { enabled: config.production },
   }).protect();
   return {
-    // Armor types its plugins for Apollo's base context; ours carries the request as well.
-    plugins: armor.plugins as ApolloDriverConfig['plugins'],
+    // Plugins are typed for Apollo's base context; ours carries the request as well.
+    plugins: [
+      ...armor.plugins,
+      graphqlMetricsPlugin(() => metrics),
+    ] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     driver: ApolloDriver,

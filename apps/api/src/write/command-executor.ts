@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   type DomainCommand,
   type DomainEvent,
@@ -49,6 +50,7 @@ export class CommandExecutor {
   constructor(
     private readonly store: EventStore,
     private readonly database: Database,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async load<S>(tenantId: string, streamId: string, tx?: Tx): Promise<Loaded<S>> {
@@ -99,6 +101,7 @@ export class CommandExecutor {
 
     const loaded = await this.load<S>(tenantId, streamId, options.tx);
     if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
+      this.metrics?.staleWrite();
       throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
     }
     const aggregate = aggregateOf(streamId);

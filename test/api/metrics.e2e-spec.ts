@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { newInstitution } from '../support/builders';
+import { graphql, ok } from '../support/graphql';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('metrics', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const scrape = async () =>
+    (await request(t.app.getHttpServer()).get('/metrics').expect(200)).text;
+  const value = (text: string, series: string) => {
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(series + ' ') || l.startsWith(series + '{'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
+  it('counts appends and conflicts, times operations by name and reports projection lag', async () => {
+    const before = await scrape();
+    const inst = await newInstitution(t);
+    const token = await inst.studentToken(randomUUID());
+    const { id } = ok(
+      await graphql(
+        t.app,
+        token,
+        `
+          mutation AddContact {
+            addContact(input: { name: "Kim", relationship: friend }) {
+              contact {
+                id
+              }
+            }
+          }
+        `,
+      ),
+    ).addContact.contact;
+    await graphql(
+      t.app,
+      token,
+      `
+        mutation Stale($id: ID!) {
+          updateContact(input: { contactId: $id, role: "Chef", expectedVersion: 0 }) {
+            contact {
+              id
+            }
+          }
+        }
+      `,
+      { id },
+    );
+
+    const after = await scrape();
+    expect(value(after, 'rapport_appended_events_total')).toBeGreaterThan(
+      value(before, 'rapport_appended_events_total'),
+    );
+    expect(value(after, 'rapport_append_conflicts_total')).toBe(
+      value(before, 'rapport_append_conflicts_total') + 1,
+    );
+    expect(after).toMatch(
+      /rapport_graphql_operation_seconds_count\{operation="AddContact",outcome="ok"\} 1/,
+    );
+    expect(after).toMatch(
+      /rapport_graphql_operation_seconds_count\{operation="Stale",outcome="error"\} 1/,
+    );
+    expect(after).toMatch(/rapport_projection_lag_events\{projection="student-progress"\} \d+/);
+  });
+});
