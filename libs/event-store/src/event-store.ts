@@ -75,7 +75,8 @@ export class EventStore {
     try {
       result = await this.appendOnce(tenantId, streamId, events, options);
     } catch (error) {
-      if (error instanceof ConcurrencyError) for (const listener of this.conflictListeners) listener();
+      if (error instanceof ConcurrencyError)
+        for (const listener of this.conflictListeners) listener();
       throw error;
     }
     if (!result.replayed) for (const listener of this.appendListeners) listener(events.length);
