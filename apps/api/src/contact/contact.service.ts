@@ -112,11 +112,8 @@ export class ContactService {
     return stored.map((s) => toContact(s.aggregateId!, s.state, s.version));
   }
 
-  /** A contact of the calling student (for writes and for referral links). */
-  private async ownContact(
-    actor: Actor,
-    contactId: string,
-  ): Promise<StoredAggregate<ExistingContact>> {
+  /** A contact of the calling student (for writes, referral links and interviews). */
+  async ownContact(actor: Actor, contactId: string): Promise<StoredAggregate<ExistingContact>> {
     const stored = await this.find(actor, contactId);
     this.access.assertOwnRecord(actor, stored.state);
     return stored;

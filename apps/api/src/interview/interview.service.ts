@@ -14,6 +14,7 @@ import {
 } from '@rapport/domain';
 import { ConcurrencyError, Database, type Tx } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
+import { ContactService } from '../contact/contact.service';
 import type { Actor } from '../auth/actor';
 import { newId } from '../common/ids';
 import {
@@ -58,13 +59,14 @@ export class InterviewService {
     private readonly access: AccessService,
     private readonly database: Database,
     private readonly details: InterviewDetailsReader,
+    private readonly contacts: ContactService,
   ) {}
 
   // ---- Request ------------------------------------------------------------------------------
 
   async sendRequest(context: CommandContext, input: SendInterviewRequestInput): Promise<Interview> {
     const studentId = this.access.ownStudentId(context.actor);
-    await this.ownContact(context.actor, input.contactId);
+    await this.contacts.ownContact(context.actor, input.contactId);
     const askMinutes = input.askMinutes ?? (await this.requestedMeetingMinutes(context.actor));
     const interviewId = newId(context, 'interview');
     return this.execute(
@@ -259,7 +261,7 @@ export class InterviewService {
           'contactId is required when no interviewId is given',
           'contactId',
         );
-      await this.ownContact(context.actor, input.contactId);
+      await this.contacts.ownContact(context.actor, input.contactId);
       interviewId = newId(context, 'interview');
       contactId = input.contactId;
     }
@@ -456,17 +458,6 @@ export class InterviewService {
     if (!stored || stored.state.status === 'none')
       throw DomainError.notFound(`Interview ${interviewId} does not exist`, 'interviewId');
     return stored as StoredAggregate<OpenInterview>;
-  }
-
-  /** Interviews are held with the student's own contacts only. */
-  private async ownContact(actor: Actor, contactId: string): Promise<void> {
-    const stored = await this.states.find<ContactState>(
-      actor.tenantId,
-      streamIds.contact(contactId),
-    );
-    if (!stored || stored.state.status === 'none')
-      throw DomainError.notFound(`Contact ${contactId} does not exist`, 'contactId');
-    this.access.assertOwnRecord(actor, stored.state);
   }
 
   /** The institution's default ask ("say, thirty minutes"); its bounds match a request's. */
