@@ -24,7 +24,7 @@ import { DigestDelivery } from '../apps/api/src/digest/digest-delivery.service';
 import { DigestRepository } from '../apps/api/src/digest/digest.repository';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'rapport_bench_digests';
+const DB = process.env.BENCH_DB ?? 'rapport_bench_digests';
 const MESSAGES = Number(process.env.BENCH_DIGESTS ?? 10_000);
 
 async function admin(url: string, sql: string) {

@@ -30,7 +30,7 @@ import { seed, type SeedResult } from './seed';
 /** `npm run bench` runs from the repository root (jest's rootDir). */
 const here = join(process.cwd(), 'bench');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'rapport_bench';
+const DB_NAME = process.env.BENCH_DB ?? 'rapport_bench';
 const TERM_START = new Date('2026-09-07T00:00:00.000Z');
 const TERM_DAYS = 84;
 
