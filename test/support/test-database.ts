@@ -29,11 +29,16 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  statementTimeoutMs?: number;
+}
+
 export async function createTestDatabase(
   migrations: readonly MigrationClass[],
+  options: TestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const adminUrl = testServerUrl();
-  if (!adminUrl) return createEmbedded(migrations);
+  if (!adminUrl) return createEmbedded(migrations, options);
   const name = `rapport_test_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   await withClient(databaseUrl(adminUrl, name), (c) => c.query(bootstrapSql(name)));
@@ -42,6 +47,7 @@ export async function createTestDatabase(
     url: databaseUrl(adminUrl, name, 'rapport_app'),
     ownerUrl: databaseUrl(adminUrl, name, 'rapport_owner'),
     poolSize: 20,
+    ...options,
   };
   const app = await openDatabase(config, { role: 'app', migrate: migrations });
   const owner = await app.as('owner');
@@ -58,8 +64,11 @@ export async function createTestDatabase(
   };
 }
 
-async function createEmbedded(migrations: readonly MigrationClass[]): Promise<TestDatabase> {
-  const config: DatabaseConfig = { mode: 'embedded', dataDir: null, poolSize: 10 };
+async function createEmbedded(
+  migrations: readonly MigrationClass[],
+  options: TestDatabaseOptions,
+): Promise<TestDatabase> {
+  const config: DatabaseConfig = { mode: 'embedded', dataDir: null, poolSize: 10, ...options };
   const app = await openDatabase(config, { role: 'app', migrate: migrations });
   const owner = await app.as('owner');
   return {

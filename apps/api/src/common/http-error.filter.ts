@@ -14,6 +14,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Timeout]: 503,
 };
 
 /**

@@ -67,9 +67,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.NODE_ENV === 'production' && !env.JWT_JWKS_URL && !env.JWT_SECRET) {
     throw new ConfigError('production needs JWT_JWKS_URL (your identity provider) or JWT_SECRET');
   }
+  const statementTimeoutMs = positive(
+    env.DATABASE_STATEMENT_TIMEOUT_MS,
+    10_000,
+    'DATABASE_STATEMENT_TIMEOUT_MS',
+  );
   const database: DatabaseConfig = env.DATABASE_URL
-    ? { mode: 'server', url: env.DATABASE_URL, ownerUrl: env.DATABASE_OWNER_URL, poolSize }
-    : { mode: 'embedded', dataDir: env.PGLITE_DATA_DIR ?? join(dataDir, 'pglite'), poolSize };
+    ? {
+        mode: 'server',
+        url: env.DATABASE_URL,
+        ownerUrl: env.DATABASE_OWNER_URL,
+        poolSize,
+        statementTimeoutMs,
+      }
+    : {
+        mode: 'embedded',
+        dataDir: env.PGLITE_DATA_DIR ?? join(dataDir, 'pglite'),
+        poolSize,
+        statementTimeoutMs,
+      };
   return {
     port,
     production: env.NODE_ENV === 'production',

@@ -18,6 +18,8 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
+  RateLimited = 'RATE_LIMITED',
+  Timeout = 'TIMEOUT',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -104,5 +106,19 @@ export function mapKnown(
   }
   if (error instanceof InvalidTenantIdError)
     return { message: 'Unknown institution', extensions: { code: ErrorCode.NotFound } };
+  if (isStatementTimeout(error)) {
+    return {
+      message: 'The database took too long to answer; nothing was changed, try again',
+      extensions: { code: ErrorCode.Timeout },
+    };
+  }
   return null;
+}
+
+/** PostgreSQL cancelled the statement after DATABASE_STATEMENT_TIMEOUT_MS (SQLSTATE 57014). */
+function isStatementTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const driverError = (error as { driverError?: { code?: unknown } }).driverError;
+  const code = (error as { code?: unknown }).code ?? driverError?.code;
+  return code === '57014';
 }

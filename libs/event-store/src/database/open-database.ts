@@ -8,21 +8,30 @@ import {
 } from './embedded-postgres';
 import { bootstrapSql, type RoleName, Roles } from './roles';
 
+/** What both modes share. */
+interface CommonDatabaseConfig {
+  poolSize?: number;
+  /**
+   * Longest a statement of the application role may run, in ms; PostgreSQL cancels it after
+   * that (SQLSTATE 57014). The owner role (migrations, rebuilds) is never limited. Server
+   * only: PGlite runs single-threaded in WebAssembly and has no timer to cancel a statement.
+   */
+  statementTimeoutMs?: number;
+}
+
 export type DatabaseConfig =
-  | {
+  | (CommonDatabaseConfig & {
       mode: 'server';
       /** The application role's connection. */
       url: string;
       /** The owner role's connection, for migrations and table swaps. */
       ownerUrl?: string;
-      poolSize?: number;
-    }
-  | {
+    })
+  | (CommonDatabaseConfig & {
       mode: 'embedded';
       /** PGlite data directory; null keeps everything in memory (tests). */
       dataDir: string | null;
-      poolSize?: number;
-    };
+    });
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -60,9 +69,7 @@ export async function openDatabase(
   config: DatabaseConfig,
   options: OpenOptions,
 ): Promise<DatabaseHandle> {
-  return config.mode === 'server'
-    ? openServer(config, options)
-    : openEmbedded(config.dataDir, config.poolSize ?? 10, options);
+  return config.mode === 'server' ? openServer(config, options) : openEmbedded(config, options);
 }
 
 async function openServer(
@@ -78,7 +85,22 @@ async function openServer(
       throw new MissingOwnerConnectionError();
     }
   }
-  const dataSource = await connect(url, config.poolSize ?? 10, migrations, options.applicationName);
+  // A server session belongs to one pool, so the limits are set once per connection.
+  const sessionLimits =
+    options.role === 'app' && config.statementTimeoutMs
+      ? {
+          statement_timeout: config.statementTimeoutMs,
+          // A transaction left open by a bug would hold back every async projection (xid8 fence).
+          idle_in_transaction_session_timeout: Math.max(config.statementTimeoutMs * 6, 60_000),
+        }
+      : {};
+  const dataSource = await connect(
+    url,
+    config.poolSize ?? 10,
+    migrations,
+    options.applicationName,
+    sessionLimits,
+  );
   const database = new Database(dataSource, { mode: 'server', localRole: null });
   return {
     database,
@@ -90,10 +112,11 @@ async function openServer(
 }
 
 async function openEmbedded(
-  dataDir: string | null,
-  poolSize: number,
+  config: Extract<DatabaseConfig, { mode: 'embedded' }>,
   options: OpenOptions,
 ): Promise<DatabaseHandle> {
+  const { dataDir } = config;
+  const poolSize = config.poolSize ?? 10;
   const running = dataDir ? await findRunningEmbeddedServer(dataDir) : null;
   let server: EmbeddedServer | null = null;
   let url: string;
@@ -109,8 +132,7 @@ async function openEmbedded(
   const migrations = options.migrate ?? [];
   if (migrations.length > 0 && server) await runMigrations(url, migrations, Roles.owner);
   const dataSource = await connect(url, poolSize, migrations, options.applicationName);
-  const localRole: RoleName = options.role === 'owner' ? Roles.owner : Roles.app;
-  const database = new Database(dataSource, { mode: 'embedded', localRole });
+  const database = embeddedDatabase(dataSource, options.role);
   const where = dataDir ? `data directory ${dataDir}` : 'memory';
   const description = `embedded PGlite (${where})${running ? `, served by process ${running.pid}` : ''}`;
   return {
@@ -132,8 +154,7 @@ async function attachEmbedded(
   applicationName?: string,
 ): Promise<DatabaseHandle> {
   const dataSource = await connect(url, 4, [], applicationName);
-  const localRole: RoleName = role === 'owner' ? Roles.owner : Roles.app;
-  const database = new Database(dataSource, { mode: 'embedded', localRole });
+  const database = embeddedDatabase(dataSource, role);
   return {
     database,
     mode: 'embedded',
@@ -141,6 +162,14 @@ async function attachEmbedded(
     as: (other) => attachEmbedded(url, other, description, applicationName),
     close: () => database.close(),
   };
+}
+
+/** PGlite has one superuser session for every connection: the role is set per transaction. */
+function embeddedDatabase(dataSource: DataSource, role: OpenOptions['role']): Database {
+  return new Database(dataSource, {
+    mode: 'embedded',
+    localRole: role === 'owner' ? Roles.owner : Roles.app,
+  });
 }
 
 async function bootstrapEmbedded(url: string): Promise<void> {
@@ -189,12 +218,15 @@ async function connect(
   poolSize: number,
   migrations: readonly MigrationClass[],
   applicationName = 'rapport',
+  sessionSettings: Record<string, number> = {},
 ): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
     applicationName,
     poolSize,
+    // node-postgres sends these as startup parameters of every pooled connection.
+    extra: sessionSettings,
     migrations: [...migrations],
     migrationsTableName: MIGRATIONS_TABLE,
     uuidExtension: 'pgcrypto',
