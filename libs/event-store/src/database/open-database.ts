@@ -86,7 +86,7 @@ async function openServer(
     }
   }
   // A server session belongs to one pool, so the limits are set once per connection.
-  const sessionLimits =
+  const sessionLimits: Record<string, number> =
     options.role === 'app' && config.statementTimeoutMs
       ? {
           statement_timeout: config.statementTimeoutMs,
