@@ -29,6 +29,8 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
       unsubscribeSecret: 'rapport-test-unsubscribe-secret',
     },
     readiness: { maxProjectionLagSeconds: 60 },
+    // On, so every test goes through the limiter; generous, so only the limit tests hit it.
+    rateLimit: { enabled: true, userOpsPerMinute: 100_000, tenantOpsPerMinute: 100_000 },
     // Tests drive the scheduler and the worker by hand, never by timers.
     digest: { enabled: false, tickMs: 60_000, deliveryMs: 1_000, maxAttempts: 3, retryBaseMs: 1 },
     ...overrides,

@@ -11,6 +11,9 @@ import {
 } from '@rapport/event-store';
 import { APP_CONFIG } from './app-config.token';
 import { AuthModule } from './auth/auth.module';
+import { Authenticator } from './auth/authenticator.service';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RateLimitService } from './rate-limit/rate-limit.service';
 import type { AppConfig } from './config/app-config';
 import { migrations } from './database/migrations';
 import { projections } from './projections';
@@ -84,12 +87,17 @@ export class AppModule {
           useFactory: () => eventStoreOptions(config, openDatabase),
         }),
         MetricsModule,
+        AuthModule,
+        RateLimitModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [MetricsService],
-          useFactory: (metrics: MetricsService) => graphqlOptions(config, metrics),
+          inject: [MetricsService, RateLimitService, Authenticator],
+          useFactory: (
+            metrics: MetricsService,
+            limits: RateLimitService,
+            authenticator: Authenticator,
+          ) => graphqlOptions(config, { metrics, rateLimit: { limits, authenticator } }),
         }),
-        AuthModule,
         WriteModule,
         HealthModule,
         InstitutionModule,

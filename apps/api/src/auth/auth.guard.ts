@@ -2,11 +2,9 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
-import { AuthError } from './auth.errors';
+import { Authenticator, headerValue } from './authenticator.service';
 import { IS_PUBLIC } from './public.decorator';
 import { type RapportRequest, requestOf } from './request-context';
-import { TenantDirectory } from './tenant-directory.service';
-import { TokenService } from './token.service';
 
 /**
  * Global guard: every GraphQL field and HTTP route needs a verified bearer token for a
@@ -16,8 +14,7 @@ import { TokenService } from './token.service';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
-    private readonly tenants: TenantDirectory,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,15 +25,7 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (isPublic || request.actor) return true;
-    const header = headerValue(request.headers.authorization);
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw AuthError.unauthenticated();
-    const actor = await this.tokens.verify(token);
-    if (!(await this.tenants.exists(actor.tenantId))) {
-      throw AuthError.unauthenticated('The token names an institution that does not exist');
-    }
-    request.actor = actor;
+    if (!isPublic) await this.authenticator.authenticate(request);
     return true;
   }
 }
@@ -50,9 +39,4 @@ function requestFrom(context: ExecutionContext): RapportRequest | null {
     default:
       return null;
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first && first.length <= 8192 ? first : undefined;
 }

@@ -49,6 +49,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const known = mapKnown(error);
     if (known) {
       const code = String(known.extensions.code);
+      const retryAfterSeconds = known.extensions.retryAfterSeconds;
+      if (typeof retryAfterSeconds === 'number')
+        response.setHeader('Retry-After', String(retryAfterSeconds));
       response
         .status(STATUS[code] ?? 400)
         .json({ error: { ...known.extensions, code, message: known.message } });

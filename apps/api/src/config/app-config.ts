@@ -13,6 +13,14 @@ export interface AppConfig {
   mail: MailConfig;
   digest: DigestConfig;
   readiness: { maxProjectionLagSeconds: number };
+  rateLimit: RateLimitConfig;
+}
+
+/** Operations (GraphQL root fields, aliases included; one per HTTP export) per minute. */
+export interface RateLimitConfig {
+  enabled: boolean;
+  userOpsPerMinute: number;
+  tenantOpsPerMinute: number;
 }
 
 export interface MailConfig {
@@ -111,6 +119,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         env.READY_MAX_PROJECTION_LAG_SECONDS,
         60,
         'READY_MAX_PROJECTION_LAG_SECONDS',
+      ),
+    },
+    rateLimit: {
+      enabled: env.RATE_LIMIT !== 'off',
+      userOpsPerMinute: positive(
+        env.RATE_LIMIT_USER_OPS_PER_MINUTE,
+        600,
+        'RATE_LIMIT_USER_OPS_PER_MINUTE',
+      ),
+      tenantOpsPerMinute: positive(
+        env.RATE_LIMIT_TENANT_OPS_PER_MINUTE,
+        6_000,
+        'RATE_LIMIT_TENANT_OPS_PER_MINUTE',
       ),
     },
     auth: {

@@ -10,6 +10,7 @@ import {
 import type { GraphQLFormattedError } from 'graphql';
 import { AuthError } from '../auth/auth.errors';
 import { InputValidationError } from '../common/input-validation.error';
+import { RateLimitError } from '../rate-limit/rate-limit.errors';
 
 /** The codes clients see in `extensions.code`. */
 export enum ErrorCode {
@@ -32,6 +33,7 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  ErrorCode.RateLimited,
 ]);
 
 const logger = new Logger('GraphQL');
@@ -56,7 +58,7 @@ export function formatGraphqlError(
       message: formatted.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code },
+      extensions: { code, ...retryAfter(formatted.extensions) },
     };
   }
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
@@ -106,6 +108,12 @@ export function mapKnown(
   }
   if (error instanceof InvalidTenantIdError)
     return { message: 'Unknown institution', extensions: { code: ErrorCode.NotFound } };
+  if (error instanceof RateLimitError) {
+    return {
+      message: error.message,
+      extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: error.retryAfterSeconds },
+    };
+  }
   if (isStatementTimeout(error)) {
     return {
       message: 'The database took too long to answer; nothing was changed, try again',
@@ -121,4 +129,9 @@ function isStatementTimeout(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: unknown } }).driverError;
   const code = (error as { code?: unknown }).code ?? driverError?.code;
   return code === '57014';
+}
+
+function retryAfter(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> {
+  const seconds = extensions?.retryAfterSeconds;
+  return typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {};
 }

@@ -5,12 +5,25 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import type { MetricsService } from '../metrics/metrics.service';
 import { formatGraphqlError } from './error-mapping';
+import type { Authenticator } from '../auth/authenticator.service';
+import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin';
+import type { RateLimitService } from '../rate-limit/rate-limit.service';
 
 /**
  * The schema is built from the resolvers in memory; `npm run schema:write` prints it to the
  * committed schema.gql and CI fails when the two differ.
  */
-export function graphqlOptions(config: AppConfig, metrics?: MetricsService): ApolloDriverConfig {
+export interface GraphqlDependencies {
+  metrics?: MetricsService;
+  /** Absent when only printing the schema. */
+  rateLimit?: { limits: RateLimitService; authenticator: Authenticator };
+}
+
+export function graphqlOptions(
+  config: AppConfig,
+  dependencies: GraphqlDependencies = {},
+): ApolloDriverConfig {
+  const { metrics, rateLimit } = dependencies;
   // Static limits checked before execution; the limits themselves are not echoed to clients.
   const armor = new ApolloArmor({
     maxDepth: { n: 15, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
@@ -26,6 +39,7 @@ export function graphqlOptions(config: AppConfig, metrics?: MetricsService): Apo
     plugins: [
       ...armor.plugins,
       graphqlMetricsPlugin(() => metrics),
+      ...(rateLimit ? [rateLimitPlugin(rateLimit.limits, rateLimit.authenticator)] : []),
     ] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { APP_CONFIG } from '../app-config.token';
+import type { Actor } from '../auth/actor';
+import type { AppConfig } from '../config/app-config';
+import { RateLimitError } from './rate-limit.errors';
+
+const WINDOW_SECONDS = 60;
+
+/** Who pays for an operation: a verified actor, or an anonymous address. */
+export type Caller = { actor: Actor } | { address: string };
+
+/**
+ * Operation budgets per user and per institution over a one-minute window, kept in this
+ * process (each API process allows the full budget; see ADR 0012).
+ */
+@Injectable()
+export class RateLimitService {
+  private readonly perUser: RateLimiterMemory | null;
+  private readonly perTenant: RateLimiterMemory | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const limits = config.rateLimit;
+    this.perUser = limits.enabled
+      ? new RateLimiterMemory({ points: limits.userOpsPerMinute, duration: WINDOW_SECONDS })
+      : null;
+    this.perTenant = limits.enabled
+      ? new RateLimiterMemory({ points: limits.tenantOpsPerMinute, duration: WINDOW_SECONDS })
+      : null;
+  }
+
+  /** Charges `operations` to the caller and their institution, or throws RateLimitError. */
+  async charge(caller: Caller, operations: number): Promise<void> {
+    if (!this.perUser || !this.perTenant) return;
+    const userKey =
+      'actor' in caller
+        ? `${caller.actor.tenantId}:${caller.actor.subject}`
+        : `ip:${caller.address}`;
+    await consume(this.perUser, userKey, operations, 'user');
+    if (!('actor' in caller)) return;
+    try {
+      await consume(this.perTenant, caller.actor.tenantId, operations, 'tenant');
+    } catch (error) {
+      // Refused by the institution's budget: the user's own budget is not spent.
+      await this.perUser.reward(userKey, operations);
+      throw error;
+    }
+  }
+}
+
+async function consume(
+  limiter: RateLimiterMemory,
+  key: string,
+  points: number,
+  scope: RateLimitError['scope'],
+): Promise<void> {
+  try {
+    await limiter.consume(key, points);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      // A refused request did nothing, so it costs nothing: the caller may spend the rest.
+      await limiter.reward(key, points);
+      throw new RateLimitError(scope, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+    }
+    throw rejection;
+  }
+}

@@ -1,0 +1,103 @@
+import request from 'supertest';
+import { newInstitution } from '../support/builders';
+import { errorCode, graphql, ok } from '../support/graphql';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const ME = (aliases: number) =>
+  `{ ${Array.from({ length: aliases }, (_, i) => `m${i}: me { subject }`).join(' ')} }`;
+const CREATE_COHORTS = (names: string[]) =>
+  `mutation { ${names
+    .map(
+      (name, i) =>
+        `c${i}: createCohort(input: { name: "${name}", term: "Fall", startDate: "2026-09-01", endDate: "2026-12-15" }) { cohort { id } }`,
+    )
+    .join(' ')} }`;
+
+describe('rate limiting (operations per user and per institution)', () => {
+  let t: TestApp;
+  let inst: Awaited<ReturnType<typeof newInstitution>>;
+  let other: Awaited<ReturnType<typeof newInstitution>>;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      rateLimit: { enabled: true, userOpsPerMinute: 5, tenantOpsPerMinute: 8 },
+    });
+    inst = await newInstitution(t);
+    other = await newInstitution(t);
+  });
+  afterAll(() => t.close());
+
+  const post = (token: string, query: string) =>
+    request(t.app.getHttpServer())
+      .post('/graphql')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ query });
+
+  it('counts aliases as operations and answers 429 RATE_LIMITED with Retry-After', async () => {
+    const token = await inst.advisorToken('advisor-aliases');
+    const first = await post(token, ME(3));
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body.data)).toHaveLength(3);
+
+    const second = await post(token, ME(3));
+    expect(second.status).toBe(429);
+    expect(second.body.data).toBeUndefined();
+    expect(second.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(second.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(second.body.errors[0].extensions.retryAfterSeconds).toBe(retryAfter);
+
+    // A refused request costs nothing: what is left of the budget (2) is still usable.
+    expect((await post(token, ME(2))).status).toBe(200);
+  });
+
+  it('refuses a whole mutation before it runs, so nothing of it is recorded', async () => {
+    const refused = await graphql(
+      t.app,
+      other.adminToken,
+      CREATE_COHORTS(['A', 'B', 'C', 'D', 'E', 'F']),
+    );
+    expect(errorCode(refused)).toBe('RATE_LIMITED');
+    const cohorts = ok(
+      await graphql(
+        t.app,
+        other.adminToken,
+        `
+          {
+            cohorts {
+              id
+            }
+          }
+        `,
+      ),
+    );
+    expect(cohorts.cohorts).toEqual([]);
+  });
+
+  it('shares one budget across the users of an institution, and not across institutions', async () => {
+    const fresh = await newInstitution(t);
+    const alice = await fresh.advisorToken('alice');
+    const bob = await fresh.advisorToken('bob');
+    expect((await post(alice, ME(5))).status).toBe(200);
+    expect((await post(bob, ME(3))).status).toBe(200);
+    const refused = await post(bob, ME(1));
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].message).toMatch(/institution/);
+
+    const outsider = await (await newInstitution(t)).advisorToken('carol');
+    expect((await post(outsider, ME(1))).status).toBe(200);
+  });
+
+  it('charges HTTP exports too', async () => {
+    const fresh = await newInstitution(t);
+    const token = await fresh.advisorToken('exporter');
+    expect((await post(token, ME(5))).status).toBe(200);
+    const response = await request(t.app.getHttpServer())
+      .get('/exports/me.json')
+      .set('Authorization', `Bearer ${token}`);
+    expect(response.status).toBe(429);
+    expect(response.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+});
