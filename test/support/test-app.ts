@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/api/src/app.module';
+import { AppLogger } from '../../apps/api/src/logging/app-logger';
 import type { AppConfig } from '../../apps/api/src/config/app-config';
 import { migrations } from '../../apps/api/src/database/migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -30,6 +31,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
     },
     readiness: { maxProjectionLagSeconds: 60 },
     // On, so every test goes through the limiter; generous, so only the limit tests hit it.
+    log: { level: 'silent' },
     rateLimit: { enabled: true, userOpsPerMinute: 100_000, tenantOpsPerMinute: 100_000 },
     // Tests drive the scheduler and the worker by hand, never by timers.
     digest: { enabled: false, tickMs: 60_000, deliveryMs: 1_000, maxAttempts: 3, retryBaseMs: 1 },
@@ -61,6 +63,7 @@ export async function startInstance(
     imports: [AppModule.forRoot(testConfig(db, overrides), () => db.app.as('app'))],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
+  app.useLogger(app.get(AppLogger));
   await app.init();
   return app;
 }

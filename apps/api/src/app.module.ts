@@ -13,6 +13,7 @@ import { APP_CONFIG } from './app-config.token';
 import { AuthModule } from './auth/auth.module';
 import { Authenticator } from './auth/authenticator.service';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { LoggingModule } from './logging/logging.module';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import type { AppConfig } from './config/app-config';
 import { migrations } from './database/migrations';
@@ -83,6 +84,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        LoggingModule.forRoot(config.log),
         EventStoreModule.forRootAsync({
           useFactory: () => eventStoreOptions(config, openDatabase),
         }),

@@ -5,10 +5,12 @@ import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
 import { demoBanner } from './demo/demo-banner';
 import { DemoSeedService } from './demo/demo-seed.service';
+import { AppLogger } from './logging/app-logger';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(AppModule.forRoot(config));
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;

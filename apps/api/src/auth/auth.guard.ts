@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { randomUUID } from 'node:crypto';
-import { Authenticator, headerValue } from './authenticator.service';
+import { Authenticator } from './authenticator.service';
 import { IS_PUBLIC } from './public.decorator';
 import { type RapportRequest, requestOf } from './request-context';
 
@@ -20,7 +19,6 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = requestFrom(context);
     if (!request) return true;
-    request.correlationId ??= headerValue(request.headers['x-correlation-id']) ?? randomUUID();
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),

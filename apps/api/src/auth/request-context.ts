@@ -4,6 +4,8 @@ import type { Actor } from './actor';
 export interface RapportRequest extends Request {
   actor?: Actor;
   correlationId?: string;
+  /** The GraphQL operation, once resolved (for the request's log line). */
+  operationName?: string;
 }
 
 export function requestOf(graphqlContext: { req?: RapportRequest }): RapportRequest {

@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '@rapport/event-store';
+import type { LogConfig } from '../logging/app-logger';
 import { join } from 'node:path';
 
 export interface AppConfig {
@@ -14,6 +15,7 @@ export interface AppConfig {
   digest: DigestConfig;
   readiness: { maxProjectionLagSeconds: number };
   rateLimit: RateLimitConfig;
+  log: LogConfig;
 }
 
 /** Operations (GraphQL root fields, aliases included; one per HTTP export) per minute. */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         'READY_MAX_PROJECTION_LAG_SECONDS',
       ),
     },
+    log: { level: env.LOG_LEVEL ?? 'info' },
     rateLimit: {
       enabled: env.RATE_LIMIT !== 'off',
       userOpsPerMinute: positive(

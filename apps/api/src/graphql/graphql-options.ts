@@ -6,6 +6,7 @@ import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import type { MetricsService } from '../metrics/metrics.service';
 import { formatGraphqlError } from './error-mapping';
 import type { Authenticator } from '../auth/authenticator.service';
+import { requestLoggingPlugin } from '../logging/request-logging.plugin';
 import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 
@@ -39,6 +40,7 @@ export function graphqlOptions(
     plugins: [
       ...armor.plugins,
       graphqlMetricsPlugin(() => metrics),
+      requestLoggingPlugin(),
       ...(rateLimit ? [rateLimitPlugin(rateLimit.limits, rateLimit.authenticator)] : []),
     ] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
