@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { Authenticator } from './auth/authenticator.service';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { LoggingModule } from './logging/logging.module';
+import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import type { AppConfig } from './config/app-config';
 import { migrations } from './database/migrations';
@@ -114,6 +115,7 @@ export class AppModule {
         DigestModule,
         DemoModule,
         ExportsModule,
+        ...(config.production ? [] : [GraphqlIdeModule]),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
