@@ -27,10 +27,28 @@ describe('GraphQL limits', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/\b15\b/);
   });
 
-  it('rejects 1,000 aliases', async () => {
-    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: health { status }`).join(' ');
-    const response = await post({ query: `{ ${aliases} }` });
-    expect(response.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  it('rejects a document of too many tokens as a parse failure, without naming the limit', async () => {
+    const fields = Array.from({ length: 6000 }, () => '__typename').join(' ');
+    const response = await post({ query: `{ ${fields} }` });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(response.body.errors[0].message).not.toMatch(/\d/);
+  });
+
+  it('answers a syntax error with 400 GRAPHQL_PARSE_FAILED, not a server error', async () => {
+    const response = await post({ query: '{ cohorts { id ' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('rejects 1,000 aliases (too large to parse) and 100 (over the alias limit)', async () => {
+    const aliases = (n: number) =>
+      Array.from({ length: n }, (_, i) => `a${i}: health { status }`).join(' ');
+    const thousand = await post({ query: `{ ${aliases(1000)} }` });
+    expect(thousand.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const hundred = await post({ query: `{ ${aliases(100)} }` });
+    expect(hundred.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(hundred.body.data).toBeUndefined();
   });
 
   it('rejects a 2 MB body and malformed JSON with 4xx, and keeps serving', async () => {

@@ -55,7 +55,7 @@ export function formatGraphqlError(
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASS_THROUGH.has(code)) {
     return {
-      message: formatted.message,
+      message: withoutLimits(formatted.message),
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code, ...retryAfter(formatted.extensions) },
@@ -134,4 +134,11 @@ function isStatementTimeout(error: unknown): boolean {
 function retryAfter(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> {
   const seconds = extensions?.retryAfterSeconds;
   return typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {};
+}
+
+/** graphql-js names its token limit in the message; clients are not told the limits. */
+function withoutLimits(message: string): string {
+  return /more tha[nt] \d+ tokens/.test(message)
+    ? 'Syntax Error: the document is too large.'
+    : message;
 }

@@ -14,6 +14,8 @@ import type { RateLimitService } from '../rate-limit/rate-limit.service';
  * The schema is built from the resolvers in memory; `npm run schema:write` prints it to the
  * committed schema.gql and CI fails when the two differ.
  */
+export const MAX_TOKENS = 5_000;
+
 export interface GraphqlDependencies {
   metrics?: MetricsService;
   /** Absent when only printing the schema. */
@@ -29,7 +31,9 @@ export function graphqlOptions(
   const armor = new ApolloArmor({
     maxDepth: { n: 15, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
     maxAliases: { n: 15, exposeLimits: false },
-    maxTokens: { n: 5_000, exposeLimits: false },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's re-parse in
+    // a plugin turns every syntax error into a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 30, exposeLimits: false },
     // Armor's cost compounds per level: a page of students with its progress costs ~33k.
     costLimit: { maxCost: 100_000, exposeLimits: false },
@@ -44,6 +48,7 @@ export function graphqlOptions(
       ...(rateLimit ? [rateLimitPlugin(rateLimit.limits, rateLimit.authenticator)] : []),
     ] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: MAX_TOKENS },
     allowBatchedHttpRequests: false,
     driver: ApolloDriver,
     autoSchemaFile: true,
