@@ -1,14 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import request from 'supertest';
 import { newInstitution } from '../support/builders';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+const claims = (tenantId: string) => ({ tenant: tenantId, role: 'admin' });
 
 describe('GraphQL limits', () => {
   let t: TestApp;
   let token: string;
+  let tenantId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
-    token = (await newInstitution(t)).adminToken;
+    const institution = await newInstitution(t);
+    token = institution.adminToken;
+    tenantId = institution.tenantId;
   });
   afterAll(() => t.close());
 
@@ -64,5 +72,69 @@ describe('GraphQL limits', () => {
     expect(malformed.status).toBe(400);
     const fine = await post({ query: `{ health { status } }` });
     expect(fine.body.data.health.status).toBe('ok');
+  });
+
+  describe('bad tokens are UNAUTHENTICATED and the server keeps serving', () => {
+    const ask = (bearer: string) =>
+      request(t.app.getHttpServer())
+        .post('/graphql')
+        .set('Authorization', `Bearer ${bearer}`)
+        .send({ query: '{ cohorts { id } }' });
+
+    const cases: [string, () => Promise<string>][] = [
+      [
+        'signed with another key',
+        () =>
+          new SignJWT(claims(tenantId))
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('mallory')
+            .setExpirationTime('1h')
+            .sign(key('not-the-secret-not-the-secret-not-the-secret')),
+      ],
+      [
+        'expired',
+        () =>
+          new SignJWT(claims(tenantId))
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('late')
+            .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+            .sign(key(TEST_JWT_SECRET)),
+      ],
+      [
+        'unsigned (alg none)',
+        async () => {
+          const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+          return `${part({ alg: 'none', typ: 'JWT' })}.${part({ ...claims(tenantId), sub: 'eve' })}.`;
+        },
+      ],
+      [
+        'for an institution that does not exist',
+        () =>
+          new SignJWT(claims(randomUUID()))
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('ghost')
+            .setExpirationTime('1h')
+            .sign(key(TEST_JWT_SECRET)),
+      ],
+      ['not a JWT at all', async () => 'garbage'],
+    ];
+
+    it.each(cases)('%s', async (_name, make) => {
+      const response = await ask(await make());
+      expect(response.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(response.body.data).toBeNull();
+      const fine = await ask(token);
+      expect(fine.body.data.cohorts).toEqual([]);
+    });
+  });
+
+  it('answers wrong variable types with BAD_USER_INPUT before anything runs', async () => {
+    const response = await post({
+      query: 'query($id: ID!) { cohort(id: $id) { id } }',
+      variables: { id: { not: 'an id' } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
