@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.Timeout]: 503,
+  [ErrorCode.Unavailable]: 503,
 };
 
 /**

@@ -23,4 +23,16 @@ describe('error mapping', () => {
     );
     expect(mapKnown(other)).toBeNull();
   });
+
+  it.each([
+    ['a terminated backend', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    ['a dropped socket', new Error('Connection terminated unexpectedly')],
+  ])('turns %s into SERVICE_UNAVAILABLE', (_name, driverError) => {
+    const error = new QueryFailedError('SELECT 1', [], driverError);
+    expect(mapKnown(error)?.extensions).toEqual({ code: ErrorCode.Unavailable });
+  });
 });

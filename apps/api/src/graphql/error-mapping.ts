@@ -21,6 +21,7 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   RateLimited = 'RATE_LIMITED',
   Timeout = 'TIMEOUT',
+  Unavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -114,6 +115,12 @@ export function mapKnown(
       extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: error.retryAfterSeconds },
     };
   }
+  if (isDatabaseUnreachable(error)) {
+    return {
+      message: 'The database is unreachable; nothing was changed, try again shortly',
+      extensions: { code: ErrorCode.Unavailable },
+    };
+  }
   if (isStatementTimeout(error)) {
     return {
       message: 'The database took too long to answer; nothing was changed, try again',
@@ -123,12 +130,40 @@ export function mapKnown(
   return null;
 }
 
-/** PostgreSQL cancelled the statement after DATABASE_STATEMENT_TIMEOUT_MS (SQLSTATE 57014). */
+/** PostgreSQL cancelled the statement after DATABASE_STATEMENT_TIMEOUT_MS. */
 function isStatementTimeout(error: unknown): boolean {
+  return errorCodeOf(error) === '57014';
+}
+
+// Connection refused or reset, server shutting down or not accepting connections, too many
+// connections, the backend terminated, or the database closed to connections.
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '3D000',
+]);
+
+function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  const code = errorCodeOf(error);
+  if (code && UNREACHABLE.has(code)) return true;
+  // TypeORM releases a query runner whose connection died; our transactions never do.
+  if (error.name === 'QueryRunnerAlreadyReleasedError') return true;
+  return /Connection terminated|connection is not accepting|not currently accepting connections/i.test(
+    error.message,
+  );
+}
+
+/** The SQLSTATE or socket error code of a driver error, TypeORM-wrapped or not. */
+function errorCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
   const driverError = (error as { driverError?: { code?: unknown } }).driverError;
   const code = (error as { code?: unknown }).code ?? driverError?.code;
-  return code === '57014';
+  return typeof code === 'string' ? code : undefined;
 }
 
 function retryAfter(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> {
