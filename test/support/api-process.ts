@@ -11,8 +11,8 @@ import type { TestDatabase } from './test-database';
 export interface ApiProcess {
   url: string;
   child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
 
@@ -45,7 +45,9 @@ export async function startApi(
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const api: ApiProcess = { url: `http://127.0.0.1:${port}`, child, exited, output: () => output };
   await until(
     async () => (await readiness(api)) === 200,

@@ -11,7 +11,12 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: stop listening, let in-flight requests and the current projection batch
+  // finish, close the pool, exit 0. A shutdown stuck past the deadline exits 1.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
+  }
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
   const tokens =

@@ -16,6 +16,8 @@ export interface AppConfig {
   readiness: { maxProjectionLagSeconds: number };
   rateLimit: RateLimitConfig;
   log: LogConfig;
+  /** How long a graceful shutdown may take before the process gives up and exits 1. */
+  shutdownTimeoutMs: number;
 }
 
 /** Operations (GraphQL root fields, aliases included; one per HTTP export) per minute. */
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     log: { level: env.LOG_LEVEL ?? 'info' },
+    shutdownTimeoutMs: positive(env.SHUTDOWN_TIMEOUT_MS, 25_000, 'SHUTDOWN_TIMEOUT_MS'),
     rateLimit: {
       enabled: env.RATE_LIMIT !== 'off',
       userOpsPerMinute: positive(
