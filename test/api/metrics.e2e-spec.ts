@@ -3,6 +3,7 @@ import request from 'supertest';
 import { newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { MAX_OPERATION_LABELS } from '../../apps/api/src/metrics/metrics.service';
 
 describe('metrics', () => {
   let t: TestApp;
@@ -69,5 +70,20 @@ describe('metrics', () => {
       /rapport_graphql_operation_seconds_count\{operation="Stale",outcome="error"\} 1/,
     );
     expect(after).toMatch(/rapport_projection_lag_events\{projection="student-progress"\} \d+/);
+  });
+
+  it('keeps client-chosen operation names from growing the label set without bound', async () => {
+    const token = (await newInstitution(t)).adminToken;
+    for (let i = 0; i < MAX_OPERATION_LABELS + 5; i++) {
+      await graphql(t.app, token, `query Random${i} { health { status } }`);
+    }
+    const text = await scrape();
+    const labels = new Set(
+      [...text.matchAll(/rapport_graphql_operation_seconds_count\{operation="(\w+)"/g)].map(
+        (m) => m[1],
+      ),
+    );
+    expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2); // + anonymous, other
+    expect(labels.has('other')).toBe(true);
   });
 });

@@ -47,6 +47,8 @@ describe('rate limiting (operations per user and per institution)', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(second.body.errors[0].extensions.retryAfterSeconds).toBe(retryAfter);
+    const metrics = await request(t.app.getHttpServer()).get('/metrics');
+    expect(metrics.text).toMatch(/rapport_rate_limited_total\{scope="user"\} [1-9]/);
 
     // A refused request costs nothing: what is left of the budget (2) is still usable.
     expect((await post(token, ME(2))).status).toBe(200);

@@ -10,6 +10,8 @@ import {
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Clients choose operation names: past this many distinct ones, new names count as 'other'. */
+export const MAX_OPERATION_LABELS = 200;
 
 /**
  * Prometheus metrics of this process. Counters are in-process (scrape every instance); the
@@ -35,6 +37,13 @@ export class MetricsService {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  private readonly rateLimited = new Counter({
+    name: 'rapport_rate_limited_total',
+    help: 'Requests refused for an exhausted operation budget, by scope (user or tenant)',
+    labelNames: ['scope'],
+    registers: [this.registry],
+  });
+  private readonly operationLabels = new Set<string>();
   readonly digests = new Counter({
     name: 'rapport_digests_total',
     help: 'Digests by outcome: scheduled, sent, retried, dead',
@@ -68,7 +77,21 @@ export class MetricsService {
 
   /** Times one GraphQL operation; client-chosen names are kept only when they look like names. */
   observeOperation(name: string | null | undefined, seconds: number, failed: boolean): void {
-    const operation = name && OPERATION_NAME.test(name) ? name : 'anonymous';
-    this.operations.observe({ operation, outcome: failed ? 'error' : 'ok' }, seconds);
+    this.operations.observe(
+      { operation: this.operationLabel(name), outcome: failed ? 'error' : 'ok' },
+      seconds,
+    );
+  }
+
+  refusedByRateLimit(scope: 'user' | 'tenant'): void {
+    this.rateLimited.inc({ scope });
+  }
+
+  private operationLabel(name: string | null | undefined): string {
+    if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
+    if (this.operationLabels.has(name)) return name;
+    if (this.operationLabels.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operationLabels.add(name);
+    return name;
   }
 }

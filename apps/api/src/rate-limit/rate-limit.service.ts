@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG } from '../app-config.token';
 import type { Actor } from '../auth/actor';
 import type { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitError } from './rate-limit.errors';
 
 const WINDOW_SECONDS = 60;
@@ -19,7 +20,10 @@ export class RateLimitService {
   private readonly perUser: RateLimiterMemory | null;
   private readonly perTenant: RateLimiterMemory | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     const limits = config.rateLimit;
     this.perUser = limits.enabled
       ? new RateLimiterMemory({ points: limits.userOpsPerMinute, duration: WINDOW_SECONDS })
@@ -36,13 +40,18 @@ export class RateLimitService {
       'actor' in caller
         ? `${caller.actor.tenantId}:${caller.actor.subject}`
         : `ip:${caller.address}`;
-    await consume(this.perUser, userKey, operations, 'user');
-    if (!('actor' in caller)) return;
     try {
-      await consume(this.perTenant, caller.actor.tenantId, operations, 'tenant');
+      await consume(this.perUser, userKey, operations, 'user');
+      if (!('actor' in caller)) return;
+      try {
+        await consume(this.perTenant, caller.actor.tenantId, operations, 'tenant');
+      } catch (error) {
+        // Refused by the institution's budget: the user's own budget is not spent.
+        await this.perUser.reward(userKey, operations);
+        throw error;
+      }
     } catch (error) {
-      // Refused by the institution's budget: the user's own budget is not spent.
-      await this.perUser.reward(userKey, operations);
+      if (error instanceof RateLimitError) this.metrics.refusedByRateLimit(error.scope);
       throw error;
     }
   }
