@@ -103,10 +103,14 @@ class SmtpSession implements MailSession {
     send: (mail, callback) => {
       const envelope = mail.message.getEnvelope();
       const messageId = mail.message.messageId();
-      this.deliver(envelope, mail.message.createReadStream()).then(
-        (response) => callback(null, { envelope, messageId, response } as SentMessageInfo),
-        (error: Error) => callback(error),
-      );
+      // Built whole first: one socket write for the body instead of one per MIME chunk.
+      mail.message.build((error, raw) => {
+        if (error) return callback(error);
+        this.deliver(envelope, raw).then(
+          (response) => callback(null, { envelope, messageId, response } as SentMessageInfo),
+          (failure: Error) => callback(failure),
+        );
+      });
     },
   });
 
@@ -128,13 +132,13 @@ class SmtpSession implements MailSession {
 
   private async deliver(
     envelope: Parameters<SMTPConnection['send']>[0],
-    stream: NodeJS.ReadableStream,
+    raw: Buffer,
   ): Promise<string | undefined> {
     if (this.connection && this.sent >= MESSAGES_PER_CONNECTION) await this.close();
     try {
       const connection = this.connection ?? (await this.open());
       const info = await step<{ response?: string }>(connection, (done) =>
-        connection.send(envelope, stream as Parameters<SMTPConnection['send']>[1], done),
+        connection.send(envelope, raw, done),
       );
       this.sent++;
       return info?.response;

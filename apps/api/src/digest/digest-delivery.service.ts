@@ -206,9 +206,10 @@ export class DigestDelivery {
 }
 
 /**
- * Batches the marking of accepted messages per tenant, like a group commit: the first message
- * of an idle tenant is marked at once; those accepted while that transaction runs go together
- * in the next one (at most MARK_BATCH), so a batch adds no waiting of its own.
+ * Batches the marking of accepted messages per tenant, like a group commit: messages accepted
+ * in the same round of I/O callbacks are marked in one transaction, and those accepted while it
+ * runs go together in the next one (at most MARK_BATCH each), so a batch adds no waiting of its
+ * own beyond the marking transaction in front of it.
  */
 class SentMarker {
   unmarked = 0;
@@ -230,10 +231,12 @@ class SentMarker {
       this.waiting.set(tenantId, list);
       this.unmarked++;
       if (!this.flushing.has(tenantId)) {
-        this.flushing.set(
-          tenantId,
-          this.flush(tenantId).finally(() => this.flushing.delete(tenantId)),
-        );
+        // Starts after the current round of I/O callbacks, so replies that arrived together
+        // are marked together.
+        const flushed = new Promise((resolve) => setImmediate(resolve))
+          .then(() => this.flush(tenantId))
+          .finally(() => this.flushing.delete(tenantId));
+        this.flushing.set(tenantId, flushed);
       }
     });
   }
