@@ -39,13 +39,18 @@ const TIMEOUT_MS = 10_000;
 /** A session reconnects after this many messages, below the per-connection limits of common servers. */
 const MESSAGES_PER_CONNECTION = 100;
 
+export interface SmtpTransportOptions {
+  /** A session opens a new connection after this many messages on one (default 100). */
+  messagesPerConnection?: number;
+}
+
 /**
  * Sends through SMTP, one connection per message (no pool: a weekly batch does not need one).
  * `url` is `smtp://host:port` (STARTTLS when offered) or `smtps://user:pass@host:465`
  * (implicit TLS); nodemailer also reads options from its query string. Errors are nodemailer's,
  * with `responseCode` set when the server replied; see `isPermanentFailure`.
  */
-export function smtpTransport(url: string): MailTransport {
+export function smtpTransport(url: string, tuning: SmtpTransportOptions = {}): MailTransport {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -77,7 +82,11 @@ export function smtpTransport(url: string): MailTransport {
       return { messageId: info.messageId };
     },
     session() {
-      return new SmtpSession(options, credentials);
+      return new SmtpSession(
+        options,
+        credentials,
+        tuning.messagesPerConnection ?? MESSAGES_PER_CONNECTION,
+      );
     },
     async close() {
       transporter.close();
@@ -117,6 +126,7 @@ class SmtpSession implements MailSession {
   constructor(
     private readonly options: SmtpOptions,
     private readonly credentials: { user: string; pass: string } | null,
+    private readonly messagesPerConnection: number,
   ) {}
 
   async send(message: MailMessage): Promise<{ messageId: string }> {
@@ -134,7 +144,7 @@ class SmtpSession implements MailSession {
     envelope: Parameters<SMTPConnection['send']>[0],
     raw: Buffer,
   ): Promise<string | undefined> {
-    if (this.connection && this.sent >= MESSAGES_PER_CONNECTION) await this.close();
+    if (this.connection && this.sent >= this.messagesPerConnection) await this.close();
     try {
       const connection = this.connection ?? (await this.open());
       const info = await step<{ response?: string }>(connection, (done) =>
