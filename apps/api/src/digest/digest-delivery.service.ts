@@ -9,7 +9,7 @@ import { MAIL_TRANSPORT } from './mail-transport.provider';
 
 // Longer than any SMTP conversation (its timeouts are 10 s): a lease that runs out means a crash.
 const LEASE_SECONDS = 120;
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 16;
 /** At most this many sent messages are marked in one transaction. */
 const MARK_BATCH = 50;
 /** Senders wait for their own marking once this many accepted messages are not marked yet. */
