@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport, type SentMessageInfo } from 'nodemailer';
+import { createTransport } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 
@@ -116,7 +116,7 @@ class SmtpSession implements MailSession {
       mail.message.build((error, raw) => {
         if (error) return callback(error);
         this.deliver(envelope, raw).then(
-          (response) => callback(null, { envelope, messageId, response } as SentMessageInfo),
+          (response) => callback(null, { envelope, messageId, response }),
           (failure: Error) => callback(failure),
         );
       });
