@@ -220,6 +220,52 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(isPermanentFailure(error)).toBe(false);
   });
 
+  it('a session logs in with the credentials of the URL, once per connection', async () => {
+    const logins: string[] = [];
+    const mails: Buffer[] = [];
+    const authenticated = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.username}:${auth.password}`);
+        if (auth.username === 'relay' && auth.password === 's3cret')
+          return callback(null, { user: 'relay' });
+        callback(new Error('Invalid username or password'));
+      },
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          mails.push(Buffer.concat(chunks));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => authenticated.listen(0, '127.0.0.1', resolve));
+    const authPort = (authenticated.server.address() as AddressInfo).port;
+    try {
+      const session = smtpTransport(`smtp://relay:s3cret@127.0.0.1:${authPort}`).session();
+      await session.send(message);
+      await session.send(message);
+      await session.close();
+      expect(mails).toHaveLength(2);
+      expect(logins).toEqual(['relay:s3cret']);
+
+      const wrong = smtpTransport(`smtp://relay:wrong@127.0.0.1:${authPort}`).session();
+      const error = await wrong.send(message).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await wrong.close();
+      expect(error).toMatchObject({ code: 'EAUTH' });
+      expect(isPermanentFailure(error)).toBe(false);
+      expect(mails).toHaveLength(2);
+    } finally {
+      await new Promise<void>((resolve) => authenticated.close(() => resolve()));
+    }
+  });
+
   it('rejects non-SMTP URLs without echoing credentials', () => {
     expect(() => smtpTransport('http://user:hunter2@mail.example')).toThrow(/smtp:\/\//);
     expect(() => smtpTransport('http://user:hunter2@mail.example')).not.toThrow(/hunter2/);

@@ -169,7 +169,9 @@ class SmtpSession implements MailSession {
     this.sent = 0;
     await step(connection, (done) => connection.connect((error) => done(error ?? null)));
     if (this.credentials && connection.allowsAuth)
-      await step(connection, (done) => connection.login({ credentials: this.credentials! }, done));
+      await step(connection, (done) =>
+        connection.login({ user: this.credentials!.user, credentials: this.credentials! }, done),
+      );
     return connection;
   }
 
