@@ -230,14 +230,7 @@ class SentMarker {
       list.push({ message, resolve, reject });
       this.waiting.set(tenantId, list);
       this.unmarked++;
-      if (!this.flushing.has(tenantId)) {
-        // Starts after the current round of I/O callbacks, so replies that arrived together
-        // are marked together.
-        const flushed = new Promise((resolve) => setImmediate(resolve))
-          .then(() => this.flush(tenantId))
-          .finally(() => this.flushing.delete(tenantId));
-        this.flushing.set(tenantId, flushed);
-      }
+      this.schedule(tenantId);
     });
   }
 
@@ -247,9 +240,26 @@ class SentMarker {
     if (this.firstError) throw this.firstError.error;
   }
 
+  /** One flush per tenant at a time; one added while it finishes gets a flush of its own. */
+  private schedule(tenantId: string): void {
+    if (this.flushing.has(tenantId)) return;
+    const flushed = this.flush(tenantId).finally(() => {
+      this.flushing.delete(tenantId);
+      if (this.waiting.has(tenantId)) this.schedule(tenantId);
+    });
+    this.flushing.set(tenantId, flushed);
+  }
+
   private async flush(tenantId: string): Promise<void> {
-    const list = this.waiting.get(tenantId)!;
-    while (list.length > 0) {
+    // Starts after the current round of I/O callbacks, so replies that arrived together are
+    // marked together.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (;;) {
+      const list = this.waiting.get(tenantId);
+      if (!list || list.length === 0) {
+        this.waiting.delete(tenantId);
+        return;
+      }
       const batch = list.splice(0, MARK_BATCH);
       try {
         await this.mark(
@@ -264,6 +274,5 @@ class SentMarker {
         this.unmarked -= batch.length;
       }
     }
-    this.waiting.delete(tenantId);
   }
 }
