@@ -299,6 +299,125 @@ describe('digest delivery: retries, dead letters and unsubscribe links', () => {
     ]);
   });
 
+  const names = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => `${prefix} ${String.fromCharCode(65 + i)}`);
+
+  it('sends at most sendConcurrency messages at once, each sender reusing one connection', async () => {
+    const worker = await startWorker({ ...DIGEST, sendConcurrency: 3 });
+    try {
+      const { inst, students } = await scheduled(names(10, 'Bounded'));
+      sink.hold();
+      const run = worker.get(DigestDelivery).deliverDue();
+      await sink.waitFor(() => sink.inFlight === 3, 'three messages awaiting the reply');
+      sink.release();
+      expect(await run).toEqual({ sent: 10, retried: 0, dead: 0 });
+
+      expect(sink.maxInFlight).toBe(3);
+      expect(sink.connections).toBe(3);
+      for (const s of students) expect(sink.messagesTo(s.email)).toHaveLength(1);
+      expect((await outbox(inst.tenantId)).map((r) => [r.status, r.attempts])).toEqual(
+        students.map(() => ['sent', 1]),
+      );
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('marks messages accepted together as sent in one transaction, each with its event', async () => {
+    const { inst, students } = await scheduled(names(6, 'Batch'));
+    sink.hold();
+    const run = delivery.deliverDue();
+    await sink.waitFor(() => sink.inFlight === 6, 'all six messages awaiting the reply');
+    sink.release();
+    expect(await run).toEqual({ sent: 6, retried: 0, dead: 0 });
+
+    const sent = await t.db.app.database.withTenant(inst.tenantId, (tx) =>
+      tx.query<{ stream_id: string; transaction_id: string }>(
+        `SELECT stream_id, transaction_id::text FROM events
+          WHERE tenant_id = $1 AND type = 'DigestSent' ORDER BY stream_id`,
+        [tx.tenantId],
+      ),
+    );
+    expect(sent.map((e) => e.stream_id).sort()).toEqual(
+      students.map((s) => `digest-student-${s.studentId}`).sort(),
+    );
+    // One marking transaction per message would make six.
+    expect(new Set(sent.map((e) => e.transaction_id)).size).toBeLessThan(students.length);
+    expect((await outbox(inst.tenantId)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('under concurrency, one 550 among many successes makes exactly that message dead', async () => {
+    const { inst, students } = await scheduled(names(8, 'Mixed'));
+    const refused = students[3];
+    sink.reject(refused.email);
+
+    expect(await delivery.deliverDue()).toEqual({ sent: 7, retried: 0, dead: 1 });
+    expect(sink.attemptsFor(refused.email)).toHaveLength(1);
+    for (const s of students) expect(sink.messagesTo(s.email)).toHaveLength(s === refused ? 0 : 1);
+    const rows = await outbox(inst.tenantId);
+    for (const row of rows) {
+      if (row.to_address === refused.email) {
+        expect(row).toMatchObject({ status: 'dead', attempts: 1 });
+        expect(row.last_error).toMatch(/550/);
+      } else {
+        expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+      }
+    }
+    const events = (await eventTypes(inst.tenantId)).filter((e) => e.type !== 'DigestScheduled');
+    expect(events.filter((e) => e.type === 'DigestDead')).toEqual([
+      { type: 'DigestDead', stream_id: `digest-student-${refused.studentId}` },
+    ]);
+    expect(events.filter((e) => e.type === 'DigestSent')).toHaveLength(7);
+  });
+
+  it('retries the messages whose connection dropped mid-batch and marks sent only what was accepted', async () => {
+    // Retries far enough out that this run does not pick them up again.
+    const worker = await startWorker({ ...DIGEST, retryBaseMs: 60_000 });
+    try {
+      const { inst, students } = await scheduled(names(8, 'Dropped'));
+      sink.dropNext(2);
+      expect(await worker.get(DigestDelivery).deliverDue()).toEqual({
+        sent: 6,
+        retried: 2,
+        dead: 0,
+      });
+
+      expect(sink.attempts.filter((a) => a.outcome === 'dropped')).toHaveLength(2);
+      const accepted = new Set(sink.messages.flatMap((m) => m.to));
+      expect(accepted.size).toBe(6);
+      const rows = await outbox(inst.tenantId);
+      // Sent is exactly what the server accepted; the rest waits for its retry.
+      expect(rows.filter((r) => r.status === 'sent').map((r) => r.to_address)).toEqual(
+        rows.filter((r) => accepted.has(r.to_address)).map((r) => r.to_address),
+      );
+      const retrying = rows.filter((r) => !accepted.has(r.to_address));
+      expect(retrying).toHaveLength(2);
+      for (const row of retrying) {
+        expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+        expect(row.last_error).toMatch(/closed/i);
+      }
+      expect((await eventTypes(inst.tenantId)).filter((e) => e.type === 'DigestSent')).toHaveLength(
+        6,
+      );
+
+      // Once due, they go out; everyone got exactly one message.
+      await t.db.app.database.withTenant(inst.tenantId, (tx) =>
+        tx.execute(`UPDATE outbox SET next_attempt_at = now() WHERE tenant_id = $1`, [tx.tenantId]),
+      );
+      expect(await worker.get(DigestDelivery).deliverDue()).toEqual({
+        sent: 2,
+        retried: 0,
+        dead: 0,
+      });
+      for (const s of students) expect(sink.messagesTo(s.email)).toHaveLength(1);
+      expect((await outbox(inst.tenantId)).map((r) => [r.status, r.attempts])).toEqual(
+        rows.map((r) => ['sent', accepted.has(r.to_address) ? 1 : 2]),
+      );
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('answers an invalid or tampered unsubscribe token with 400 and changes nothing', async () => {
     const { inst, students, monday } = await scheduled(['Ken Thompson', 'Dennis Ritchie']);
     const [ken, dennis] = students;

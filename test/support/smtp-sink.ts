@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -25,15 +25,17 @@ export type OutageMode = 'refuse' | 'tempfail';
 
 /** What the sink saw of one connection attempt. */
 export interface SinkAttempt {
-  outcome: 'refused' | 'tempfailed' | 'rejected' | 'accepted' | 'aborted';
+  outcome: 'refused' | 'tempfailed' | 'rejected' | 'accepted' | 'aborted' | 'dropped';
   /** RCPT TO addresses tried in this session (lower-cased). */
   recipients: string[];
 }
 
 /**
  * A real SMTP server on loopback for tests. Accepts everything unless told otherwise: it
- * can simulate an outage for the next N connection attempts, and reject chosen recipients
- * with a permanent `550` at RCPT TO.
+ * can simulate an outage for the next N connection attempts, reject chosen recipients
+ * with a permanent `550` at RCPT TO, hang up in the middle of the next N messages, and hold
+ * its replies to messages until released. An "attempt" is one connection (session), which
+ * may carry several messages.
  */
 export class SmtpSink {
   readonly messages: SunkMessage[] = [];
@@ -41,8 +43,19 @@ export class SmtpSink {
   /** Addresses (case-insensitive) refused with 550 at RCPT TO. */
   readonly rejectedRecipients = new Set<string>();
 
+  /** Connections that reached the SMTP dialogue, and the most open at any one time. */
+  connections = 0;
+  maxOpenConnections = 0;
+  /** Messages whose data arrived and which await the sink's reply; the most at any one time. */
+  inFlight = 0;
+  maxInFlight = 0;
+
   private server: SMTPServer | null = null;
   private outage: { mode: OutageMode; remaining: number } | null = null;
+  private drops = 0;
+  private gate: { promise: Promise<void>; open: () => void } | null = null;
+  private openConnections = 0;
+  private readonly sockets = new Map<number, Socket>();
   private portNumber = 0;
 
   get port(): number {
@@ -101,16 +114,28 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          if (this.drops > 0) {
+            // Hang up with the message received but not acknowledged.
+            this.drops--;
+            attempt.outcome = 'dropped';
+            this.sockets.get(session.remotePort)?.destroy();
+            return;
+          }
+          this.inFlight++;
+          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
           const raw = Buffer.concat(chunks);
           // Parsed before the 250 reply, so a message is listed once the client's send resolves.
-          simpleParser(raw).then(
-            (parsed) => {
-              this.messages.push(toMessage(raw, parsed, session.envelope.rcptTo));
-              attempt.outcome = 'accepted';
-              callback();
-            },
-            (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-          );
+          Promise.all([simpleParser(raw), this.gate?.promise])
+            .finally(() => this.inFlight--)
+            .then(
+              ([parsed]) => {
+                this.messages.push(toMessage(raw, parsed, session.envelope.rcptTo));
+                attempt.outcome = 'accepted';
+                callback();
+              },
+              (error: unknown) =>
+                callback(error instanceof Error ? error : new Error(String(error))),
+            );
         });
       },
     });
@@ -122,6 +147,15 @@ export class SmtpSink {
         socket.destroy();
         return;
       }
+      this.connections++;
+      this.openConnections++;
+      this.maxOpenConnections = Math.max(this.maxOpenConnections, this.openConnections);
+      const port = socket.remotePort ?? 0;
+      this.sockets.set(port, socket);
+      socket.once('close', () => {
+        this.openConnections--;
+        this.sockets.delete(port);
+      });
       connect(socket, options);
     };
     await new Promise<void>((resolve, reject) => {
@@ -138,6 +172,23 @@ export class SmtpSink {
   /** The next `attempts` connections fail the given way; `Infinity` until `recover()`. */
   failNext(attempts: number, mode: OutageMode = 'refuse'): void {
     this.outage = { mode, remaining: attempts };
+  }
+
+  /** Hangs up on the next `messages` messages once their data arrived, before replying. */
+  dropNext(messages: number): void {
+    this.drops = messages;
+  }
+
+  /** Holds the reply to every message from now on until `release()`. */
+  hold(): void {
+    let open = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { promise, open };
+  }
+
+  release(): void {
+    this.gate?.open();
+    this.gate = null;
   }
 
   /** Ends a simulated outage. */
@@ -172,6 +223,11 @@ export class SmtpSink {
     this.attempts.length = 0;
     this.rejectedRecipients.clear();
     this.outage = null;
+    this.drops = 0;
+    this.release();
+    this.connections = 0;
+    this.maxOpenConnections = this.openConnections;
+    this.maxInFlight = this.inFlight;
   }
 
   /** Polls until `condition` holds; fails with `description` after `timeoutMs`. */

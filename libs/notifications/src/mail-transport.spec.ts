@@ -52,6 +52,7 @@ const message = {
 
 describe('smtpTransport against a real SMTP server', () => {
   const received: Buffer[] = [];
+  let connections = 0;
   let server: SMTPServer;
   let port: number;
 
@@ -59,6 +60,10 @@ describe('smtpTransport against a real SMTP server', () => {
     server = new SMTPServer({
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
       onRcptTo(address, _session, callback) {
         const fail = (code: number, text: string) =>
           callback(Object.assign(new Error(text), { responseCode: code }));
@@ -141,6 +146,124 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(error).toMatchObject({ code: expect.stringMatching(/^E(SOCKET|CONNECTION)$/) });
     expect(error).not.toHaveProperty('responseCode');
     expect(isPermanentFailure(error)).toBe(false);
+  });
+
+  it('a session sends message after message over one connection', async () => {
+    const session = smtpTransport(`smtp://127.0.0.1:${port}`).session();
+    const before = { connections, received: received.length };
+    try {
+      for (const n of [1, 2, 3]) {
+        const id = `<digest.${n}@rapport.example.edu>`;
+        expect(await session.send({ ...message, messageId: id })).toEqual({ messageId: id });
+      }
+    } finally {
+      await session.close();
+    }
+    expect(connections - before.connections).toBe(1);
+    const mails = await Promise.all(received.slice(before.received).map((r) => simpleParser(r)));
+    expect(mails.map((m) => m.messageId)).toEqual(
+      [1, 2, 3].map((n) => `<digest.${n}@rapport.example.edu>`),
+    );
+    for (const mail of mails) {
+      expect(mail.subject).toBe(rendered.subject);
+      expect(mail.html).toBe(rendered.html);
+      expect(mail.text).toBe(rendered.text);
+      expect(headerLine(mail, 'list-unsubscribe')).toBe(`List-Unsubscribe: <${unsubscribeUrl}>`);
+    }
+  });
+
+  it('in a session a refused message fails alone and the next one goes out on a new connection', async () => {
+    const session = smtpTransport(`smtp://127.0.0.1:${port}`).session();
+    const before = { connections, received: received.length };
+    try {
+      await session.send(message);
+      const error = await session.send({ ...message, to: 'gone@students.example.edu' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ responseCode: 550 });
+      expect(isPermanentFailure(error)).toBe(true);
+      await session.send(message);
+    } finally {
+      await session.close();
+    }
+    expect(received.length - before.received).toBe(2);
+    expect(connections - before.connections).toBe(2);
+  });
+
+  it('a session opens a new connection after messagesPerConnection messages', async () => {
+    const session = smtpTransport(`smtp://127.0.0.1:${port}`, {
+      messagesPerConnection: 2,
+    }).session();
+    const before = { connections, received: received.length };
+    try {
+      for (let n = 0; n < 5; n++) await session.send(message);
+    } finally {
+      await session.close();
+    }
+    expect(received.length - before.received).toBe(5);
+    expect(connections - before.connections).toBe(3);
+  });
+
+  it('a session reports a closed port as a connection error, not permanent', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const closed = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const session = smtpTransport(`smtp://127.0.0.1:${closed}`).session();
+    const error = await session.send(message).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await session.close();
+    expect(error).toMatchObject({ code: expect.stringMatching(/^E(SOCKET|CONNECTION)$/) });
+    expect(isPermanentFailure(error)).toBe(false);
+  });
+
+  it('a session logs in with the credentials of the URL, once per connection', async () => {
+    const logins: string[] = [];
+    const mails: Buffer[] = [];
+    const authenticated = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.username}:${auth.password}`);
+        if (auth.username === 'relay' && auth.password === 's3cret')
+          return callback(null, { user: 'relay' });
+        callback(new Error('Invalid username or password'));
+      },
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          mails.push(Buffer.concat(chunks));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => authenticated.listen(0, '127.0.0.1', resolve));
+    const authPort = (authenticated.server.address() as AddressInfo).port;
+    try {
+      const session = smtpTransport(`smtp://relay:s3cret@127.0.0.1:${authPort}`).session();
+      await session.send(message);
+      await session.send(message);
+      await session.close();
+      expect(mails).toHaveLength(2);
+      expect(logins).toEqual(['relay:s3cret']);
+
+      const wrong = smtpTransport(`smtp://relay:wrong@127.0.0.1:${authPort}`).session();
+      const error = await wrong.send(message).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await wrong.close();
+      expect(error).toMatchObject({ code: 'EAUTH' });
+      expect(isPermanentFailure(error)).toBe(false);
+      expect(mails).toHaveLength(2);
+    } finally {
+      await new Promise<void>((resolve) => authenticated.close(() => resolve()));
+    }
   });
 
   it('rejects non-SMTP URLs without echoing credentials', () => {

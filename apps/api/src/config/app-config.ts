@@ -46,6 +46,8 @@ export interface DigestConfig {
   maxAttempts: number;
   /** First retry delay; each further attempt doubles it. */
   retryBaseMs: number;
+  /** Messages in flight at once, each on its own SMTP connection (DIGEST_SEND_CONCURRENCY, default 16). */
+  sendConcurrency?: number;
 }
 
 export interface AuthConfig {
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryMs: positive(env.DIGEST_DELIVERY_MS, 10_000, 'DIGEST_DELIVERY_MS'),
       maxAttempts: positive(env.DIGEST_MAX_ATTEMPTS, 8, 'DIGEST_MAX_ATTEMPTS'),
       retryBaseMs: positive(env.DIGEST_RETRY_BASE_MS, 60_000, 'DIGEST_RETRY_BASE_MS'),
+      sendConcurrency: positive(env.DIGEST_SEND_CONCURRENCY, 16, 'DIGEST_SEND_CONCURRENCY'),
     },
     readiness: {
       maxProjectionLagSeconds: positive(

@@ -129,15 +129,18 @@ export class DigestRepository {
     );
   }
 
-  /** Only a message still leased to us moves on: a stolen lease means another worker owns it. */
-  async markSent(tx: Tx, messageId: string): Promise<boolean> {
-    return (
-      (await tx.execute(
-        `UPDATE outbox SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
-          WHERE tenant_id = $1 AND message_id = $2 AND status = 'sending'`,
-        [tx.tenantId, messageId],
-      )) === 1
+  /**
+   * Marks several accepted messages sent in one statement and returns the ids it marked. Only a
+   * message still being sent moves on: one marked already (or put back) is left alone.
+   */
+  async markSent(tx: Tx, messageIds: readonly string[]): Promise<Set<string>> {
+    const rows = await tx.query<{ message_id: string }>(
+      `UPDATE outbox SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
+        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) AND status = 'sending'
+        RETURNING message_id`,
+      [tx.tenantId, messageIds],
     );
+    return new Set(rows.map((r) => r.message_id));
   }
 
   async markRetry(tx: Tx, messageId: string, retryAt: Date, error: string): Promise<void> {
