@@ -12,12 +12,14 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Database } from '@rapport/event-store';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { AppModule } from '../apps/api/src/app.module';
 import type { Actor } from '../apps/api/src/auth/actor';
 import { TokenService } from '../apps/api/src/auth/token.service';
@@ -124,6 +126,20 @@ async function startRapport(database: string, port: number, dataDir: string) {
   return { app, tokens: new TokenService(config) };
 }
 
+/**
+ * Requests autocannon abandoned at the end of a run are still being served: wait until the
+ * app's pool is idle, so closing it does not fail them (and log errors) halfway.
+ */
+async function drained(app: INestApplication): Promise<void> {
+  const pool = (app.get(Database).dataSource.driver as unknown as { master: Pool }).master;
+  const busy = () => pool.totalCount - pool.idleCount + pool.waitingCount;
+  const until = performance.now() + 30_000;
+  for (let idle = 0; idle < 3 && performance.now() < until;) {
+    idle = busy() === 0 ? idle + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function startBare(port: number, answers: Record<string, unknown>) {
   const server = new ApolloServer({
     typeDefs: readFileSync(join(process.cwd(), 'schema.gql'), 'utf8'),
@@ -226,6 +242,7 @@ export async function graphqlWorkload(
           await load(url, args.connections, args.loadSeconds, mutationRequests),
         );
       } finally {
+        await drained(app);
         await app.close();
       }
       const bare = await startBare(port, answers);

@@ -52,7 +52,7 @@ async function seededWorkloads(args: Args, size: number, last: boolean): Promise
         `${seeded.cohortIds.length} cohorts (generate ${seeded.generateSeconds.toFixed(1)} s, write ${seeded.writeSeconds.toFixed(1)} s)`,
     );
     // The rebuild also fills aggregate_states, which the seed bypassed: the later workloads need it.
-    await rebuildWorkload(owner, DB_NAME, seeded, tag);
+    await rebuildWorkload(owner, DB_NAME, seeded, tag, args.quick);
     if (args.only.has('asof')) await asOfWorkload(app, seeded, tag, args, last);
     await owner.close();
     await app.close();
