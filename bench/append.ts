@@ -89,8 +89,14 @@ function contactEvents(contactId: string, from: number, count: number): BenchEve
   });
 }
 
-/** Runs `writers` loops for `seconds`; returns events appended per second. */
-async function measure(system: System, shape: Shape, seconds: number): Promise<number> {
+const SLICE_SECONDS = 0.5;
+
+/** Runs `writers` loops for `seconds`; returns the events appended and the time it took. */
+async function measure(
+  system: System,
+  shape: Shape,
+  seconds: number,
+): Promise<{ events: number; seconds: number }> {
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   let appended = 0;
@@ -113,7 +119,7 @@ async function measure(system: System, shape: Shape, seconds: number): Promise<n
       }
     }),
   );
-  return appended / ((performance.now() - started) / 1000);
+  return { events: appended, seconds: (performance.now() - started) / 1000 };
 }
 
 function ours(handle: DatabaseHandle, tenantId: string, inline: boolean): Appender {
@@ -178,18 +184,20 @@ export async function appendWorkload(args: Args): Promise<void> {
   try {
     // Warm-up: connections, plans, JIT of both sides.
     for (const system of systems) await measure(system, SHAPES[1], 0.3);
-    const rounds = args.quick ? 1 : 2;
+    // Short slices, the systems taking turns (in a rotating order), so that the load other
+    // processes put on the machine lands on every system alike.
+    const slices = Math.max(1, Math.round(args.appendSeconds / SLICE_SECONDS));
     for (const shape of SHAPES) {
-      const totals = new Map<string, number>();
-      for (let round = 0; round < rounds; round++) {
-        // Alternate the order so no system always runs first (checkpoints, autovacuum).
-        const order = round % 2 === 0 ? systems : [...systems].reverse();
+      const totals = new Map<string, { events: number; seconds: number }>();
+      for (let slice = 0; slice < slices; slice++) {
+        const order = systems.map((_, i) => systems[(i + slice) % systems.length]);
         for (const system of order) {
-          const rate = await measure(system, shape, args.appendSeconds);
-          totals.set(system.name, (totals.get(system.name) ?? 0) + rate / rounds);
+          const r = await measure(system, shape, SLICE_SECONDS);
+          const t = totals.get(system.name) ?? { events: 0, seconds: 0 };
+          totals.set(system.name, { events: t.events + r.events, seconds: t.seconds + r.seconds });
         }
       }
-      const value = (name: string) => totals.get(name)!;
+      const value = (name: string) => totals.get(name)!.events / totals.get(name)!.seconds;
       const ourRate = value(systems[0].name);
       const inlineRate = value(systems[3].name);
       const batched = shape.perAppend > 1;
