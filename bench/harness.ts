@@ -67,10 +67,10 @@ export function parseArgs(raw = process.env.BENCH_ARGS ?? ''): Args {
     cohortSize: num('--cohort-size', 200),
     instants: num('--instants', 5),
     only: new Set(selected as Workload[]),
-    appendSeconds: num('--append-seconds', quick ? 2 : 5),
+    appendSeconds: num('--append-seconds', quick ? 1.5 : 5),
     loadSeconds: num('--load-seconds', quick ? 4 : 15),
-    connections: num('--connections', 20),
-    digests: num('--digests', Number(process.env.BENCH_DIGESTS ?? (quick ? 2_000 : 10_000))),
+    connections: num('--connections', 10),
+    digests: num('--digests', Number(process.env.BENCH_DIGESTS ?? (quick ? 1_000 : 10_000))),
   };
 }
 

@@ -80,11 +80,18 @@ test('rapport benchmark', async () => {
     finishedAt: new Date().toISOString(),
     node: process.version,
   });
-  if (args.only.has('append')) await appendWorkload(args);
-  if (args.only.has('digests')) await digestsWorkload(args);
+  const timed = async (name: string, work: () => Promise<void>) => {
+    const t = performance.now();
+    await work();
+    log(`  (${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  };
+  if (args.only.has('append')) await timed('append', () => appendWorkload(args));
+  if (args.only.has('digests')) await timed('digests', () => digestsWorkload(args));
   if (args.only.has('rebuild') || args.only.has('asof') || args.only.has('graphql')) {
     for (const [i, size] of args.sizes.entries()) {
-      await seededWorkloads(args, size, i === args.sizes.length - 1);
+      await timed(`seed, rebuild, asOf, GraphQL on ${label(size)}`, () =>
+        seededWorkloads(args, size, i === args.sizes.length - 1),
+      );
       writeResults(meta()); // a long run that is interrupted still leaves the finished sizes
       writePlans();
     }
