@@ -13,7 +13,7 @@ import {
   type PostgresEventStore,
 } from '@event-driven-io/emmett-postgresql';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
-import { type DatabaseHandle, EventStore, type NewEvent, Tenants } from '@rapport/event-store';
+import { type DatabaseHandle, EventStore, Tenants } from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { aggregateStateProjection } from '../apps/api/src/write/aggregate-state.projection';
@@ -126,7 +126,7 @@ function ours(handle: DatabaseHandle, tenantId: string, inline: boolean): Append
   const store = new EventStore(handle.database);
   if (inline) store.addInlineProjection(aggregateStateProjection);
   return async (stream, from, events) => {
-    await store.append(tenantId, stream, events as NewEvent[], {
+    await store.append(tenantId, stream, events, {
       expectedVersion: from === 1 ? 'noStream' : from - 1,
     });
   };

@@ -191,8 +191,8 @@ export async function graphqlWorkload(
   const add = (side: 'ours' | 'bare', name: string, r: LoadResult) =>
     sum[side].set(name, [...(sum[side].get(name) ?? []), r]);
   const answers: Record<string, unknown> = {};
-  let mutationRequests: LoadRequest[] = [];
-  let dashboardRequests: LoadRequest[] = [];
+  let mutationRequests: LoadRequest[];
+  let dashboardRequests: LoadRequest[];
   try {
     for (let round = 0; round < rounds; round++) {
       const { app, tokens } = await startRapport(database, port, dataDir);
