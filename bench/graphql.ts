@@ -1,30 +1,23 @@
 /**
- * GraphQL under HTTP load on loopback: the real Nest application (every guard, pipe, plugin,
- * the projection runner) on the seeded database, beside a bare `@apollo/server` with the same
- * schema (schema.gql) on the same port answering a constant of the same shape (the response our
- * server gave, captured just before). autocannon runs in a child process (load.process.cjs).
+ * GraphQL under HTTP load on loopback: the real application (`node dist/apps/api/src/main.js`,
+ * built first if stale: every guard, pipe, plugin, the projection runner) on the seeded
+ * database, beside a bare `@apollo/server` with the same schema (schema.gql) on the same port
+ * answering a constant of the same shape (the response our server gave, captured just before;
+ * bare-apollo.process.mjs). Each server is its own plain Node process; autocannon runs in a
+ * third (load.process.cjs), so the bench process measures nothing of its own.
  *
  * - Mutation: `recordTouchpoint` by students on their own held interviews, rotating over many
  *   interviews so writers rarely race (no expected version: the executor re-decides on a race).
  * - Query: the cohort dashboard (live) of a 200-student cohort, as the institution's admin.
  */
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Database } from '@rapport/event-store';
-import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'pg';
-import { AppModule } from '../apps/api/src/app.module';
 import type { Actor } from '../apps/api/src/auth/actor';
 import { TokenService } from '../apps/api/src/auth/token.service';
 import { loadConfig } from '../apps/api/src/config/app-config';
-import { type Args, dbUrl, log, record, withClient } from './harness';
+import { type Args, DB_NAME, dbUrl, log, record, withClient } from './harness';
 import { benchCohort } from './rebuild';
 import { type SeedResult } from './seed';
 
@@ -104,9 +97,23 @@ async function post(url: string, request: LoadRequest): Promise<unknown> {
   return json.data;
 }
 
+interface Server {
+  stop(): Promise<void>;
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The application as deployed: the compiled entry point, configured by its environment. */
 async function startRapport(database: string, port: number, dataDir: string) {
-  const config = loadConfig({
+  const env = {
     ...process.env,
+    NODE_ENV: 'production',
     PORT: String(port),
     DATABASE_URL: dbUrl(database, 'rapport_app'),
     DATABASE_OWNER_URL: dbUrl(database, 'rapport_owner'),
@@ -118,41 +125,45 @@ async function startRapport(database: string, port: number, dataDir: string) {
     // Take effect once the lead's rate limiting and request logs are merged; harmless before.
     RATE_LIMIT: 'off',
     LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const app: INestApplication = await NestFactory.create(AppModule.forRoot(config), {
-    logger: ['error', 'warn'],
-  });
-  await app.listen(port, '127.0.0.1');
-  return { app, tokens: new TokenService(config) };
-}
-
-/**
- * Requests autocannon abandoned at the end of a run are still being served: wait until the
- * app's pool is idle, so closing it does not fail them (and log errors) halfway.
- */
-async function drained(app: INestApplication): Promise<void> {
-  const pool = (app.get(Database).dataSource.driver as unknown as { master: Pool }).master;
-  const busy = () => pool.totalCount - pool.idleCount + pool.waitingCount;
-  const until = performance.now() + 30_000;
-  for (let idle = 0; idle < 3 && performance.now() < until;) {
-    idle = busy() === 0 ? idle + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the API exited with ${code} while starting`))),
+  );
+  exited.catch(() => undefined);
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    const up = await Promise.race([
+      fetch(`http://127.0.0.1:${port}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (up) break;
+    if (performance.now() > deadline) {
+      await stopped(child);
+      throw new Error('the API did not start within 120 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const server: Server = { stop: () => stopped(child) };
+  return { server, tokens: new TokenService(loadConfig(env)) };
 }
 
-async function startBare(port: number, answers: Record<string, unknown>) {
-  const server = new ApolloServer({
-    typeDefs: readFileSync(join(process.cwd(), 'schema.gql'), 'utf8'),
-    resolvers: {
-      Query: { cohort: () => (answers.dashboard as { cohort: unknown }).cohort },
-      Mutation: {
-        recordTouchpoint: () =>
-          (answers.touchpoint as { recordTouchpoint: unknown }).recordTouchpoint,
-      },
-    },
+async function startBare(port: number, answers: Record<string, unknown>): Promise<Server> {
+  const child = fork(join(process.cwd(), 'bench', 'bare-apollo.process.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
-  return server;
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+    child.send({ port, answers });
+  });
+  return { stop: () => stopped(child) };
 }
 
 /** Students' held interviews whose meeting is in the past (a touchpoint must follow it). */
@@ -181,7 +192,11 @@ export async function graphqlWorkload(
 ): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'rapport-bench-'));
+  const dataDir = join(process.cwd(), '.data', `bench-${DB_NAME}`);
+  await mkdir(dataDir, { recursive: true });
+  // The compiled application, rebuilt when a source is newer (as `npm start` does).
+  const build = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the API failed');
   const interviews = await heldInterviews(database, seeded.tenantId, 2_000);
   if (interviews.length < 50) throw new Error(`only ${interviews.length} held interviews to load`);
   log(`  ${interviews.length} held interviews for the mutation; cohort ${benchCohort(seeded)}`);
@@ -195,7 +210,7 @@ export async function graphqlWorkload(
   let dashboardRequests: LoadRequest[];
   try {
     for (let round = 0; round < rounds; round++) {
-      const { app, tokens } = await startRapport(database, port, dataDir);
+      const { server, tokens } = await startRapport(database, port, dataDir);
       try {
         const sign = (actor: Actor) => tokens.sign(actor, '1h');
         const admin = await sign({
@@ -228,36 +243,36 @@ export async function graphqlWorkload(
           })),
         );
         // One of each first: proves the requests succeed, warms the server, and is the constant
-        // the bare server answers with.
-        answers.dashboard = await post(url, dashboardRequests[0]);
+        // the bare server answers with. The mutation load goes first: the dashboard request
+        // before the dashboard load waits out whatever the mutation load left in flight.
         answers.touchpoint = await post(url, mutationRequests[0]);
-        add(
-          'ours',
-          'dashboard',
-          await load(url, args.connections, args.loadSeconds, dashboardRequests),
-        );
-        await drained(app); // requests cut off at the end of a run must not weigh on the next
         add(
           'ours',
           'mutation',
           await load(url, args.connections, args.loadSeconds, mutationRequests),
         );
+        answers.dashboard = await post(url, dashboardRequests[0]);
+        add(
+          'ours',
+          'dashboard',
+          await load(url, args.connections, args.loadSeconds, dashboardRequests),
+        );
       } finally {
-        await drained(app);
-        await app.close();
+        await server.stop();
       }
       const bare = await startBare(port, answers);
       try {
+        await post(url, mutationRequests[0]);
+        add(
+          'bare',
+          'mutation',
+          await load(url, args.connections, args.loadSeconds, mutationRequests),
+        );
         await post(url, dashboardRequests[0]);
         add(
           'bare',
           'dashboard',
           await load(url, args.connections, args.loadSeconds, dashboardRequests),
-        );
-        add(
-          'bare',
-          'mutation',
-          await load(url, args.connections, args.loadSeconds, mutationRequests),
         );
       } finally {
         await bare.stop();
