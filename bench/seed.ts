@@ -16,11 +16,17 @@ import {
   registerStudentOnEnrollment,
   streamIdForCommand,
 } from '@rapport/domain';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
 import { aggregateOf } from '../apps/api/src/write/aggregates';
 
 const DAY = 86_400_000;
+
+/** A stable UUID for a readable seed id: the API validates interview ids as UUIDs. */
+function uuidFor(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 const HOUR = 3_600_000;
 
 export interface SeedOptions {
@@ -346,7 +352,7 @@ class Journey {
     at: number,
     outcome: 'pending' | 'unanswered' | 'declined',
   ): void {
-    const interviewId = `${contactId}-i${this.interviewNo++}`;
+    const interviewId = uuidFor(`${contactId}-i${this.interviewNo++}`);
     const steps: [number, DomainCommand][] = [
       [
         at,
@@ -394,7 +400,7 @@ class Journey {
     thank: 'prompt' | 'late' | 'none',
   ): void {
     const r = this.rng;
-    const interviewId = `${contactId}-i${this.interviewNo++}`;
+    const interviewId = uuidFor(`${contactId}-i${this.interviewNo++}`);
     const nudged = r.chance(0.3);
     const acceptedAt = requestedAt + (nudged ? 4 + r.int(3) : 1 + r.int(3)) * DAY;
     let scheduledFor = acceptedAt + (3 + r.int(6)) * DAY;

@@ -5,6 +5,7 @@ import {
   EventStore1764230400000,
   EventStoreError,
   EventStoreErrorCode,
+  LeanAppend1764230950000,
   START,
   Upcasters,
 } from '@rapport/event-store';
@@ -19,7 +20,7 @@ describe('event store', () => {
   let tenant: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000]);
+    db = await createTestDatabase([EventStore1764230400000, LeanAppend1764230950000]);
     app = db.app.database;
     store = new EventStore(app);
   });
@@ -174,6 +175,24 @@ describe('event store', () => {
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
       expect(new Set(results.map((r) => r.lastGlobalPosition)).size).toBe(1);
       expect(await store.readStream(tenant, 'idem-race')).toHaveLength(1);
+      // The replays moved the stream's version nowhere: the next writer expects 1.
+      await expect(
+        store.append(tenant, 'idem-race', [newEvent('B')], { expectedVersion: 1 }),
+      ).resolves.toMatchObject({ nextExpectedVersion: 2, replayed: false });
+    });
+
+    it('answers a retry with expectedVersion any as a replay and leaves the version alone', async () => {
+      const events = [newEvent('A'), newEvent('B')];
+      const first = await store.append(tenant, 'idem-any', events);
+      expect(await store.append(tenant, 'idem-any', events)).toEqual({ ...first, replayed: true });
+      expect(
+        await store.append(tenant, 'idem-any', events, { expectedVersion: 'streamExists' }),
+      ).toEqual({ ...first, replayed: true });
+      const next = await store.append(tenant, 'idem-any', [newEvent('C')], { expectedVersion: 2 });
+      expect(next).toMatchObject({ nextExpectedVersion: 3, replayed: false });
+      expect((await store.readStream(tenant, 'idem-any')).map((e) => e.streamVersion)).toEqual([
+        1, 2, 3,
+      ]);
     });
 
     it('refuses event ids reused for different events', async () => {
@@ -185,7 +204,11 @@ describe('event store', () => {
       await expect(store.append(tenant, 'idem-a', [reused, newEvent()])).rejects.toMatchObject({
         code: EventStoreErrorCode.EventIdReused,
       });
+      await expect(
+        store.append(tenant, 'idem-a', [newEvent(), reused], { expectedVersion: 1 }),
+      ).rejects.toMatchObject({ code: EventStoreErrorCode.EventIdReused });
       expect(await store.readStream(tenant, 'idem-b')).toEqual([]);
+      expect(await store.readStream(tenant, 'idem-a')).toHaveLength(1);
     });
   });
 

@@ -1,4 +1,8 @@
-import { EventStore1764230400000, type MigrationClass } from '@rapport/event-store';
+import {
+  EventStore1764230400000,
+  LeanAppend1764230950000,
+  type MigrationClass,
+} from '@rapport/event-store';
 import { AggregateStates1764230500000 } from './migrations/1764230500000-aggregate-states';
 import { ProgressReadModels1764230600000 } from './migrations/1764230600000-progress-read-models';
 import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
@@ -11,4 +15,5 @@ export const migrations: readonly MigrationClass[] = [
   ProgressReadModels1764230600000,
   ProgressSnapshots1764230700000,
   Digests1764230800000,
+  LeanAppend1764230950000,
 ];
