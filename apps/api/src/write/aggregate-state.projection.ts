@@ -16,8 +16,16 @@ interface StateRow {
   updated_at: Date;
 }
 
-/** Rows kept across a rebuild's batches, per tenant, written once by `flush`. */
-type Memo = Map<string, Map<string, StateRow>>;
+/**
+ * What a rebuild keeps per tenant across batches, written once by `flush`. `rows` is in
+ * least-recently-touched order; `evicted` names the streams written out to make room, the only
+ * ones that can be in the twin table already (any other stream is new to the rebuild).
+ */
+interface TenantMemo {
+  rows: Map<string, StateRow>;
+  evicted: Set<string>;
+}
+type Memo = Map<string, TenantMemo>;
 const FLUSH_CHUNK = 2_000;
 /** Aggregates kept in memory during a rebuild before they are written out. */
 const MEMO_LIMIT = 20_000;
@@ -46,30 +54,47 @@ export const aggregateStateProjection: Projection = {
     if (byStream.size === 0) return;
 
     const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
-    // In a rebuild, streams not in memory were flushed earlier (or are new): read them back.
-    const missing = [...byStream.keys()].filter((id) => !memo?.has(id));
+    // A rebuild reads back only what it wrote out itself; the live path reads every stream.
+    const missing = [...byStream.keys()].filter(
+      (id) => !memo || (!memo.rows.has(id) && memo.evicted.has(id)),
+    );
     const loaded =
       missing.length > 0
         ? await loadRows(tx, table(AGGREGATE_STATES), missing)
         : new Map<string, StateRow>();
-    const known = { get: (id: string) => memo?.get(id) ?? loaded.get(id) };
+    const known = { get: (id: string) => memo?.rows.get(id) ?? loaded.get(id) };
     const rows = [...byStream].map(([streamId, streamEvents]) =>
       fold(streamId, known.get(streamId), streamEvents),
     );
     if (memo) {
-      for (const row of rows) memo.set(row.stream_id, row);
-      // Memory stays bounded however many streams there are: write out and start over.
-      if (memo.size > (context.rebuild?.memoLimit ?? MEMO_LIMIT)) {
-        await saveAll(tx, table(AGGREGATE_STATES), [...memo.values()]);
-        memo.clear();
+      for (const row of rows) {
+        // Re-inserted at the end: the map's order is least recently touched first.
+        memo.rows.delete(row.stream_id);
+        memo.rows.set(row.stream_id, row);
+        memo.evicted.delete(row.stream_id);
+      }
+      // Memory stays bounded however many streams there are: the streams touched least
+      // recently are written out (down to half the limit, so this is not every batch).
+      const limit = context.rebuild?.memoLimit ?? MEMO_LIMIT;
+      if (memo.rows.size > limit) {
+        const out: StateRow[] = [];
+        for (const row of memo.rows.values()) {
+          if (memo.rows.size - out.length <= Math.floor(limit / 2)) break;
+          out.push(row);
+        }
+        for (const row of out) {
+          memo.rows.delete(row.stream_id);
+          memo.evicted.add(row.stream_id);
+        }
+        await saveAll(tx, table(AGGREGATE_STATES), out);
       }
     } else await saveRows(tx, table(AGGREGATE_STATES), rows);
   },
 
   async flush({ tx, table, rebuild }: ProjectionContext) {
-    for (const [tenantId, rows] of (rebuild?.memo ?? new Map()) as Memo) {
+    for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Memo) {
       await tx.setTenant(tenantId);
-      await saveAll(tx, table(AGGREGATE_STATES), [...rows.values()]);
+      await saveAll(tx, table(AGGREGATE_STATES), [...memo.rows.values()]);
     }
   },
 };
@@ -132,13 +157,13 @@ async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> 
   );
 }
 
-function tenantMemo(memo: Memo, tenantId: string): Map<string, StateRow> {
-  let rows = memo.get(tenantId);
-  if (!rows) {
-    rows = new Map();
-    memo.set(tenantId, rows);
+function tenantMemo(memo: Memo, tenantId: string): TenantMemo {
+  let tenant = memo.get(tenantId);
+  if (!tenant) {
+    tenant = { rows: new Map(), evicted: new Set() };
+    memo.set(tenantId, tenant);
   }
-  return rows;
+  return tenant;
 }
 
 function aggregateOfOrNull(streamId: string) {
