@@ -46,10 +46,12 @@ export const aggregateStateProjection: Projection = {
     const { tx, table } = context;
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (!aggregateOfOrNull(event.streamId)) continue;
       const list = byStream.get(event.streamId);
       if (list) list.push(event);
       else byStream.set(event.streamId, [event]);
+    }
+    for (const streamId of byStream.keys()) {
+      if (!aggregateOfOrNull(streamId)) byStream.delete(streamId);
     }
     if (byStream.size === 0) return;
 
