@@ -418,10 +418,15 @@ describe('dashboards on the demo institution', () => {
       }));
     const incremental = await snapshotOf();
     const owner = t.db.owner.database;
-    // Tiny batches and memo limits: states cross many batches, are written out and read back.
-    const result = await new ProjectionRebuilder(owner, new EventStore(owner), 97, 5).rebuildMany(
-      projections,
-    );
+    // Tiny batches and memo limits: states cross many batches and transactions (3 pages
+    // each), are written out with queued writes and read back.
+    const result = await new ProjectionRebuilder(
+      owner,
+      new EventStore(owner),
+      97,
+      5,
+      3,
+    ).rebuildMany(projections);
     expect(result.projections).toEqual(['aggregate-states', 'student-progress']);
     expect(await snapshotOf()).toEqual(incremental);
   });

@@ -36,7 +36,7 @@ export const studentProgressProjection: Projection = {
     const domainEvents = events.filter((e) => isDomainEventType(e.type));
     const memo = rebuild ? rebuildMemo(rebuild, tx.tenantId!) : null;
     await applySettings(tx, table(SETTINGS_TIMELINES), domainEvents, memo);
-    await applyProgress(tx, table, domainEvents, memo);
+    await applyProgress(tx, table, domainEvents, memo, writerOf(tx, rebuild));
   },
 
   // A rebuild keeps progress and timelines in memory and writes each student once, here.
@@ -53,8 +53,13 @@ export const studentProgressProjection: Projection = {
 };
 
 const FLUSH_CHUNK = 1_000;
-/** Students kept in memory during a rebuild before their states are written out. */
-const MEMO_LIMIT = 2_000;
+/**
+ * Students kept in memory during a rebuild before the least recently touched are written out.
+ * A rebuild in commit order touches nearly every student of a tenant in every batch, so this
+ * must exceed a tenant's student count or every batch reads states back; at ~30 KB of JSON
+ * (well under 100 KB in memory) per student at the end of a term, 8,000 stay under ~600 MB.
+ */
+const MEMO_LIMIT = 8_000;
 
 /**
  * What a rebuild keeps per tenant between batches: nobody reads the twin tables meanwhile.
@@ -176,6 +181,7 @@ async function applyProgress(
   table: (name: string) => string,
   events: readonly RecordedEvent[],
   memo: TenantMemo | null,
+  writer: Writer,
 ) {
   const byStudent = new Map<string, RecordedEvent[]>();
   for (const event of events) {
@@ -242,13 +248,13 @@ async function applyProgress(
         memo.folds.delete(id);
         memo.evicted.add(id);
       }
-      await saveProgress(tx, table(STUDENT_PROGRESS), out);
+      await saveProgress(writer, table(STUDENT_PROGRESS), out);
     }
   } else {
-    await saveProgress(tx, table(STUDENT_PROGRESS), folds);
+    await saveProgress(writer, table(STUDENT_PROGRESS), folds);
   }
-  await saveSnapshots(tx, table(PROGRESS_SNAPSHOTS), folds);
-  await insertActivity(tx, table(STUDENT_ACTIVITY), activityRows, memo !== null);
+  await saveSnapshots(writer, table(PROGRESS_SNAPSHOTS), folds);
+  await insertActivity(writer, table(STUDENT_ACTIVITY), activityRows, memo !== null);
 }
 
 /**
@@ -256,7 +262,7 @@ async function applyProgress(
  * generic array encoding (two regex replaces per element) cost more than the insert itself.
  */
 async function insertActivity(
-  tx: Tx,
+  tx: Writer,
   table: string,
   rows: readonly ActivityRow[],
   rebuilding: boolean,
@@ -378,7 +384,7 @@ async function loadProgress(
 }
 
 async function saveProgress(
-  tx: Tx,
+  tx: Writer,
   table: string,
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>,
 ) {
@@ -400,7 +406,7 @@ async function saveProgress(
   );
 }
 
-async function saveSnapshots(tx: Tx, table: string, folds: Map<string, StudentFold>) {
+async function saveSnapshots(tx: Writer, table: string, folds: Map<string, StudentFold>) {
   const snapshots = [...folds].flatMap(([studentId, f]) =>
     [...f.dirty].map((periodStart) => ({
       student_id: studentId,
@@ -417,4 +423,23 @@ async function saveSnapshots(tx: Tx, table: string, folds: Map<string, StudentFo
      ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state, cohort_id = EXCLUDED.cohort_id`,
     [tx.tenantId, JSON.stringify(snapshots)],
   );
+}
+
+/** What a write needs of a transaction: its tenant, and a way to send a statement. */
+interface Writer {
+  readonly tenantId: string | null;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
+function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
+  return {
+    get tenantId() {
+      return tx.tenantId;
+    },
+    async query(sql, params) {
+      if (rebuild?.defer) rebuild.defer(sql, params);
+      else await tx.query(sql, params);
+    },
+  };
 }

@@ -1,4 +1,10 @@
-import type { Projection, ProjectionContext, RecordedEvent, Tx } from '@rapport/event-store';
+import type {
+  Projection,
+  ProjectionContext,
+  RebuildSession,
+  RecordedEvent,
+  Tx,
+} from '@rapport/event-store';
 import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
@@ -27,8 +33,11 @@ interface TenantMemo {
 }
 type Memo = Map<string, TenantMemo>;
 const FLUSH_CHUNK = 2_000;
-/** Aggregates kept in memory during a rebuild before they are written out. */
-const MEMO_LIMIT = 20_000;
+/**
+ * Aggregates kept in memory during a rebuild before the least recently touched are written out
+ * (most are contacts and interviews of ~1 KB, which go quiet after a few weeks).
+ */
+const MEMO_LIMIT = 50_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
@@ -88,7 +97,7 @@ export const aggregateStateProjection: Projection = {
           memo.rows.delete(row.stream_id);
           memo.evicted.add(row.stream_id);
         }
-        await saveAll(tx, table(AGGREGATE_STATES), out);
+        await saveAll(writerOf(tx, context.rebuild), table(AGGREGATE_STATES), out);
       }
     } else await saveRows(tx, table(AGGREGATE_STATES), rows);
   },
@@ -140,12 +149,12 @@ async function loadRows(
   return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
 }
 
-async function saveAll(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+async function saveAll(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += FLUSH_CHUNK)
     await saveRows(tx, table, rows.slice(i, i + FLUSH_CHUNK));
 }
 
-async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
   await tx.query(
     `INSERT INTO ${table}
        (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, updated_at)
@@ -174,4 +183,23 @@ function aggregateOfOrNull(streamId: string) {
   } catch {
     return null;
   }
+}
+
+/** What a write needs of a transaction: its tenant, and a way to send a statement. */
+interface Writer {
+  readonly tenantId: string | null;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
+function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
+  return {
+    get tenantId() {
+      return tx.tenantId;
+    },
+    async query(sql, params) {
+      if (rebuild?.defer) rebuild.defer(sql, params);
+      else await tx.query(sql, params);
+    },
+  };
 }

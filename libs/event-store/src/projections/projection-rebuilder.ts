@@ -1,9 +1,9 @@
-import { type Database, type Tx } from '../database/database';
+import { type Database, type Row, type Tx } from '../database/database';
 import { quoteIdent } from '../database/roles';
 import { type EventStore, type EventRow } from '../event-store';
 import { type Checkpoint, type ReadPage, START } from '../event-store.types';
 import { applyByTenant } from './projection-runner';
-import { type Projection } from './projection';
+import { type Projection, type RebuildSession } from './projection';
 
 export interface RebuildProgress {
   applied: number;
@@ -33,6 +33,8 @@ export class ProjectionRebuilder {
     private readonly batchSize = 10_000,
     /** Passed to projections: entries they may hold in memory during the replay. */
     private readonly memoLimit?: number,
+    /** Pages applied in one transaction of the replay. */
+    private readonly pagesPerTransaction = Math.max(1, Math.round(50_000 / batchSize)),
   ) {}
 
   rebuild(
@@ -63,7 +65,7 @@ export class ProjectionRebuilder {
     });
 
     // One read of the log feeds every projection; sessions let them batch their writes.
-    const sessions = new Map(
+    const sessions = new Map<string, RebuildSession>(
       projections.map((p) => [
         p.name,
         { memo: new Map<string, unknown>(), memoLimit: this.memoLimit },
@@ -71,20 +73,39 @@ export class ProjectionRebuilder {
     );
     let checkpoint: Checkpoint = START;
     let applied = 0;
-    // The next page is read on another connection while this one is applied.
-    let next = this.readPage(checkpoint);
-    for (;;) {
-      const page = await next;
-      if (page.events.length === 0) break;
-      next = this.readPage(page.checkpoint);
-      await replay(async (tx) => {
-        for (const projection of projections) {
-          await applyByTenant(tx, projection, page.events, twin, sessions.get(projection.name));
+    // On a server the next page is read on another connection while this one is applied; the
+    // embedded database has one session, so there it is read inside the replay's transaction.
+    const concurrentReads = this.owner.mode === 'server';
+    let next = concurrentReads ? this.readPage(checkpoint) : null;
+    let more = true;
+    while (more) {
+      // A transaction spans a few pages, so that the server writes one page while this process
+      // folds the next; short enough not to hold back the commit fence of live projections long.
+      more = await replay(async (plain) => {
+        const tx = new QueuedTx(plain);
+        for (const session of sessions.values()) {
+          session.defer = (sql: string, params: unknown[]) => tx.defer(sql, params);
+        }
+        try {
+          for (let pages = 0; pages < this.pagesPerTransaction; pages++) {
+            const page = await (next ?? this.readPage(checkpoint, tx));
+            if (page.events.length === 0) return false;
+            if (concurrentReads) next = this.readPage(page.checkpoint);
+            for (const projection of projections) {
+              // Lets queued writes go out (their completions are I/O events) before folding on.
+              await new Promise((resolve) => setImmediate(resolve));
+              await applyByTenant(tx, projection, page.events, twin, sessions.get(projection.name));
+            }
+            checkpoint = page.checkpoint;
+            applied += page.events.length;
+            onProgress({ applied, total: Math.max(total, applied) });
+          }
+          return true;
+        } finally {
+          for (const session of sessions.values()) delete session.defer;
+          await tx.settle();
         }
       });
-      checkpoint = page.checkpoint;
-      applied += page.events.length;
-      onProgress({ applied, total: Math.max(total, applied) });
     }
     await replay(async (tx) => {
       for (const projection of projections) {
@@ -194,8 +215,8 @@ export class ProjectionRebuilder {
    * `EventStore.readAll` for the replay, minus the driver's timestamp parsing (a regex per row,
    * a tenth of a rebuild's JavaScript time): `recorded_at` comes as epoch milliseconds.
    */
-  private readPage(after: Checkpoint): Promise<ReadPage> {
-    return this.owner.withoutTenant(async (tx) => {
+  private readPage(after: Checkpoint, within?: Tx): Promise<ReadPage> {
+    const read = async (tx: Tx): Promise<ReadPage> => {
       const rows = await tx.query<Omit<EventRow, 'recorded_at'> & { recorded_ms: number | string }>(
         `SELECT tenant_id, stream_id, stream_version, global_position, transaction_id, event_id, type,
                 schema_version, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms
@@ -214,7 +235,8 @@ export class ProjectionRebuilder {
           ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
           : after,
       };
-    });
+    };
+    return within ? read(within) : this.owner.withoutTenant(read);
   }
 
   private async liveCheckpoint(projection: Projection, tx?: Tx): Promise<Checkpoint> {
@@ -363,4 +385,61 @@ function after(
   const tx = BigInt(event.transactionId);
   const bound = BigInt(checkpoint.transactionId);
   return tx > bound || (tx === bound && event.globalPosition > checkpoint.globalPosition);
+}
+
+/**
+ * A transaction whose writes may be queued without waiting (`defer`). Every statement runs after
+ * the ones issued before it, in order, so a read sees every queued write; `settle` waits for all
+ * and throws the first failure. The tenant switches in that order too.
+ */
+class QueuedTx implements Tx {
+  private tail: Promise<unknown> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+  tenantId: string | null;
+
+  constructor(private readonly inner: Tx) {
+    this.tenantId = inner.tenantId;
+  }
+
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.enqueue(() => this.inner.query<T>(sql, params));
+  }
+
+  execute(sql: string, params?: unknown[]): Promise<number> {
+    return this.enqueue(() => this.inner.execute(sql, params));
+  }
+
+  /** Queued like a write: the statements queued before it still run under the previous tenant. */
+  setTenant(tenantId: string): Promise<void> {
+    if (tenantId !== this.tenantId) {
+      this.tenantId = tenantId;
+      this.remember(this.enqueue(() => this.inner.setTenant(tenantId)));
+    }
+    return Promise.resolve();
+  }
+
+  defer(sql: string, params: unknown[]): void {
+    this.remember(this.enqueue(() => this.inner.query(sql, params)));
+  }
+
+  async settle(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure.error;
+  }
+
+  private remember(pending: Promise<unknown>) {
+    pending.catch((error: unknown) => {
+      this.failure ??= { error };
+    });
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    // After a failure the transaction is aborted: nothing more is sent.
+    const result = this.tail.then(() => {
+      if (this.failure) throw this.failure.error;
+      return run();
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
 }
