@@ -212,21 +212,35 @@ export class ProjectionRebuilder {
   }
 
   /**
-   * `EventStore.readAll` for the replay, minus the driver's timestamp parsing (a regex per row,
-   * a tenth of a rebuild's JavaScript time): `recorded_at` comes as epoch milliseconds.
+   * `EventStore.readAll` for the replay, as one JSON array per page: a single parse instead of
+   * the driver's per-row, per-column decoding (with a regex per timestamp), which was a fifth of
+   * a rebuild's JavaScript time. `recorded_at` comes as epoch milliseconds.
    */
   private readPage(after: Checkpoint, within?: Tx): Promise<ReadPage> {
     const read = async (tx: Tx): Promise<ReadPage> => {
-      const rows = await tx.query<Omit<EventRow, 'recorded_at'> & { recorded_ms: number | string }>(
-        `SELECT tenant_id, stream_id, stream_version, global_position, transaction_id, event_id, type,
-                schema_version, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms
+      const [{ page }] = await tx.query<{ page: PageRow[] | string }>(
+        `SELECT coalesce(json_agg(json_build_array(tenant_id, stream_id, stream_version, global_position,
+                  transaction_id::text, event_id, type, schema_version, data, metadata,
+                  floor(extract(epoch FROM recorded_at) * 1000))
+                ORDER BY transaction_id, global_position), '[]') AS page
            FROM rapport_read_all_events($1::xid8, $2, $3)`,
         [after.transactionId, after.globalPosition, this.batchSize],
       );
-      const events = rows.map((row) =>
-        this.store.toRecorded(
-          Object.assign(row, { recorded_at: new Date(Number(row.recorded_ms)) }),
-        ),
+      const rows = typeof page === 'string' ? (JSON.parse(page) as PageRow[]) : page;
+      const events = rows.map((r) =>
+        this.store.toRecorded({
+          tenant_id: r[0],
+          stream_id: r[1],
+          stream_version: String(r[2]),
+          global_position: String(r[3]),
+          transaction_id: r[4],
+          event_id: r[5],
+          type: r[6],
+          schema_version: r[7],
+          data: r[8],
+          metadata: r[9],
+          recorded_at: new Date(r[10]),
+        }),
       );
       const last = events.at(-1);
       return {
@@ -376,6 +390,21 @@ async function indexesOf(tx: Tx, table: string): Promise<{ name: string; shape: 
     shape: row.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+/, '$1'),
   }));
 }
+
+/** One event of a page: the columns of `events`, `recorded_at` in epoch milliseconds. */
+type PageRow = [
+  string,
+  string,
+  number,
+  number,
+  string,
+  string,
+  string,
+  number,
+  unknown,
+  Record<string, unknown>,
+  number,
+];
 
 /** Whether an event lies beyond a checkpoint in commit order. */
 function after(
