@@ -237,11 +237,11 @@ async function applyProgress(
       memo.evicted.delete(id);
     }
     // Memory stays bounded however many students a tenant has: the students touched least
-    // recently are written out (down to half the limit, so this is not every batch).
+    // recently are written out (down to 3/4 of the limit, so this is not every batch).
     if (memo.folds.size > memo.limit) {
       const out = new Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>();
       for (const [id, fold] of memo.folds) {
-        if (memo.folds.size - out.size <= Math.floor(memo.limit / 2)) break;
+        if (memo.folds.size - out.size <= Math.floor((memo.limit * 3) / 4)) break;
         out.set(id, fold);
       }
       for (const id of out.keys()) {

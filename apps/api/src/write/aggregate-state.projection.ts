@@ -37,7 +37,7 @@ const FLUSH_CHUNK = 2_000;
  * Aggregates kept in memory during a rebuild before the least recently touched are written out
  * (most are contacts and interviews of ~1 KB, which go quiet after a few weeks).
  */
-const MEMO_LIMIT = 50_000;
+const MEMO_LIMIT = 100_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
@@ -85,12 +85,12 @@ export const aggregateStateProjection: Projection = {
         memo.evicted.delete(row.stream_id);
       }
       // Memory stays bounded however many streams there are: the streams touched least
-      // recently are written out (down to half the limit, so this is not every batch).
+      // recently are written out (down to 3/4 of the limit, so this is not every batch).
       const limit = context.rebuild?.memoLimit ?? MEMO_LIMIT;
       if (memo.rows.size > limit) {
         const out: StateRow[] = [];
         for (const row of memo.rows.values()) {
-          if (memo.rows.size - out.length <= Math.floor(limit / 2)) break;
+          if (memo.rows.size - out.length <= Math.floor((limit * 3) / 4)) break;
           out.push(row);
         }
         for (const row of out) {

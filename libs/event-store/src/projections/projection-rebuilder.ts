@@ -86,6 +86,8 @@ export class ProjectionRebuilder {
         for (const session of sessions.values()) {
           session.defer = (sql: string, params: unknown[]) => tx.defer(sql, params);
         }
+        // Writes of the page before last: waited for, so queued writes hold at most two pages.
+        let beforeLast: Promise<void> | null = null;
         try {
           for (let pages = 0; pages < this.pagesPerTransaction; pages++) {
             const page = await (next ?? this.readPage(checkpoint, tx));
@@ -99,6 +101,9 @@ export class ProjectionRebuilder {
             checkpoint = page.checkpoint;
             applied += page.events.length;
             onProgress({ applied, total: Math.max(total, applied) });
+            const written = tx.written();
+            if (beforeLast) await beforeLast;
+            beforeLast = written;
           }
           return true;
         } finally {
@@ -449,6 +454,11 @@ class QueuedTx implements Tx {
 
   defer(sql: string, params: unknown[]): void {
     this.remember(this.enqueue(() => this.inner.query(sql, params)));
+  }
+
+  /** Settles once everything queued so far has run (whether it failed or not). */
+  written(): Promise<void> {
+    return this.tail.then(() => undefined);
   }
 
   async settle(): Promise<void> {
