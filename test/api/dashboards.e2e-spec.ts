@@ -10,7 +10,10 @@ import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.se
 import { migrations } from '../../apps/api/src/database/migrations';
 import { ProgressRepository } from '../../apps/api/src/progress/progress.repository';
 import { ProgressService } from '../../apps/api/src/progress/progress.service';
-import { studentProgressProjection } from '../../apps/api/src/progress/student-progress.projection';
+import {
+  studentProgressProjection,
+  textArray,
+} from '../../apps/api/src/progress/student-progress.projection';
 import { aggregateStateProjection } from '../../apps/api/src/write/aggregate-state.projection';
 import { AggregateStatesRepository } from '../../apps/api/src/write/aggregate-states.repository';
 import { errorCode, graphql, ok } from '../support/graphql';
@@ -418,12 +421,36 @@ describe('dashboards on the demo institution', () => {
       }));
     const incremental = await snapshotOf();
     const owner = t.db.owner.database;
-    // Tiny batches and memo limits: states cross many batches, are written out and read back.
-    const result = await new ProjectionRebuilder(owner, new EventStore(owner), 97, 5).rebuildMany(
-      projections,
-    );
+    // Tiny batches and memo limits: states cross many batches and transactions (3 pages
+    // each), are written out with queued writes and read back.
+    const result = await new ProjectionRebuilder(
+      owner,
+      new EventStore(owner),
+      97,
+      5,
+      3,
+    ).rebuildMany(projections);
     expect(result.projections).toEqual(['aggregate-states', 'student-progress']);
     expect(await snapshotOf()).toEqual(incremental);
+  });
+
+  it('writes activity columns as array literals that PostgreSQL reads back unchanged', async () => {
+    const values = [
+      'plain',
+      'with "quotes"',
+      'back\\slash\\',
+      'a,b',
+      '{braces}',
+      ' spaced ',
+      'NULL',
+      '',
+      'ünïcode – ✓',
+      null,
+    ];
+    const [row] = await t.db.app.database.withoutTenant((tx) =>
+      tx.query<{ a: (string | null)[] }>(`SELECT $1::text[] AS a`, [textArray(values, (v) => v)]),
+    );
+    expect(row.a).toEqual(values);
   });
 
   it('verifies every read model against a rebuild of the history, and notices a tampered row', async () => {

@@ -43,6 +43,42 @@ function countingProjection(table: string, mode: 'inline' | 'async') {
 
 const counted = (label: string) => newEvent('Counted', { label });
 
+/**
+ * Counts by reading the stored count and writing it plus one; in a rebuild the write is queued
+ * with `rebuild.defer`, so every read must see the writes queued before it. `failOn` writes a
+ * NULL count (a failing statement).
+ */
+function deferringProjection(table: string, failOn: string | null = null) {
+  let deferred = 0;
+  const projection: Projection = {
+    name: table,
+    mode: 'async',
+    tables: [table],
+    eventTypes: ['Counted'],
+    async apply(events: readonly RecordedEvent[], { tx, table: t, rebuild }) {
+      for (const event of events) {
+        const [row] = await tx.query<{ events: number }>(
+          `SELECT events FROM ${t(table)} WHERE tenant_id = $1 AND stream_id = $2`,
+          [event.tenantId, event.streamId],
+        );
+        const label = (event.data as { label?: string }).label;
+        const sql = `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, $3)
+                     ON CONFLICT (tenant_id, stream_id) DO UPDATE SET events = EXCLUDED.events`;
+        const params = [
+          event.tenantId,
+          event.streamId,
+          label === failOn ? null : (row?.events ?? 0) + 1,
+        ];
+        if (rebuild?.defer) {
+          rebuild.defer(sql, params);
+          deferred++;
+        } else await tx.query(sql, params);
+      }
+    },
+  };
+  return { projection, deferred: () => deferred };
+}
+
 async function createCountTable(owner: Database, table: string) {
   await owner.withoutTenant(async (tx) => {
     await tx.query(`CREATE TABLE ${table} (tenant_id uuid NOT NULL, stream_id text NOT NULL, events int NOT NULL,
@@ -272,6 +308,41 @@ describe('projections', () => {
         ...expected,
         'r-0': expected['r-0'] + 1,
       });
+    });
+
+    it('runs queued writes in order, under their tenant, before any later read and before each commit', async () => {
+      const other = (await newTenant(app)).tenantId;
+      const { projection, deferred } = deferringProjection(table);
+      const expected: Record<string, Record<string, number>> = { [tenant]: {}, [other]: {} };
+      for (let i = 0; i < 23; i++) {
+        // Interleaved tenants: a page switches tenant several times between queued writes.
+        const owner = i % 2 === 0 ? tenant : other;
+        const stream = `q-${i % 3}`;
+        await store.append(owner, stream, [counted(`${i}`)]);
+        expected[owner][stream] = (expected[owner][stream] ?? 0) + 1;
+      }
+
+      // Pages of 3 events, two pages per transaction: reads meet queued writes of the same
+      // page, of the page before, and of the transaction before.
+      await new ProjectionRebuilder(db.owner.database, store, 3, undefined, 2).rebuild(projection);
+      expect(deferred()).toBeGreaterThanOrEqual(23);
+      expect(await countsOf(app, tenant, table)).toEqual(expected[tenant]);
+      expect(await countsOf(app, other, table)).toEqual(expected[other]);
+    });
+
+    it('fails the rebuild when a queued write fails, and leaves the live read model as it was', async () => {
+      const { projection } = deferringProjection(table, 'unwritable');
+      await app.withTenant(tenant, (tx) =>
+        tx.query(`INSERT INTO ${table} (tenant_id, stream_id, events) VALUES ($1, 'live', 42)`, [
+          tenant,
+        ]),
+      );
+      await store.append(tenant, 'f-1', [counted('1'), counted('unwritable'), counted('3')]);
+
+      await expect(
+        new ProjectionRebuilder(db.owner.database, store, 2, undefined, 2).rebuild(projection),
+      ).rejects.toThrow(/null value/);
+      expect(await countsOf(app, tenant, table)).toEqual({ live: 42 });
     });
 
     it('rebuilds inline projections too', async () => {

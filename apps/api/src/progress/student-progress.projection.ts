@@ -1,7 +1,9 @@
 import {
+  copyStudentProgress,
   type DomainEvent,
   evolveSettingsTimeline,
   evolveStudentProgress,
+  evolveStudentProgressInPlace,
   initialStudentProgress,
   isDomainEventType,
   type SettingsTimeline,
@@ -34,7 +36,7 @@ export const studentProgressProjection: Projection = {
     const domainEvents = events.filter((e) => isDomainEventType(e.type));
     const memo = rebuild ? rebuildMemo(rebuild, tx.tenantId!) : null;
     await applySettings(tx, table(SETTINGS_TIMELINES), domainEvents, memo);
-    await applyProgress(tx, table, domainEvents, memo);
+    await applyProgress(tx, table, domainEvents, memo, writerOf(tx, rebuild));
   },
 
   // A rebuild keeps progress and timelines in memory and writes each student once, here.
@@ -51,20 +53,35 @@ export const studentProgressProjection: Projection = {
 };
 
 const FLUSH_CHUNK = 1_000;
-/** Students kept in memory during a rebuild before their states are written out. */
-const MEMO_LIMIT = 2_000;
+/**
+ * Students kept in memory during a rebuild before the least recently touched are written out.
+ * A rebuild in commit order touches nearly every student of a tenant in every batch, so this
+ * must exceed a tenant's student count or every batch reads states back; at ~30 KB of JSON
+ * (well under 100 KB in memory) per student at the end of a term, 8,000 stay under ~600 MB.
+ */
+const MEMO_LIMIT = 8_000;
 
-/** What a rebuild keeps per tenant between batches: nobody reads the twin tables meanwhile. */
+/**
+ * What a rebuild keeps per tenant between batches: nobody reads the twin tables meanwhile.
+ * `folds` is in least-recently-touched order; `evicted` names the students written out to make
+ * room, the only ones the twin table can hold already (any other student is new to the rebuild).
+ */
 interface TenantMemo {
   limit: number;
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>;
+  evicted: Set<string>;
   timeline: SettingsTimeline | null;
 }
 
 function rebuildMemo(session: RebuildSession, tenantId: string): TenantMemo {
   let memo = session.memo.get(tenantId) as TenantMemo | undefined;
   if (!memo) {
-    memo = { limit: session.memoLimit ?? MEMO_LIMIT, folds: new Map(), timeline: null };
+    memo = {
+      limit: session.memoLimit ?? MEMO_LIMIT,
+      folds: new Map(),
+      evicted: new Set(),
+      timeline: null,
+    };
     session.memo.set(tenantId, memo);
   }
   return memo;
@@ -140,6 +157,17 @@ async function saveTimeline(tx: Tx, table: string, timeline: SettingsTimeline) {
   );
 }
 
+interface ActivityRow {
+  studentId: string;
+  cohortId: string | null;
+  occurredAt: string;
+  transactionId: string;
+  globalPosition: number;
+  eventType: string;
+  actorId: string | null;
+  actorRole: string | null;
+}
+
 interface StudentFold {
   state: StudentProgress;
   lastEventAt: string | null;
@@ -153,6 +181,7 @@ async function applyProgress(
   table: (name: string) => string,
   events: readonly RecordedEvent[],
   memo: TenantMemo | null,
+  writer: Writer,
 ) {
   const byStudent = new Map<string, RecordedEvent[]>();
   for (const event of events) {
@@ -165,7 +194,7 @@ async function applyProgress(
   if (byStudent.size === 0) return;
   const folds = await loadFolds(tx, table, byStudent, memo);
 
-  const activityRows: Record<string, unknown>[] = [];
+  const activityRows: ActivityRow[] = [];
   for (const [studentId, studentEvents] of byStudent) {
     const fold = folds.get(studentId)!;
     for (const event of studentEvents) {
@@ -174,7 +203,7 @@ async function applyProgress(
       // The first event of a new period: what came before is that period's starting snapshot.
       const week = periodStart(at);
       if (fold.lastEventAt !== null && fold.lastEventAt < week && !fold.snapshots.has(week)) {
-        fold.snapshots.set(week, fold.state);
+        fold.snapshots.set(week, copyStudentProgress(fold.state));
         fold.dirty.add(week);
       }
       // A late event belongs in every later snapshot too (the reducer ignores order).
@@ -184,44 +213,94 @@ async function applyProgress(
           fold.dirty.add(periodStart);
         }
       }
-      fold.state = evolveStudentProgress(fold.state, domainEvent);
+      // The fold owns its state (read from the table or new, never shared): no copy per event.
+      fold.state = evolveStudentProgressInPlace(fold.state, domainEvent);
       fold.lastEventAt = fold.lastEventAt === null || at > fold.lastEventAt ? at : fold.lastEventAt;
       activityRows.push({
-        student_id: studentId,
-        cohort_id: fold.state.cohortId,
-        occurred_at: at,
-        transaction_id: event.transactionId,
-        global_position: event.globalPosition,
-        event_type: event.type,
-        actor_id: event.metadata.actorId ?? null,
-        actor_role: event.metadata.actorRole ?? null,
+        studentId,
+        cohortId: fold.state.cohortId,
+        occurredAt: at,
+        transactionId: event.transactionId,
+        globalPosition: event.globalPosition,
+        eventType: event.type,
+        actorId: event.metadata.actorId ?? null,
+        actorRole: event.metadata.actorRole ?? null,
       });
     }
   }
   if (memo) {
     // Only state and watermark: snapshots are written through, not kept in memory.
     for (const [id, fold] of folds) {
+      // Re-inserted at the end: the map's order is least recently touched first.
+      memo.folds.delete(id);
       memo.folds.set(id, { state: fold.state, lastEventAt: fold.lastEventAt });
+      memo.evicted.delete(id);
     }
-    // Memory stays bounded however many students a tenant has: write out and start over.
+    // Memory stays bounded however many students a tenant has: the students touched least
+    // recently are written out (down to 3/4 of the limit, so this is not every batch).
     if (memo.folds.size > memo.limit) {
-      await saveProgress(tx, table(STUDENT_PROGRESS), memo.folds);
-      memo.folds.clear();
+      const out = new Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>();
+      for (const [id, fold] of memo.folds) {
+        if (memo.folds.size - out.size <= Math.floor((memo.limit * 3) / 4)) break;
+        out.set(id, fold);
+      }
+      for (const id of out.keys()) {
+        memo.folds.delete(id);
+        memo.evicted.add(id);
+      }
+      await saveProgress(writer, table(STUDENT_PROGRESS), out);
     }
   } else {
-    await saveProgress(tx, table(STUDENT_PROGRESS), folds);
+    await saveProgress(writer, table(STUDENT_PROGRESS), folds);
   }
-  await saveSnapshots(tx, table(PROGRESS_SNAPSHOTS), folds);
+  await saveSnapshots(writer, table(PROGRESS_SNAPSHOTS), folds);
+  await insertActivity(writer, table(STUDENT_ACTIVITY), activityRows, memo !== null);
+}
+
+/**
+ * One multi-row insert of parallel arrays. The array literals are built here: the driver's
+ * generic array encoding (two regex replaces per element) cost more than the insert itself.
+ */
+async function insertActivity(
+  tx: Writer,
+  table: string,
+  rows: readonly ActivityRow[],
+  rebuilding: boolean,
+) {
+  if (rows.length === 0) return;
+  // A rebuild applies each event exactly once to an empty twin: nothing to conflict with.
   await tx.query(
-    `INSERT INTO ${table(STUDENT_ACTIVITY)}
+    `INSERT INTO ${table}
        (tenant_id, student_id, cohort_id, occurred_at, transaction_id, global_position, event_type, actor_id, actor_role)
-     SELECT $1, r.student_id, r.cohort_id, r.occurred_at, r.transaction_id::xid8, r.global_position, r.event_type,
-            r.actor_id, r.actor_role
-       FROM jsonb_to_recordset($2::jsonb) AS r(student_id text, cohort_id text, occurred_at timestamptz,
-            transaction_id text, global_position bigint, event_type text, actor_id text, actor_role text)
-     ON CONFLICT DO NOTHING`,
-    [tx.tenantId, JSON.stringify(activityRows)],
+     SELECT $1, r.*
+       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::xid8[], $6::bigint[], $7::text[], $8::text[],
+                   $9::text[]) AS r
+     ${rebuilding ? '' : 'ON CONFLICT DO NOTHING'}`,
+    [
+      tx.tenantId,
+      textArray(rows, (r) => r.studentId),
+      textArray(rows, (r) => r.cohortId),
+      textArray(rows, (r) => r.occurredAt),
+      textArray(rows, (r) => r.transactionId),
+      textArray(rows, (r) => String(r.globalPosition)),
+      textArray(rows, (r) => r.eventType),
+      textArray(rows, (r) => r.actorId),
+      textArray(rows, (r) => r.actorRole),
+    ],
   );
+}
+
+/** A PostgreSQL array literal of quoted elements (NULL for null). */
+export function textArray<T>(rows: readonly T[], pick: (row: T) => string | null): string {
+  const parts: string[] = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const value = pick(rows[i]);
+    if (value === null) parts[i] = 'NULL';
+    else if (value.includes('"') || value.includes('\\'))
+      parts[i] = `"${value.replace(/[\\"]/g, '\\$&')}"`;
+    else parts[i] = `"${value}"`;
+  }
+  return `{${parts.join(',')}}`;
 }
 
 async function loadFolds(
@@ -231,30 +310,42 @@ async function loadFolds(
   memo: TenantMemo | null,
 ): Promise<Map<string, StudentFold>> {
   const studentIds = [...byStudent.keys()];
-  let earliest = '9999';
-  for (const list of byStudent.values()) {
-    for (const event of list) {
-      const at = occurredAt(event);
-      if (at < earliest) earliest = at;
-    }
-  }
-  // In a rebuild, students not in memory were flushed earlier (or are new): read them back.
-  const missing = memo ? studentIds.filter((id) => !memo.folds.has(id)) : studentIds;
+  // In a rebuild, only students written out earlier can be in the table (the rest are new).
+  const missing = memo
+    ? studentIds.filter((id) => !memo.folds.has(id) && memo.evicted.has(id))
+    : studentIds;
   const loaded =
     missing.length > 0
       ? await loadProgress(tx, table(STUDENT_PROGRESS), missing)
       : new Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>();
   const stored = { get: (id: string) => memo?.folds.get(id) ?? loaded.get(id) };
-  // Only snapshots a batch event can still change: those starting after its instant.
-  const snapshots = await tx.query<{
-    student_id: string;
-    period_start: Date;
-    state: StudentProgress;
-  }>(
-    `SELECT student_id, period_start, state FROM ${table(PROGRESS_SNAPSHOTS)}
-      WHERE tenant_id = $1 AND student_id = ANY($2) AND period_start > $3`,
-    [tx.tenantId, studentIds, earliest],
-  );
+  // Only snapshots a batch event can still change: those starting after its instant. A snapshot
+  // never starts after the student's last event, so only students with a late event have any.
+  const late: string[] = [];
+  const since: string[] = [];
+  for (const [id, list] of byStudent) {
+    const lastEventAt = stored.get(id)?.lastEventAt ?? null;
+    if (lastEventAt === null) continue;
+    let earliest = lastEventAt;
+    for (const event of list) {
+      const at = occurredAt(event);
+      if (at < earliest) earliest = at;
+    }
+    if (earliest < lastEventAt) {
+      late.push(id);
+      since.push(earliest);
+    }
+  }
+  const snapshots =
+    late.length === 0
+      ? []
+      : await tx.query<{ student_id: string; period_start: Date; state: StudentProgress }>(
+          `SELECT s.student_id, s.period_start, s.state
+             FROM unnest($2::text[], $3::timestamptz[]) AS l(student_id, since)
+             JOIN ${table(PROGRESS_SNAPSHOTS)} s
+               ON s.tenant_id = $1 AND s.student_id = l.student_id AND s.period_start > l.since`,
+          [tx.tenantId, late, since],
+        );
   const folds = new Map<string, StudentFold>();
   for (const id of studentIds) {
     const known = stored.get(id);
@@ -293,7 +384,7 @@ async function loadProgress(
 }
 
 async function saveProgress(
-  tx: Tx,
+  tx: Writer,
   table: string,
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>,
 ) {
@@ -315,7 +406,7 @@ async function saveProgress(
   );
 }
 
-async function saveSnapshots(tx: Tx, table: string, folds: Map<string, StudentFold>) {
+async function saveSnapshots(tx: Writer, table: string, folds: Map<string, StudentFold>) {
   const snapshots = [...folds].flatMap(([studentId, f]) =>
     [...f.dirty].map((periodStart) => ({
       student_id: studentId,
@@ -332,4 +423,23 @@ async function saveSnapshots(tx: Tx, table: string, folds: Map<string, StudentFo
      ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state, cohort_id = EXCLUDED.cohort_id`,
     [tx.tenantId, JSON.stringify(snapshots)],
   );
+}
+
+/** What a write needs of a transaction: its tenant, and a way to send a statement. */
+interface Writer {
+  readonly tenantId: string | null;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
+function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
+  return {
+    get tenantId() {
+      return tx.tenantId;
+    },
+    async query(sql, params) {
+      if (rebuild?.defer) rebuild.defer(sql, params);
+      else await tx.query(sql, params);
+    },
+  };
 }

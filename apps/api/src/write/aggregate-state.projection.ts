@@ -1,4 +1,10 @@
-import type { Projection, ProjectionContext, RecordedEvent, Tx } from '@rapport/event-store';
+import type {
+  Projection,
+  ProjectionContext,
+  RebuildSession,
+  RecordedEvent,
+  Tx,
+} from '@rapport/event-store';
 import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
@@ -16,11 +22,22 @@ interface StateRow {
   updated_at: Date;
 }
 
-/** Rows kept across a rebuild's batches, per tenant, written once by `flush`. */
-type Memo = Map<string, Map<string, StateRow>>;
+/**
+ * What a rebuild keeps per tenant across batches, written once by `flush`. `rows` is in
+ * least-recently-touched order; `evicted` names the streams written out to make room, the only
+ * ones that can be in the twin table already (any other stream is new to the rebuild).
+ */
+interface TenantMemo {
+  rows: Map<string, StateRow>;
+  evicted: Set<string>;
+}
+type Memo = Map<string, TenantMemo>;
 const FLUSH_CHUNK = 2_000;
-/** Aggregates kept in memory during a rebuild before they are written out. */
-const MEMO_LIMIT = 20_000;
+/**
+ * Aggregates kept in memory during a rebuild before the least recently touched are written out
+ * (most are contacts and interviews of ~1 KB, which go quiet after a few weeks).
+ */
+const MEMO_LIMIT = 100_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
@@ -38,38 +55,57 @@ export const aggregateStateProjection: Projection = {
     const { tx, table } = context;
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (!aggregateOfOrNull(event.streamId)) continue;
       const list = byStream.get(event.streamId);
       if (list) list.push(event);
       else byStream.set(event.streamId, [event]);
     }
+    for (const streamId of byStream.keys()) {
+      if (!aggregateOfOrNull(streamId)) byStream.delete(streamId);
+    }
     if (byStream.size === 0) return;
 
     const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
-    // In a rebuild, streams not in memory were flushed earlier (or are new): read them back.
-    const missing = [...byStream.keys()].filter((id) => !memo?.has(id));
+    // A rebuild reads back only what it wrote out itself; the live path reads every stream.
+    const missing = [...byStream.keys()].filter(
+      (id) => !memo || (!memo.rows.has(id) && memo.evicted.has(id)),
+    );
     const loaded =
       missing.length > 0
         ? await loadRows(tx, table(AGGREGATE_STATES), missing)
         : new Map<string, StateRow>();
-    const known = { get: (id: string) => memo?.get(id) ?? loaded.get(id) };
+    const known = { get: (id: string) => memo?.rows.get(id) ?? loaded.get(id) };
     const rows = [...byStream].map(([streamId, streamEvents]) =>
       fold(streamId, known.get(streamId), streamEvents),
     );
     if (memo) {
-      for (const row of rows) memo.set(row.stream_id, row);
-      // Memory stays bounded however many streams there are: write out and start over.
-      if (memo.size > (context.rebuild?.memoLimit ?? MEMO_LIMIT)) {
-        await saveAll(tx, table(AGGREGATE_STATES), [...memo.values()]);
-        memo.clear();
+      for (const row of rows) {
+        // Re-inserted at the end: the map's order is least recently touched first.
+        memo.rows.delete(row.stream_id);
+        memo.rows.set(row.stream_id, row);
+        memo.evicted.delete(row.stream_id);
+      }
+      // Memory stays bounded however many streams there are: the streams touched least
+      // recently are written out (down to 3/4 of the limit, so this is not every batch).
+      const limit = context.rebuild?.memoLimit ?? MEMO_LIMIT;
+      if (memo.rows.size > limit) {
+        const out: StateRow[] = [];
+        for (const row of memo.rows.values()) {
+          if (memo.rows.size - out.length <= Math.floor((limit * 3) / 4)) break;
+          out.push(row);
+        }
+        for (const row of out) {
+          memo.rows.delete(row.stream_id);
+          memo.evicted.add(row.stream_id);
+        }
+        await saveAll(writerOf(tx, context.rebuild), table(AGGREGATE_STATES), out);
       }
     } else await saveRows(tx, table(AGGREGATE_STATES), rows);
   },
 
   async flush({ tx, table, rebuild }: ProjectionContext) {
-    for (const [tenantId, rows] of (rebuild?.memo ?? new Map()) as Memo) {
+    for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Memo) {
       await tx.setTenant(tenantId);
-      await saveAll(tx, table(AGGREGATE_STATES), [...rows.values()]);
+      await saveAll(tx, table(AGGREGATE_STATES), [...memo.rows.values()]);
     }
   },
 };
@@ -113,12 +149,12 @@ async function loadRows(
   return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
 }
 
-async function saveAll(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+async function saveAll(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += FLUSH_CHUNK)
     await saveRows(tx, table, rows.slice(i, i + FLUSH_CHUNK));
 }
 
-async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> {
+async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
   await tx.query(
     `INSERT INTO ${table}
        (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, updated_at)
@@ -132,13 +168,13 @@ async function saveRows(tx: Tx, table: string, rows: StateRow[]): Promise<void> 
   );
 }
 
-function tenantMemo(memo: Memo, tenantId: string): Map<string, StateRow> {
-  let rows = memo.get(tenantId);
-  if (!rows) {
-    rows = new Map();
-    memo.set(tenantId, rows);
+function tenantMemo(memo: Memo, tenantId: string): TenantMemo {
+  let tenant = memo.get(tenantId);
+  if (!tenant) {
+    tenant = { rows: new Map(), evicted: new Set() };
+    memo.set(tenantId, tenant);
   }
-  return rows;
+  return tenant;
 }
 
 function aggregateOfOrNull(streamId: string) {
@@ -147,4 +183,23 @@ function aggregateOfOrNull(streamId: string) {
   } catch {
     return null;
   }
+}
+
+/** What a write needs of a transaction: its tenant, and a way to send a statement. */
+interface Writer {
+  readonly tenantId: string | null;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
+function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
+  return {
+    get tenantId() {
+      return tx.tenantId;
+    },
+    async query(sql, params) {
+      if (rebuild?.defer) rebuild.defer(sql, params);
+      else await tx.query(sql, params);
+    },
+  };
 }

@@ -9,16 +9,23 @@ const SET = '$set';
 
 export function encodeState(state: unknown): unknown {
   if (state === null || typeof state !== 'object' || Array.isArray(state)) return state;
-  const entries = Object.entries(state as Record<string, unknown>);
-  if (!entries.some(([, v]) => v instanceof Map || v instanceof Set)) return state;
+  if (!hasCollection(state as Record<string, unknown>)) return state;
   return Object.fromEntries(
-    entries.map(([key, value]) => {
+    Object.entries(state as Record<string, unknown>).map(([key, value]) => {
       if (value instanceof Map)
         return [key, { [MAP]: [...(value as Map<unknown, unknown>).entries()] }];
       if (value instanceof Set) return [key, { [SET]: [...(value as Set<unknown>).values()] }];
       return [key, value];
     }),
   );
+}
+
+/** Whether a top-level value is a Map or a Set (no entry pairs built per state written). */
+function hasCollection(state: Record<string, unknown>): boolean {
+  for (const value of Object.values(state)) {
+    if (value instanceof Map || value instanceof Set) return true;
+  }
+  return false;
 }
 
 export function decodeState<S>(stored: unknown): S {

@@ -23,7 +23,9 @@ import { referralNetwork, sharedProfessionals } from './referral-network';
 import { riskOf } from './risk';
 import { evolveSettingsTimeline, settingsAtFrom, type SettingsTimeline } from './settings-timeline';
 import {
+  copyStudentProgress,
   evolveStudentProgress,
+  evolveStudentProgressInPlace,
   foldAsOf,
   initialStudentProgress,
   studentIdOf,
@@ -513,6 +515,38 @@ describe('read models over random valid histories', () => {
       }
       // Order does not matter at all: a shuffled stream folds to the same state.
       expect(project({}, rng.shuffle(history.events))).toStrictEqual(project({}, history.events));
+    }
+  });
+
+  it('(d) given in-place folding with copies kept along the way, then every state equals the pure fold', () => {
+    for (const { rng, history } of histories) {
+      // Pure states before each event, to compare the copies with.
+      const pure: States[] = [];
+      let states: States = {};
+      for (const event of history.events) {
+        pure.push(states);
+        states = project(states, [event]);
+      }
+      const frozen = json(pure);
+      const owned: States = {};
+      const kept: { index: number; studentId: string; copy: StudentProgress }[] = [];
+      history.events.forEach((event, index) => {
+        const studentId = studentIdOf(event);
+        if (studentId === null) return;
+        // A copy now and then (as a projection keeps a snapshot), folding carries on in place.
+        if (owned[studentId] && rng.chance(0.2))
+          kept.push({ index, studentId, copy: copyStudentProgress(owned[studentId]) });
+        const state = owned[studentId] ?? initialStudentProgress(studentId);
+        owned[studentId] = evolveStudentProgressInPlace(state, event);
+        expect(owned[studentId]).toBe(state);
+      });
+      expect(json(owned)).toStrictEqual(json(states));
+      expect(owned).toStrictEqual(states);
+      for (const { index, studentId, copy } of kept) {
+        expect(copy).toStrictEqual(frozen[index][studentId]);
+      }
+      // The pure fold never changed a state it was given.
+      expect(json(pure)).toStrictEqual(frozen);
     }
   });
 

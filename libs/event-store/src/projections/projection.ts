@@ -17,6 +17,13 @@ export interface RebuildSession {
   memo: Map<string, unknown>;
   /** How many entries a projection may keep in `memo` before writing them out (bounded memory). */
   memoLimit?: number;
+  /**
+   * Queues a write on the context's transaction without waiting for it, so the projection goes
+   * on folding while the server writes. Every statement later sent through the context's `tx`
+   * runs after it (a read sees it); the rebuilder waits for all of them before committing and
+   * fails the rebuild if one failed. The parameters must be final (already encoded).
+   */
+  defer?(sql: string, params: unknown[]): void;
 }
 
 /**
