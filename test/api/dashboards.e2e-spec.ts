@@ -137,6 +137,64 @@ describe('dashboards on the demo institution', () => {
     expect(dashboard.weeklyActivity.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('reuses a live cohort dashboard while its data is unchanged, and sees a change at once', async () => {
+    const service = t.app.get(ProgressService);
+    const database = t.app.get(Database);
+    const actor: Actor = { subject: 'admin-cache-test', tenantId, role: 'admin' };
+    const { cohortId: ownCohort } = ok(
+      await graphql(
+        t.app,
+        admin,
+        `
+          query ($id: ID!) {
+            student(id: $id) {
+              cohortId
+            }
+          }
+        `,
+        {
+          id: studentId,
+        },
+      ),
+    ).student;
+    const statements = async (work: () => Promise<unknown>) => {
+      const before = database.statements;
+      await work();
+      return database.statements - before;
+    };
+
+    const first = await service.cohortDashboard(actor, ownCohort);
+    let again: unknown;
+    const reused = await statements(
+      async () => (again = await service.cohortDashboard(actor, ownCohort)),
+    );
+    const computed = await statements(() =>
+      service.cohortDashboard(actor, ownCohort, undefined, new Date()),
+    );
+    expect(again).toEqual(first);
+    expect(reused).toBeLessThan(computed); // only the fingerprint was read
+
+    ok(
+      await graphql(
+        t.app,
+        student,
+        `
+          mutation {
+            addContact(input: { name: "Cache Buster", relationship: friend }) {
+              contact {
+                id
+              }
+            }
+          }
+        `,
+      ),
+    );
+    await caughtUp(t.app);
+    const changed = await service.cohortDashboard(actor, ownCohort);
+    const contacts = (d: typeof first) => d.funnel.find((s) => s.stage === 'contacts')!.count;
+    expect(contacts(changed)).toBe(contacts(first) + 1);
+  });
+
   it('pages the cohort students with a constant number of SQL statements, whatever the page size', async () => {
     const database = t.app.get(Database);
     const statementsFor = async (first: number) => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InterviewModule } from '../interview/interview.module';
 import { CohortFieldsResolver } from './cohort-fields.resolver';
+import { DashboardCache } from './dashboard-cache';
 import { ProgressRepository } from './progress.repository';
 import { ProgressResolver } from './progress.resolver';
 import { ProgressService } from './progress.service';
@@ -12,6 +13,7 @@ import { StudentFieldsResolver } from './student-fields.resolver';
   providers: [
     ProgressRepository,
     ProgressService,
+    DashboardCache,
     RequestLoaders,
     ProgressResolver,
     StudentFieldsResolver,

@@ -5,8 +5,10 @@ import {
   initialStudentProgress,
   type SettingsTimeline,
   type StudentProgress,
+  streamIds,
 } from '@rapport/domain';
 import { Database, type EventRow, EventStore } from '@rapport/event-store';
+import { AGGREGATE_STATES } from '../write/aggregate-state.projection';
 import {
   PROGRESS_SNAPSHOTS,
   SETTINGS_TIMELINES,
@@ -45,6 +47,25 @@ export class ProgressRepository {
       ),
     );
     return new Map(rows.map((r) => [r.student_id, r.state]));
+  }
+
+  /**
+   * What a live cohort dashboard is computed from, as one string that changes whenever any of
+   * it does: the row versions (xmin) of the cohort's students' progress, of the cohort's state
+   * and of the institution's settings timeline. One statement, no state is read.
+   */
+  async cohortFingerprint(tenantId: string, cohortId: string): Promise<string> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ fingerprint: string }>(
+        `SELECT md5(concat_ws('|',
+           (SELECT string_agg(student_id || ':' || xmin::text, ',' ORDER BY student_id)
+              FROM ${STUDENT_PROGRESS} WHERE tenant_id = $1 AND cohort_id = $2),
+           (SELECT xmin::text FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $3),
+           (SELECT xmin::text FROM ${SETTINGS_TIMELINES} WHERE tenant_id = $1))) AS fingerprint`,
+        [tx.tenantId, cohortId, streamIds.cohort(cohortId)],
+      ),
+    );
+    return row.fingerprint;
   }
 
   /** Live progress of every student ever in a cohort (withdrawn ones included, flagged in state). */

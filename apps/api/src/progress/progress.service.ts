@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   type CohortState,
   cohortDashboard,
@@ -22,6 +22,7 @@ import {
 import type { Actor } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import { DashboardCache } from './dashboard-cache';
 import { ProgressRepository } from './progress.repository';
 
 type ActiveCohort = Extract<CohortState, { status: 'active' }>;
@@ -52,6 +53,8 @@ export class ProgressService {
   constructor(
     private readonly progress: ProgressRepository,
     private readonly states: AggregateStatesRepository,
+    /** Absent where every call must compute (benchmarks of the computation itself). */
+    @Optional() private readonly cache?: DashboardCache,
   ) {}
 
   /** Views of students the caller was already allowed to see (the parent field checked). */
@@ -77,9 +80,27 @@ export class ProgressService {
     actor: Actor,
     cohortId: string,
     asOf?: Date,
-    now = new Date(),
+    now?: Date,
   ): Promise<CohortDashboard> {
     this.assertStaff(actor);
+    if (asOf || now || !this.cache) return this.computeCohortDashboard(actor, cohortId, asOf, now);
+    // Live: reuse the last answer while the cohort's data is unchanged (see DashboardCache).
+    const key = `${actor.tenantId}:${cohortId}`;
+    const fingerprint = await this.progress.cohortFingerprint(actor.tenantId, cohortId);
+    const cached = this.cache.get(key, fingerprint, Date.now());
+    if (cached) return cached;
+    const computedAt = new Date();
+    const dashboard = await this.computeCohortDashboard(actor, cohortId, undefined, computedAt);
+    this.cache.set(key, fingerprint, dashboard, computedAt.getTime());
+    return dashboard;
+  }
+
+  private async computeCohortDashboard(
+    actor: Actor,
+    cohortId: string,
+    asOf: Date | undefined,
+    now = new Date(),
+  ): Promise<CohortDashboard> {
     const at = asOf ?? now;
     const [students, frame] = await Promise.all([
       this.cohortProgress(actor.tenantId, cohortId, asOf),
