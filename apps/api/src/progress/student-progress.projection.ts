@@ -16,7 +16,9 @@ import type {
   RecordedEvent,
   RebuildSession,
   Tx,
+  Writer,
 } from '@rapport/event-store';
+import { writerOf } from '@rapport/event-store';
 
 export const STUDENT_PROGRESS = 'student_progress';
 export const SETTINGS_TIMELINES = 'settings_timelines';
@@ -423,23 +425,4 @@ async function saveSnapshots(tx: Writer, table: string, folds: Map<string, Stude
      ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state, cohort_id = EXCLUDED.cohort_id`,
     [tx.tenantId, JSON.stringify(snapshots)],
   );
-}
-
-/** What a write needs of a transaction: its tenant, and a way to send a statement. */
-interface Writer {
-  readonly tenantId: string | null;
-  query(sql: string, params: unknown[]): Promise<unknown>;
-}
-
-/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
-function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
-  return {
-    get tenantId() {
-      return tx.tenantId;
-    },
-    async query(sql, params) {
-      if (rebuild?.defer) rebuild.defer(sql, params);
-      else await tx.query(sql, params);
-    },
-  };
 }

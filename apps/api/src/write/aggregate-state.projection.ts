@@ -1,10 +1,11 @@
 import type {
   Projection,
   ProjectionContext,
-  RebuildSession,
   RecordedEvent,
   Tx,
+  Writer,
 } from '@rapport/event-store';
+import { writerOf } from '@rapport/event-store';
 import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
@@ -183,23 +184,4 @@ function aggregateOfOrNull(streamId: string) {
   } catch {
     return null;
   }
-}
-
-/** What a write needs of a transaction: its tenant, and a way to send a statement. */
-interface Writer {
-  readonly tenantId: string | null;
-  query(sql: string, params: unknown[]): Promise<unknown>;
-}
-
-/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
-function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
-  return {
-    get tenantId() {
-      return tx.tenantId;
-    },
-    async query(sql, params) {
-      if (rebuild?.defer) rebuild.defer(sql, params);
-      else await tx.query(sql, params);
-    },
-  };
 }

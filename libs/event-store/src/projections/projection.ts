@@ -26,6 +26,25 @@ export interface RebuildSession {
   defer?(sql: string, params: unknown[]): void;
 }
 
+/** What a projection's write needs of a transaction: its tenant, and a way to send a statement. */
+export interface Writer {
+  readonly tenantId: string | null;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
+export function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
+  return {
+    get tenantId() {
+      return tx.tenantId;
+    },
+    async query(sql, params) {
+      if (rebuild?.defer) rebuild.defer(sql, params);
+      else await tx.query(sql, params);
+    },
+  };
+}
+
 /**
  * A read model fed by the event store. `inline` projections run inside the append's
  * transaction (read-your-writes); `async` ones are fed by a runner from a checkpoint.
