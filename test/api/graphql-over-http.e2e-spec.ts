@@ -2,7 +2,7 @@ import { auditServer } from 'graphql-http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-/** Audits we fail on purpose; docs/adr/0012 says why. */
+/** Audits we fail on purpose; docs/adr/0010 says why. */
 const KNOWN_GAPS = [
   // Apollo's CSRF prevention refuses GETs that a browser could send cross-site without preflight.
   'MAY accept application/x-www-form-urlencoded formatted GET requests',

@@ -13,7 +13,7 @@ export type Caller = { actor: Actor } | { address: string };
 
 /**
  * Operation budgets per user and per institution over a one-minute window, kept in this
- * process (each API process allows the full budget; see ADR 0012).
+ * process (each API process allows the full budget; see ADR 0010).
  */
 @Injectable()
 export class RateLimitService {
