@@ -11,8 +11,8 @@ import {
 } from '@rapport/event-store';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { migrations } from '../apps/api/src/database/migrations';
+import { withClient } from '../test/support/test-database';
 
 /** `npm run bench` runs from the repository root (jest's rootDir). */
 export const BENCH_DIR = join(process.cwd(), 'bench');
@@ -178,15 +178,7 @@ export function printTable(): string {
   return text;
 }
 
-export async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withClient };
 
 export function dbUrl(database: string, role?: string): string {
   const url = new URL(ADMIN_URL);

@@ -4,7 +4,7 @@ import { DigestDelivery } from '../../apps/api/src/digest/digest-delivery.servic
 import { DigestScheduler } from '../../apps/api/src/digest/digest-scheduler.service';
 import { caughtUp } from '../support/projections';
 import { SmtpSink } from '../support/smtp-sink';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, testMail, type TestApp } from '../support/test-app';
 
 // The demo's advisors have email-shaped ids, so they get the weekly advisor digest.
 describe('advisor digest', () => {
@@ -16,15 +16,7 @@ describe('advisor digest', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({
-      mail: {
-        smtpUrl: sink.url,
-        outboxDir: '.data/test/outbox',
-        from: 'Rapport <digest@rapport.test>',
-        appUrl: 'https://rapport.test',
-        unsubscribeSecret: 'rapport-test-unsubscribe-secret',
-      },
-    });
+    t = await startTestApp({ mail: testMail(sink.url) });
     await t.app.get(DemoSeedService).seedIfEmpty(new Date('2026-11-27T15:00:00Z'));
     await caughtUp(t.app);
     tenantId = (await new Tenants(t.db.app.database).findBySlug(DEMO_SLUG))!.tenantId;

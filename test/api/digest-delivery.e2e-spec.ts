@@ -4,7 +4,7 @@ import { registerStudentOnEnrollment } from '@rapport/domain';
 import { isoWeekOf, signUnsubscribeToken } from '@rapport/notifications';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
+import type { DigestConfig } from '../../apps/api/src/config/app-config';
 import {
   DigestDelivery,
   type DeliveryReport,
@@ -15,7 +15,13 @@ import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { SmtpSink } from '../support/smtp-sink';
 import { caughtUp } from '../support/projections';
-import { startInstance, startTestApp, type TestApp } from '../support/test-app';
+import {
+  startInstance,
+  startTestApp,
+  TEST_UNSUBSCRIBE_SECRET,
+  testMail,
+  type TestApp,
+} from '../support/test-app';
 
 const DIGEST: DigestConfig = {
   enabled: false,
@@ -24,17 +30,6 @@ const DIGEST: DigestConfig = {
   maxAttempts: 5,
   retryBaseMs: 1,
 };
-const UNSUBSCRIBE_SECRET = 'rapport-test-unsubscribe-secret';
-
-function mailConfig(sink: SmtpSink): MailConfig {
-  return {
-    smtpUrl: sink.url,
-    outboxDir: '.data/test/outbox',
-    from: 'Rapport <digest@rapport.test>',
-    appUrl: 'https://rapport.test',
-    unsubscribeSecret: UNSUBSCRIBE_SECRET,
-  };
-}
 
 const RUNS = `query { digestRuns(last: 10) {
   week scheduled sent pending failed dead
@@ -66,7 +61,7 @@ describe('digest delivery: retries, dead letters and unsubscribe links', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({ mail: mailConfig(sink), digest: DIGEST });
+    t = await startTestApp({ mail: testMail(sink.url), digest: DIGEST });
     delivery = t.app.get(DigestDelivery);
   });
   afterEach(() => sink.reset());
@@ -430,7 +425,7 @@ describe('digest delivery: retries, dead letters and unsubscribe links', () => {
     const flipped = `${mac.slice(0, 10)}${mac[10] === 'A' ? 'B' : 'A'}${mac.slice(11)}`;
     const otherStudent = signUnsubscribeToken(
       { tenantId: inst.tenantId, recipientId: dennis.studentId, kind: 'student' },
-      UNSUBSCRIBE_SECRET,
+      TEST_UNSUBSCRIBE_SECRET,
     ).split('.')[0];
     const forgedWithOtherKey = signUnsubscribeToken(
       { tenantId: inst.tenantId, recipientId: ken.studentId, kind: 'student' },
@@ -506,6 +501,6 @@ describe('digest delivery: retries, dead letters and unsubscribe links', () => {
   });
 
   async function startWorker(digest: DigestConfig): Promise<INestApplication> {
-    return startInstance(t.db, { mail: mailConfig(sink), digest });
+    return startInstance(t.db, { mail: testMail(sink.url), digest });
   }
 });

@@ -4,7 +4,7 @@ import { type DomainCommand, registerStudentOnEnrollment } from '@rapport/domain
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Actor } from '../../apps/api/src/auth/actor';
-import type { DigestConfig, MailConfig } from '../../apps/api/src/config/app-config';
+import type { DigestConfig } from '../../apps/api/src/config/app-config';
 import { DigestDelivery } from '../../apps/api/src/digest/digest-delivery.service';
 import { DigestRepository } from '../../apps/api/src/digest/digest.repository';
 import { DigestScheduler } from '../../apps/api/src/digest/digest-scheduler.service';
@@ -13,7 +13,7 @@ import { newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { SmtpSink } from '../support/smtp-sink';
 import { caughtUp } from '../support/projections';
-import { startInstance, startTestApp, type TestApp } from '../support/test-app';
+import { startInstance, startTestApp, testMail, type TestApp } from '../support/test-app';
 
 // Tests drive the scheduler and the worker by hand; the app's timers stay off.
 const DIGEST: DigestConfig = {
@@ -25,21 +25,10 @@ const DIGEST: DigestConfig = {
   // Claims of 8 (two per sender): 25 digests take several, so two workers both get some.
   sendConcurrency: 4,
 };
-const APP_URL = 'https://rapport.test';
-
-function mailConfig(sink: SmtpSink): MailConfig {
-  return {
-    smtpUrl: sink.url,
-    outboxDir: '.data/test/outbox',
-    from: 'Rapport <digest@rapport.test>',
-    appUrl: APP_URL,
-    unsubscribeSecret: 'rapport-test-unsubscribe-secret',
-  };
-}
 
 /** Another process of the API on the same database (what `startTestApp` builds, without a new database). */
 async function startSecondInstance(t: TestApp, sink: SmtpSink): Promise<INestApplication> {
-  return startInstance(t.db, { mail: mailConfig(sink), digest: DIGEST });
+  return startInstance(t.db, { mail: testMail(sink.url), digest: DIGEST });
 }
 
 /**
@@ -164,7 +153,7 @@ describe('weekly digests: scheduling, content and one-click unsubscribe', () => 
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({ mail: mailConfig(sink), digest: DIGEST });
+    t = await startTestApp({ mail: testMail(sink.url), digest: DIGEST });
   });
   afterAll(async () => {
     await t.close();
@@ -317,7 +306,7 @@ describe('weekly digests: scheduling, content and one-click unsubscribe', () => 
       `${inst.name}: your week – 3 more interviews to reach your target of 3`,
     );
 
-    // RFC 8058 one-click unsubscribe, on the https APP_URL.
+    // RFC 8058 one-click unsubscribe, on the https app URL.
     for (const m of sink.messages) {
       expect(m.headers['list-unsubscribe']).toMatch(
         /^<https:\/\/rapport\.test\/unsubscribe\?token=[^>\s]+>$/,
@@ -401,7 +390,7 @@ describe('digest slots in the institution time zone', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({ mail: mailConfig(sink), digest: DIGEST });
+    t = await startTestApp({ mail: testMail(sink.url), digest: DIGEST });
   });
   afterAll(async () => {
     await t.close();
@@ -509,7 +498,7 @@ describe('digests with several app instances on one database', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({ mail: mailConfig(sink), digest: DIGEST });
+    t = await startTestApp({ mail: testMail(sink.url), digest: DIGEST });
     const inst = await newInstitution(t, { timeZone: 'America/Chicago' });
     tenantId = inst.tenantId;
     const c = commands(t.app, inst.tenantId);

@@ -2,11 +2,23 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/api/src/app.module';
 import { AppLogger } from '../../apps/api/src/logging/app-logger';
-import type { AppConfig } from '../../apps/api/src/config/app-config';
+import type { AppConfig, MailConfig } from '../../apps/api/src/config/app-config';
 import { migrations } from '../../apps/api/src/database/migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_JWT_SECRET = 'rapport-test-secret-rapport-test-secret';
+export const TEST_UNSUBSCRIBE_SECRET = 'rapport-test-unsubscribe-secret';
+
+/** The tests' mail settings; with an SMTP URL (a test's SmtpSink) instead of the file outbox. */
+export function testMail(smtpUrl?: string): MailConfig {
+  return {
+    smtpUrl,
+    outboxDir: '.data/test/outbox',
+    from: 'Rapport <digest@rapport.test>',
+    appUrl: 'https://rapport.test',
+    unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+  };
+}
 
 export interface TestApp {
   app: INestApplication;
@@ -23,12 +35,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
     database: db.config,
     runProjections: false,
     auth: { secret: TEST_JWT_SECRET },
-    mail: {
-      outboxDir: '.data/test/outbox',
-      from: 'Rapport <digest@rapport.test>',
-      appUrl: 'https://rapport.test',
-      unsubscribeSecret: 'rapport-test-unsubscribe-secret',
-    },
+    mail: testMail(),
     readiness: { maxProjectionLagSeconds: 60 },
     // On, so every test goes through the limiter; generous, so only the limit tests hit it.
     log: { level: 'silent' },
