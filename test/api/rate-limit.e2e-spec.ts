@@ -102,4 +102,13 @@ describe('rate limiting (operations per user and per institution)', () => {
     expect(response.body.error.code).toBe('RATE_LIMITED');
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
+
+  it('charges callers without a token by their address', async () => {
+    const anonymous = () =>
+      request(t.app.getHttpServer()).post('/graphql').send({ query: '{ health { status } }' });
+    for (let i = 0; i < 5; i++) expect((await anonymous()).status).toBe(200);
+    const refused = await anonymous();
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
 });

@@ -40,4 +40,15 @@ describe('statement timeout of the application role', () => {
     );
     expect(rows).toEqual([{ done: 1 }]);
   });
+
+  onServerIt('also ends transactions left idle, which would hold back the xid8 fence', async () => {
+    const setting = (handle: typeof db.app) =>
+      handle.database.withoutTenant((tx) =>
+        tx.query<{ idle_in_transaction_session_timeout: string }>(
+          'SHOW idle_in_transaction_session_timeout',
+        ),
+      );
+    expect(await setting(db.app)).toEqual([{ idle_in_transaction_session_timeout: '1min' }]);
+    expect(await setting(db.owner)).toEqual([{ idle_in_transaction_session_timeout: '0' }]);
+  });
 });

@@ -35,17 +35,18 @@ describe('graceful shutdown', () => {
     await db.close();
   });
 
-  it('stops accepting requests, finishes the in-flight append, and exits 0', async () => {
-    const { tenantId, adminToken } = await registerInstitution(db, 'shutdown');
-    api = await startApi(db);
+  /** An update of a fresh cohort, left waiting inside the database on its stream row. */
+  async function appendWaitingOnALock(slug: string, env: Record<string, string> = {}) {
+    const { tenantId, adminToken } = await registerInstitution(db, slug);
+    api = await startApi(db, env);
     const created = await post(api, adminToken, CREATE_COHORT, cohortInput('to-rename'));
     const cohortId: string = created.body.data.createCohort.cohort.id;
+    const streamId = `cohort-${cohortId}`;
 
-    // Hold the stream's row so the next append waits inside the database.
     await locker.query('BEGIN');
     await locker.query(`SELECT 1 FROM streams WHERE tenant_id = $1 AND stream_id = $2 FOR UPDATE`, [
       tenantId,
-      `cohort-${cohortId}`,
+      streamId,
     ]);
     const inFlight = post(api, adminToken, UPDATE, {
       input: { cohortId, name: 'Renamed while stopping' },
@@ -57,7 +58,11 @@ describe('graceful shutdown', () => {
       );
       return rows.length > 0;
     }, 30_000);
+    return { tenantId, streamId, inFlight };
+  }
 
+  it('stops accepting requests, finishes the in-flight append, and exits 0', async () => {
+    const { tenantId, streamId, inFlight } = await appendWaitingOnALock('shutdown');
     api.child.kill('SIGTERM');
     // The listening socket closes at once: new requests are refused...
     await until(
@@ -82,8 +87,16 @@ describe('graceful shutdown', () => {
 
     const events = await locker.query(
       `SELECT type FROM events WHERE tenant_id = $1 AND stream_id = $2 ORDER BY stream_version`,
-      [tenantId, `cohort-${cohortId}`],
+      [tenantId, streamId],
     );
     expect(events.rows.map((r) => r.type)).toEqual(['CohortCreated', 'CohortUpdated']);
+  });
+
+  it('gives up after SHUTDOWN_TIMEOUT_MS when a request never finishes, and exits 1', async () => {
+    const { inFlight } = await appendWaitingOnALock('stuck', { SHUTDOWN_TIMEOUT_MS: '300' });
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toEqual({ code: 1, signal: null });
+    await expect(inFlight).rejects.toThrow(); // the connection went with the process
+    await locker.query('ROLLBACK');
   });
 });

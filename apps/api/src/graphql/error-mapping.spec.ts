@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { ErrorCode, formatGraphqlError, mapKnown } from './error-mapping';
 
 describe('error mapping', () => {
@@ -34,5 +34,11 @@ describe('error mapping', () => {
   ])('turns %s into SERVICE_UNAVAILABLE', (_name, driverError) => {
     const error = new QueryFailedError('SELECT 1', [], driverError);
     expect(mapKnown(error)?.extensions).toEqual({ code: ErrorCode.Unavailable });
+  });
+
+  it('treats a query runner TypeORM released under us (its connection died) as unavailable', () => {
+    expect(mapKnown(new QueryRunnerAlreadyReleasedError())?.extensions).toEqual({
+      code: ErrorCode.Unavailable,
+    });
   });
 });

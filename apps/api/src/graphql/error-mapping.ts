@@ -8,6 +8,7 @@ import {
   InvalidTenantIdError,
 } from '@rapport/event-store';
 import type { GraphQLFormattedError } from 'graphql';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AuthError } from '../auth/auth.errors';
 import { InputValidationError } from '../common/input-validation.error';
 import { RateLimitError } from '../rate-limit/rate-limit.errors';
@@ -152,7 +153,7 @@ function isDatabaseUnreachable(error: unknown): boolean {
   const code = errorCodeOf(error);
   if (code && UNREACHABLE.has(code)) return true;
   // TypeORM releases a query runner whose connection died; our transactions never do.
-  if (error.name === 'QueryRunnerAlreadyReleasedError') return true;
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   return /Connection terminated|connection is not accepting|not currently accepting connections/i.test(
     error.message,
   );
