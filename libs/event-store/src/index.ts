@@ -14,3 +14,4 @@ export * from './projections/projection-rebuilder';
 export * from './event-store.module';
 export { EventStore1764230400000 } from './migrations/1764230400000-event-store';
 export { LeanAppend1764230950000 } from './migrations/1764230950000-lean-append';
+export * from './projections/insert-values';

@@ -18,7 +18,7 @@ import type {
   Tx,
   Writer,
 } from '@rapport/event-store';
-import { writerOf } from '@rapport/event-store';
+import { type InsertValuesSpec, insertValues, type SqlValue, writerOf } from '@rapport/event-store';
 
 export const STUDENT_PROGRESS = 'student_progress';
 export const SETTINGS_TIMELINES = 'settings_timelines';
@@ -385,44 +385,66 @@ async function loadProgress(
   );
 }
 
+const PROGRESS_COLUMNS: InsertValuesSpec['columns'] = [
+  ['student_id', 'text'],
+  ['cohort_id', 'text'],
+  ['state', 'jsonb'],
+  ['last_activity_at', 'timestamptz'],
+  ['last_event_at', 'timestamptz'],
+];
+
 async function saveProgress(
   tx: Writer,
   table: string,
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>,
 ) {
-  const progress = [...folds].map(([studentId, f]) => ({
-    student_id: studentId,
-    cohort_id: f.state.cohortId,
-    state: f.state,
-    last_activity_at: f.state.lastActivityAt,
-    last_event_at: f.lastEventAt,
-  }));
-  await tx.query(
-    `INSERT INTO ${table} (tenant_id, student_id, cohort_id, state, last_activity_at, last_event_at)
-     SELECT $1, r.student_id, r.cohort_id, r.state, r.last_activity_at, r.last_event_at
-       FROM jsonb_to_recordset($2::jsonb)
-         AS r(student_id text, cohort_id text, state jsonb, last_activity_at timestamptz, last_event_at timestamptz)
-     ON CONFLICT (tenant_id, student_id) DO UPDATE SET cohort_id = EXCLUDED.cohort_id, state = EXCLUDED.state,
-       last_activity_at = EXCLUDED.last_activity_at, last_event_at = EXCLUDED.last_event_at`,
-    [tx.tenantId, JSON.stringify(progress)],
+  if (folds.size === 0) return;
+  await insertValues(
+    tx,
+    {
+      table,
+      columns: PROGRESS_COLUMNS,
+      onConflict: `ON CONFLICT (tenant_id, student_id) DO UPDATE SET cohort_id = EXCLUDED.cohort_id,
+        state = EXCLUDED.state, last_activity_at = EXCLUDED.last_activity_at, last_event_at = EXCLUDED.last_event_at`,
+    },
+    [...folds].map(([studentId, f]) => [
+      studentId,
+      f.state.cohortId,
+      JSON.stringify(f.state),
+      f.state.lastActivityAt,
+      f.lastEventAt,
+    ]),
   );
 }
 
+const SNAPSHOT_COLUMNS: InsertValuesSpec['columns'] = [
+  ['student_id', 'text'],
+  ['period_start', 'timestamptz'],
+  ['cohort_id', 'text'],
+  ['state', 'jsonb'],
+];
+
 async function saveSnapshots(tx: Writer, table: string, folds: Map<string, StudentFold>) {
-  const snapshots = [...folds].flatMap(([studentId, f]) =>
-    [...f.dirty].map((periodStart) => ({
-      student_id: studentId,
-      period_start: periodStart,
-      cohort_id: f.state.cohortId,
-      state: f.snapshots.get(periodStart),
-    })),
-  );
-  if (snapshots.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${table} (tenant_id, student_id, period_start, cohort_id, state)
-     SELECT $1, r.student_id, r.period_start, r.cohort_id, r.state
-       FROM jsonb_to_recordset($2::jsonb) AS r(student_id text, period_start timestamptz, cohort_id text, state jsonb)
-     ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state, cohort_id = EXCLUDED.cohort_id`,
-    [tx.tenantId, JSON.stringify(snapshots)],
+  const rows: SqlValue[][] = [];
+  for (const [studentId, f] of folds) {
+    for (const periodStart of f.dirty) {
+      rows.push([
+        studentId,
+        periodStart,
+        f.state.cohortId,
+        JSON.stringify(f.snapshots.get(periodStart)),
+      ]);
+    }
+  }
+  if (rows.length === 0) return;
+  await insertValues(
+    tx,
+    {
+      table,
+      columns: SNAPSHOT_COLUMNS,
+      onConflict: `ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state,
+        cohort_id = EXCLUDED.cohort_id`,
+    },
+    rows,
   );
 }

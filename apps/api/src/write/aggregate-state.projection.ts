@@ -5,7 +5,7 @@ import type {
   Tx,
   Writer,
 } from '@rapport/event-store';
-import { writerOf } from '@rapport/event-store';
+import { type InsertValuesSpec, insertValues, writerOf } from '@rapport/event-store';
 import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
@@ -33,7 +33,6 @@ interface TenantMemo {
   evicted: Set<string>;
 }
 type Memo = Map<string, TenantMemo>;
-const FLUSH_CHUNK = 2_000;
 /**
  * Aggregates kept in memory during a rebuild before the least recently touched are written out
  * (most are contacts and interviews of ~1 KB, which go quiet after a few weeks).
@@ -98,7 +97,7 @@ export const aggregateStateProjection: Projection = {
           memo.rows.delete(row.stream_id);
           memo.evicted.add(row.stream_id);
         }
-        await saveAll(writerOf(tx, context.rebuild), table(AGGREGATE_STATES), out);
+        await saveRows(writerOf(tx, context.rebuild), table(AGGREGATE_STATES), out);
       }
     } else await saveRows(tx, table(AGGREGATE_STATES), rows);
   },
@@ -106,7 +105,7 @@ export const aggregateStateProjection: Projection = {
   async flush({ tx, table, rebuild }: ProjectionContext) {
     for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Memo) {
       await tx.setTenant(tenantId);
-      await saveAll(tx, table(AGGREGATE_STATES), [...memo.rows.values()]);
+      await saveRows(tx, table(AGGREGATE_STATES), [...memo.rows.values()]);
     }
   },
 };
@@ -150,22 +149,37 @@ async function loadRows(
   return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
 }
 
-async function saveAll(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += FLUSH_CHUNK)
-    await saveRows(tx, table, rows.slice(i, i + FLUSH_CHUNK));
-}
+const STATE_COLUMNS: InsertValuesSpec['columns'] = [
+  ['stream_id', 'text'],
+  ['kind', 'text'],
+  ['aggregate_id', 'text'],
+  ['student_id', 'text'],
+  ['cohort_id', 'text'],
+  ['version', 'bigint'],
+  ['state', 'jsonb'],
+  ['updated_at', 'timestamptz'],
+];
 
 async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${table}
-       (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, updated_at)
-     SELECT $1, r.stream_id, r.kind, r.aggregate_id, r.student_id, r.cohort_id, r.version, r.state, r.updated_at
-       FROM jsonb_to_recordset($2::jsonb) AS r(stream_id text, kind text, aggregate_id text, student_id text,
-            cohort_id text, version bigint, state jsonb, updated_at timestamptz)
-     ON CONFLICT (tenant_id, stream_id) DO UPDATE SET
-       version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at,
-       student_id = EXCLUDED.student_id, cohort_id = EXCLUDED.cohort_id`,
-    [tx.tenantId, JSON.stringify(rows.map((row) => ({ ...row, state: encodeState(row.state) })))],
+  await insertValues(
+    tx,
+    {
+      table,
+      columns: STATE_COLUMNS,
+      onConflict: `ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = EXCLUDED.version,
+        state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, student_id = EXCLUDED.student_id,
+        cohort_id = EXCLUDED.cohort_id`,
+    },
+    rows.map((row) => [
+      row.stream_id,
+      row.kind,
+      row.aggregate_id,
+      row.student_id,
+      row.cohort_id,
+      row.version,
+      JSON.stringify(encodeState(row.state)),
+      row.updated_at.toISOString(),
+    ]),
   );
 }
 

@@ -1,0 +1,72 @@
+import { type Database, EventStore1764230400000, insertValues } from '@rapport/event-store';
+import { newTenant } from '../support/builders';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('insertValues', () => {
+  let db: TestDatabase;
+  let app: Database;
+  let tenant: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EventStore1764230400000]);
+    app = db.app.database;
+    await db.owner.database.withoutTenant(async (tx) => {
+      await tx.query(`CREATE TABLE docs (tenant_id uuid NOT NULL, id text NOT NULL, at timestamptz,
+                        doc jsonb NOT NULL, PRIMARY KEY (tenant_id, id))`);
+      await tx.query(`SELECT rapport_secure_tenant_table('docs')`);
+    });
+    tenant = (await newTenant(app)).tenantId;
+  });
+  afterAll(() => db.close());
+
+  const spec = {
+    table: 'docs',
+    columns: [
+      ['id', 'text'],
+      ['at', 'timestamptz'],
+      ['doc', 'jsonb'],
+    ] as const,
+    onConflict: 'ON CONFLICT (tenant_id, id) DO UPDATE SET doc = EXCLUDED.doc',
+  };
+
+  it('writes every row under the tenant, documents and quotes intact, NULLs as NULL', async () => {
+    const tricky = { say: 'it\'s "quoted", back\\slashed, {braced}, comma,', n: [1, null] };
+    await app.withTenant(tenant, (tx) =>
+      insertValues(tx, spec, [
+        ['a', '2026-09-07T10:00:00.000Z', JSON.stringify(tricky)],
+        ['b', null, '{}'],
+      ]),
+    );
+    const rows = await app.withTenant(tenant, (tx) =>
+      tx.query<{ tenant_id: string; id: string; at: Date | null; doc: unknown }>(
+        `SELECT tenant_id, id, at, doc FROM docs WHERE id IN ('a', 'b') ORDER BY id`,
+      ),
+    );
+    expect(rows).toEqual([
+      { tenant_id: tenant, id: 'a', at: new Date('2026-09-07T10:00:00.000Z'), doc: tricky },
+      { tenant_id: tenant, id: 'b', at: null, doc: {} },
+    ]);
+  });
+
+  it('splits rows over several statements below the parameter limit of the protocol', async () => {
+    // 3 values a row: 10,000 per statement at most, so 25,000 rows take three statements.
+    const rows = Array.from({ length: 25_000 }, (_, i) => [`bulk-${i}`, null, `{"i":${i}}`]);
+    const before = app.statements;
+    await app.withTenant(tenant, (tx) => insertValues(tx, spec, rows));
+    expect(app.statements - before).toBe(2 + 3); // BEGIN/COMMIT and three inserts
+    const [count] = await app.withTenant(tenant, (tx) =>
+      tx.query<{ n: number; total: number }>(
+        `SELECT count(*)::int AS n, sum((doc->>'i')::int)::int AS total FROM docs WHERE id LIKE 'bulk-%'`,
+      ),
+    );
+    expect(count).toEqual({ n: 25_000, total: (24_999 * 25_000) / 2 });
+  });
+
+  it('refuses a row of the wrong width before sending anything', async () => {
+    const before = app.statements;
+    await expect(
+      app.withTenant(tenant, (tx) => insertValues(tx, spec, [['short', null]])),
+    ).rejects.toThrow('insertValues: docs takes 3 values, got 2');
+    expect(app.statements - before).toBe(2); // BEGIN and ROLLBACK only
+  });
+});
