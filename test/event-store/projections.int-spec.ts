@@ -79,6 +79,43 @@ function deferringProjection(table: string, failOn: string | null = null) {
   return { projection, deferred: () => deferred };
 }
 
+/**
+ * Counts like `countingProjection`, but during a rebuild keeps the counts in the session memo
+ * and writes them in `flush`; `failFlush` makes that write fail.
+ */
+function flushingProjection(table: string, failFlush = false): Projection {
+  return {
+    name: table,
+    mode: 'async',
+    tables: [table],
+    eventTypes: ['Counted'],
+    async apply(events: readonly RecordedEvent[], { tx, table: t, rebuild }) {
+      for (const event of events) {
+        if (rebuild) {
+          const key = `${event.tenantId}/${event.streamId}`;
+          rebuild.memo.set(key, ((rebuild.memo.get(key) as number | undefined) ?? 0) + 1);
+        } else {
+          await tx.query(
+            `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, 1)
+             ON CONFLICT (tenant_id, stream_id) DO UPDATE SET events = ${t(table)}.events + 1`,
+            [event.tenantId, event.streamId],
+          );
+        }
+      }
+    },
+    async flush({ tx, table: t, rebuild }) {
+      for (const [key, events] of rebuild!.memo) {
+        const [tenantId, streamId] = key.split('/');
+        await tx.setTenant(tenantId);
+        await tx.query(
+          `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, $3)`,
+          [tenantId, streamId, failFlush ? null : events],
+        );
+      }
+    },
+  };
+}
+
 async function createCountTable(owner: Database, table: string) {
   await owner.withoutTenant(async (tx) => {
     await tx.query(`CREATE TABLE ${table} (tenant_id uuid NOT NULL, stream_id text NOT NULL, events int NOT NULL,
@@ -343,6 +380,64 @@ describe('projections', () => {
         new ProjectionRebuilder(db.owner.database, store, 2, undefined, 2).rebuild(projection),
       ).rejects.toThrow(/null value/);
       expect(await countsOf(app, tenant, table)).toEqual({ live: 42 });
+    });
+
+    it('rebuilds several projections in one pass, each twin logged and indexed before it goes live', async () => {
+      const second = `${table}_b`;
+      await createCountTable(db.owner.database, second);
+      const counting = countingProjection(table, 'async').projection;
+      const flushing = flushingProjection(second);
+      for (let i = 0; i < 9; i++) await store.append(tenant, `m-${i % 2}`, [counted(`${i}`)]);
+
+      await new ProjectionRebuilder(db.owner.database, store, 4).rebuildMany([counting, flushing]);
+      expect(await countsOf(app, tenant, table)).toEqual({ 'm-0': 5, 'm-1': 4 });
+      expect(await countsOf(app, tenant, second)).toEqual({ 'm-0': 5, 'm-1': 4 });
+      const tables = await app.withoutTenant((tx) =>
+        tx.query<{ relname: string; relpersistence: string; indexes: string[] }>(
+          `SELECT c.relname, c.relpersistence,
+                  array(SELECT indexname::text FROM pg_indexes WHERE tablename = c.relname ORDER BY 1) AS indexes
+             FROM pg_class c WHERE c.relname LIKE $1 AND c.relkind = 'r' ORDER BY 1`,
+          [`${table}%`],
+        ),
+      );
+      // Permanent (crash-safe), secondary indexes rebuilt under their live names, no twin left.
+      expect(tables).toEqual([
+        {
+          relname: table,
+          relpersistence: 'p',
+          indexes: [`${table}_by_events_idx`, `${table}_pkey`],
+        },
+        {
+          relname: second,
+          relpersistence: 'p',
+          indexes: [`${second}_by_events_idx`, `${second}_pkey`],
+        },
+      ]);
+    });
+
+    it('fails when a flush fails, swaps nothing in and leaves no transaction open', async () => {
+      const second = `${table}_b`;
+      await createCountTable(db.owner.database, second);
+      const counting = countingProjection(table, 'async').projection;
+      await store.append(tenant, 'kept', [counted('1')]);
+      await new ProjectionRunner(app, store, [counting]).catchUp(table);
+      await store.append(tenant, 'kept', [counted('2')]);
+
+      await expect(
+        new ProjectionRebuilder(db.owner.database, store).rebuildMany([
+          counting,
+          flushingProjection(second, true),
+        ]),
+      ).rejects.toThrow(/null value/);
+      // The live tables are as they were; the twins are left for the next rebuild to replace.
+      expect(await countsOf(app, tenant, table)).toEqual({ kept: 1 });
+      expect(await countsOf(app, tenant, second)).toEqual({});
+      const open = await app.withoutTenant((tx) =>
+        tx.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+        ),
+      );
+      expect(open).toEqual([]);
     });
 
     it('rebuilds inline projections too', async () => {

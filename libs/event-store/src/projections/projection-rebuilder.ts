@@ -52,9 +52,10 @@ export class ProjectionRebuilder {
     const replay = await this.replayTransactions();
     // Secondary indexes are built once after the load instead of maintained row by row.
     const deferredIndexes = await this.owner.withoutTenant(async (tx) => {
-      const deferred: string[] = [];
+      const deferred = new Map<string, string[]>();
       for (const projection of projections)
-        deferred.push(...(await this.createTwins(tx, projection.tables)));
+        for (const [table, definitions] of await this.createTwins(tx, projection.tables))
+          deferred.set(table, definitions);
       return deferred;
     });
     const total = await this.owner.withoutTenant(async (tx) => {
@@ -112,18 +113,7 @@ export class ProjectionRebuilder {
         }
       });
     }
-    await replay(async (tx) => {
-      for (const projection of projections) {
-        await projection.flush?.({ tx, table: twin, rebuild: sessions.get(projection.name) });
-      }
-      // Crash-safe before they go live: written to the WAL once, in bulk, then indexed.
-      for (const projection of projections) {
-        for (const table of projection.tables) {
-          await tx.query(`ALTER TABLE ${quoteIdent(twin(table))} SET LOGGED`);
-        }
-      }
-      for (const definition of deferredIndexes) await tx.query(definition);
-    });
+    await this.finishTwins(projections, sessions, deferredIndexes, replay);
 
     applied += await this.owner.withoutTenant(async (tx) => {
       let caughtUp = 0;
@@ -153,6 +143,46 @@ export class ProjectionRebuilder {
   }
 
   /**
+   * After the replay: each projection writes what it kept in memory, then each of its twins is
+   * made crash-safe (written to the WAL once, in bulk) and gets its secondary indexes. On a
+   * server these steps run on two connections at once, the largest first, so the server's two
+   * halves of the work overlap; the embedded database has one session and runs them in turn.
+   */
+  private async finishTwins(
+    projections: readonly Projection[],
+    sessions: Map<string, RebuildSession>,
+    deferredIndexes: Map<string, string[]>,
+    replay: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    const slot = slots(this.owner.mode === 'server' ? 2 : 1);
+    const flushed = projections.map((projection) =>
+      slot(() =>
+        replay((tx) =>
+          Promise.resolve(
+            projection.flush?.({ tx, table: twin, rebuild: sessions.get(projection.name) }),
+          ),
+        ),
+      ),
+    );
+    const finished = projections.flatMap((projection, i) =>
+      projection.tables.map((table) =>
+        flushed[i].then(() =>
+          slot(() =>
+            replay(async (tx) => {
+              await tx.query(`ALTER TABLE ${quoteIdent(twin(table))} SET LOGGED`);
+              for (const definition of deferredIndexes.get(table) ?? []) await tx.query(definition);
+            }),
+          ),
+        ),
+      ),
+    );
+    // Every step settles before the first failure is reported: no transaction is left running.
+    const results = await Promise.allSettled([...flushed, ...finished]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
    * Replays the log into twin tables up to exactly where the live tables stand, then compares
    * them row for row, tenant by tenant, and drops the twins. Live tables are not touched.
    * Returns the number of differing rows per table (all zero: the read model is what history says).
@@ -175,7 +205,8 @@ export class ProjectionRebuilder {
     }
     await replay(async (tx) => {
       await projection.flush?.({ tx, table: twin, rebuild: session });
-      for (const definition of deferredIndexes) await tx.query(definition);
+      for (const definitions of deferredIndexes.values())
+        for (const definition of definitions) await tx.query(definition);
     });
 
     return this.owner.withoutTenant(async (tx) => {
@@ -292,12 +323,14 @@ export class ProjectionRebuilder {
 
   /**
    * Creates the twin tables, unlogged while they are loaded (nothing reads them before the swap,
-   * and a crash only loses a rebuild that has to start over anyway); returns the definitions of
-   * the secondary indexes it dropped.
+   * and a crash only loses a rebuild that has to start over anyway); returns, per table, the definitions
+   * of the secondary indexes it dropped.
    */
-  private async createTwins(tx: Tx, tables: readonly string[]): Promise<string[]> {
-    const deferred: string[] = [];
+  private async createTwins(tx: Tx, tables: readonly string[]): Promise<Map<string, string[]>> {
+    const deferred = new Map<string, string[]>();
     for (const table of tables) {
+      const definitions: string[] = [];
+      deferred.set(table, definitions);
       await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
       await tx.query(
         `CREATE UNLOGGED TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`,
@@ -311,7 +344,7 @@ export class ProjectionRebuilder {
       );
       for (const index of secondary) {
         await tx.query(`DROP INDEX ${quoteIdent(index.name)}`);
-        deferred.push(index.definition);
+        definitions.push(index.definition);
       }
     }
     return deferred;
@@ -401,6 +434,23 @@ interface PageRow extends Omit<EventRow, 'data' | 'metadata' | 'recorded_at'> {
   data: string;
   metadata: string;
   recorded_ms: number;
+}
+
+/** Runs at most `size` pieces of work at a time, in the order they asked. */
+function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    else free--;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
 }
 
 /** Whether an event lies beyond a checkpoint in commit order. */
