@@ -62,6 +62,20 @@ describe('insertValues', () => {
     expect(count).toEqual({ n: 25_000, total: (24_999 * 25_000) / 2 });
   });
 
+  it('keeps each statement to about 8 MB of values however few rows that is', async () => {
+    const big = JSON.stringify({ text: 'x'.repeat(3_000_000) });
+    const rows = Array.from({ length: 5 }, (_, i) => [`big-${i}`, null, big]);
+    const before = app.statements;
+    await app.withTenant(tenant, (tx) => insertValues(tx, spec, rows));
+    expect(app.statements - before).toBe(2 + 2); // rows 1-3, then 4-5
+    const [count] = await app.withTenant(tenant, (tx) =>
+      tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM docs WHERE id LIKE 'big-%' AND length(doc->>'text') = 3000000`,
+      ),
+    );
+    expect(count.n).toBe(5);
+  });
+
   it('refuses a row of the wrong width before sending anything', async () => {
     const before = app.statements;
     await expect(

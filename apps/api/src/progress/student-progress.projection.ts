@@ -46,15 +46,11 @@ export const studentProgressProjection: Projection = {
     for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Map<string, TenantMemo>) {
       await tx.setTenant(tenantId);
       if (memo.timeline) await saveTimeline(tx, table(SETTINGS_TIMELINES), memo.timeline);
-      const folds = [...memo.folds];
-      for (let i = 0; i < folds.length; i += FLUSH_CHUNK) {
-        await saveProgress(tx, table(STUDENT_PROGRESS), new Map(folds.slice(i, i + FLUSH_CHUNK)));
-      }
+      await saveProgress(tx, table(STUDENT_PROGRESS), memo.folds);
     }
   },
 };
 
-const FLUSH_CHUNK = 1_000;
 /**
  * Students kept in memory during a rebuild before the least recently touched are written out.
  * A rebuild in commit order touches nearly every student of a tenant in every batch, so this
@@ -407,14 +403,23 @@ async function saveProgress(
       onConflict: `ON CONFLICT (tenant_id, student_id) DO UPDATE SET cohort_id = EXCLUDED.cohort_id,
         state = EXCLUDED.state, last_activity_at = EXCLUDED.last_activity_at, last_event_at = EXCLUDED.last_event_at`,
     },
-    [...folds].map(([studentId, f]) => [
+    progressRows(folds),
+  );
+}
+
+/** Encoded one at a time, as `insertValues` takes them: never every state's JSON at once. */
+function* progressRows(
+  folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>,
+): Generator<SqlValue[]> {
+  for (const [studentId, f] of folds) {
+    yield [
       studentId,
       f.state.cohortId,
       JSON.stringify(f.state),
       f.state.lastActivityAt,
       f.lastEventAt,
-    ]),
-  );
+    ];
+  }
 }
 
 const SNAPSHOT_COLUMNS: InsertValuesSpec['columns'] = [

@@ -5,7 +5,7 @@ import type {
   Tx,
   Writer,
 } from '@rapport/event-store';
-import { type InsertValuesSpec, insertValues, writerOf } from '@rapport/event-store';
+import { type InsertValuesSpec, insertValues, type SqlValue, writerOf } from '@rapport/event-store';
 import { eventSchemaVersions } from '@rapport/domain';
 import { aggregateOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
@@ -105,7 +105,7 @@ export const aggregateStateProjection: Projection = {
   async flush({ tx, table, rebuild }: ProjectionContext) {
     for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Memo) {
       await tx.setTenant(tenantId);
-      await saveRows(tx, table(AGGREGATE_STATES), [...memo.rows.values()]);
+      await saveRows(tx, table(AGGREGATE_STATES), memo.rows.values());
     }
   },
 };
@@ -160,7 +160,7 @@ const STATE_COLUMNS: InsertValuesSpec['columns'] = [
   ['updated_at', 'timestamptz'],
 ];
 
-async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<void> {
+async function saveRows(tx: Writer, table: string, rows: Iterable<StateRow>): Promise<void> {
   await insertValues(
     tx,
     {
@@ -170,7 +170,14 @@ async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<vo
         state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, student_id = EXCLUDED.student_id,
         cohort_id = EXCLUDED.cohort_id`,
     },
-    rows.map((row) => [
+    encodedRows(rows),
+  );
+}
+
+/** Encoded one at a time, as `insertValues` takes them: never every state's JSON at once. */
+function* encodedRows(rows: Iterable<StateRow>): Generator<SqlValue[]> {
+  for (const row of rows) {
+    yield [
       row.stream_id,
       row.kind,
       row.aggregate_id,
@@ -179,8 +186,8 @@ async function saveRows(tx: Writer, table: string, rows: StateRow[]): Promise<vo
       row.version,
       JSON.stringify(encodeState(row.state)),
       row.updated_at.toISOString(),
-    ]),
-  );
+    ];
+  }
 }
 
 function tenantMemo(memo: Memo, tenantId: string): TenantMemo {
