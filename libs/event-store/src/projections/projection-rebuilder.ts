@@ -145,8 +145,8 @@ export class ProjectionRebuilder {
   /**
    * After the replay: each projection writes what it kept in memory, then each of its twins is
    * made crash-safe (written to the WAL once, in bulk) and gets its secondary indexes. On a
-   * server these steps run on two connections at once, the largest first, so the server's two
-   * halves of the work overlap; the embedded database has one session and runs them in turn.
+   * server these steps run two at a time on their own connections, flushes first, so the work
+   * of both cores overlaps; the embedded database has one session and runs them in turn.
    */
   private async finishTwins(
     projections: readonly Projection[],
