@@ -76,6 +76,12 @@ describe('insertValues', () => {
     expect(count.n).toBe(5);
   });
 
+  it('sends nothing for no rows', async () => {
+    const before = app.statements;
+    await app.withTenant(tenant, (tx) => insertValues(tx, spec, []));
+    expect(app.statements - before).toBe(2); // BEGIN and COMMIT only
+  });
+
   it('refuses a row of the wrong width before sending anything', async () => {
     const before = app.statements;
     await expect(

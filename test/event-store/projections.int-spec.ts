@@ -84,23 +84,15 @@ function deferringProjection(table: string, failOn: string | null = null) {
  * and writes them in `flush`; `failFlush` makes that write fail.
  */
 function flushingProjection(table: string, failFlush = false): Projection {
+  const live = countingProjection(table, 'async').projection;
   return {
-    name: table,
-    mode: 'async',
-    tables: [table],
-    eventTypes: ['Counted'],
-    async apply(events: readonly RecordedEvent[], { tx, table: t, rebuild }) {
+    ...live,
+    async apply(events: readonly RecordedEvent[], context) {
+      if (!context.rebuild) return live.apply(events, context);
       for (const event of events) {
-        if (rebuild) {
-          const key = `${event.tenantId}/${event.streamId}`;
-          rebuild.memo.set(key, ((rebuild.memo.get(key) as number | undefined) ?? 0) + 1);
-        } else {
-          await tx.query(
-            `INSERT INTO ${t(table)} (tenant_id, stream_id, events) VALUES ($1, $2, 1)
-             ON CONFLICT (tenant_id, stream_id) DO UPDATE SET events = ${t(table)}.events + 1`,
-            [event.tenantId, event.streamId],
-          );
-        }
+        const key = `${event.tenantId}/${event.streamId}`;
+        const memo = context.rebuild.memo;
+        memo.set(key, ((memo.get(key) as number | undefined) ?? 0) + 1);
       }
     },
     async flush({ tx, table: t, rebuild }) {

@@ -132,7 +132,7 @@ export class EventStore {
   /** One tenant's events after `after`, in commit-safe order. */
   readTenant(tenantId: string, after: Checkpoint, limit = 1000): Promise<ReadPage> {
     return this.database.withTenant(tenantId, async (tx) =>
-      this.page(
+      this.toPage(
         await tx.query<EventRow>(
           `SELECT * FROM events
             WHERE tenant_id = $1
@@ -149,7 +149,7 @@ export class EventStore {
   /** Every tenant's events after `after`, in commit-safe order: the projection runner's path. */
   async readAll(after: Checkpoint, limit = 1000, tx?: Tx): Promise<ReadPage> {
     const read = async (t: Tx) =>
-      this.page(
+      this.toPage(
         await t.query<EventRow>(`SELECT * FROM rapport_read_all_events($1::xid8, $2, $3)`, [
           after.transactionId,
           after.globalPosition,
@@ -177,7 +177,8 @@ export class EventStore {
     };
   }
 
-  private page(rows: EventRow[], after: Checkpoint): ReadPage {
+  /** Rows of `events` in commit order as a page: the events, and the checkpoint after them. */
+  toPage(rows: EventRow[], after: Checkpoint): ReadPage {
     const events = rows.map((row) => this.toRecorded(row));
     const last = events.at(-1);
     return {

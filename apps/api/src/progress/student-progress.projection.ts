@@ -394,7 +394,6 @@ async function saveProgress(
   table: string,
   folds: Map<string, Pick<StudentFold, 'state' | 'lastEventAt'>>,
 ) {
-  if (folds.size === 0) return;
   await insertValues(
     tx,
     {
@@ -430,18 +429,6 @@ const SNAPSHOT_COLUMNS: InsertValuesSpec['columns'] = [
 ];
 
 async function saveSnapshots(tx: Writer, table: string, folds: Map<string, StudentFold>) {
-  const rows: SqlValue[][] = [];
-  for (const [studentId, f] of folds) {
-    for (const periodStart of f.dirty) {
-      rows.push([
-        studentId,
-        periodStart,
-        f.state.cohortId,
-        JSON.stringify(f.snapshots.get(periodStart)),
-      ]);
-    }
-  }
-  if (rows.length === 0) return;
   await insertValues(
     tx,
     {
@@ -450,6 +437,20 @@ async function saveSnapshots(tx: Writer, table: string, folds: Map<string, Stude
       onConflict: `ON CONFLICT (tenant_id, student_id, period_start) DO UPDATE SET state = EXCLUDED.state,
         cohort_id = EXCLUDED.cohort_id`,
     },
-    rows,
+    snapshotRows(folds),
   );
+}
+
+/** The snapshots a batch created or changed, encoded one at a time as they are sent. */
+function* snapshotRows(folds: Map<string, StudentFold>): Generator<SqlValue[]> {
+  for (const [studentId, f] of folds) {
+    for (const periodStart of f.dirty) {
+      yield [
+        studentId,
+        periodStart,
+        f.state.cohortId,
+        JSON.stringify(f.snapshots.get(periodStart)),
+      ];
+    }
+  }
 }

@@ -263,8 +263,8 @@ export class ProjectionRebuilder {
            FROM rapport_read_all_events($1::xid8, $2, $3)`,
         [after.transactionId, after.globalPosition, this.batchSize],
       );
-      const events = rows.map((r) =>
-        this.store.toRecorded({
+      return this.store.toPage(
+        rows.map((r) => ({
           tenant_id: r.tenant_id,
           stream_id: r.stream_id,
           stream_version: r.stream_version,
@@ -276,15 +276,9 @@ export class ProjectionRebuilder {
           data: JSON.parse(r.data) as unknown,
           metadata: JSON.parse(r.metadata) as Record<string, unknown>,
           recorded_at: new Date(Math.floor(r.recorded_ms)),
-        }),
+        })),
+        after,
       );
-      const last = events.at(-1);
-      return {
-        events,
-        checkpoint: last
-          ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
-          : after,
-      };
     };
     return within ? read(within) : this.owner.withoutTenant(read);
   }
@@ -385,11 +379,10 @@ export class ProjectionRebuilder {
         this.batchSize,
       ]);
       if (rows.length === 0) return { applied, checkpoint };
-      const events = rows.map((row) => this.store.toRecorded(row));
-      await applyByTenant(tx, projection, events, twin);
-      const last = events[events.length - 1];
-      checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-      applied += events.length;
+      const page = this.store.toPage(rows, checkpoint);
+      await applyByTenant(tx, projection, page.events, twin);
+      checkpoint = page.checkpoint;
+      applied += page.events.length;
     }
   }
 
