@@ -1,5 +1,4 @@
 import {
-  copyStudentProgress,
   type DomainEvent,
   evolveSettingsTimeline,
   evolveStudentProgress,
@@ -169,8 +168,11 @@ interface ActivityRow {
 interface StudentFold {
   state: StudentProgress;
   lastEventAt: string | null;
-  /** period_start → snapshot; only those this batch created or changed are written. */
-  snapshots: Map<string, StudentProgress>;
+  /**
+   * period_start → snapshot; only those this batch created or changed are written. A snapshot
+   * taken in this batch is its JSON: the state folds on in place, so it is written down at once.
+   */
+  snapshots: Map<string, StudentProgress | string>;
   dirty: Set<string>;
 }
 
@@ -201,13 +203,15 @@ async function applyProgress(
       // The first event of a new period: what came before is that period's starting snapshot.
       const week = periodStart(at);
       if (fold.lastEventAt !== null && fold.lastEventAt < week && !fold.snapshots.has(week)) {
-        fold.snapshots.set(week, copyStudentProgress(fold.state));
+        fold.snapshots.set(week, JSON.stringify(fold.state));
         fold.dirty.add(week);
       }
       // A late event belongs in every later snapshot too (the reducer ignores order).
       for (const [periodStart, snapshot] of fold.snapshots) {
         if (periodStart > at) {
-          fold.snapshots.set(periodStart, evolveStudentProgress(snapshot, domainEvent));
+          const earlier =
+            typeof snapshot === 'string' ? (JSON.parse(snapshot) as StudentProgress) : snapshot;
+          fold.snapshots.set(periodStart, evolveStudentProgress(earlier, domainEvent));
           fold.dirty.add(periodStart);
         }
       }
@@ -445,11 +449,12 @@ async function saveSnapshots(tx: Writer, table: string, folds: Map<string, Stude
 function* snapshotRows(folds: Map<string, StudentFold>): Generator<SqlValue[]> {
   for (const [studentId, f] of folds) {
     for (const periodStart of f.dirty) {
+      const snapshot = f.snapshots.get(periodStart)!;
       yield [
         studentId,
         periodStart,
         f.state.cohortId,
-        JSON.stringify(f.snapshots.get(periodStart)),
+        typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot),
       ];
     }
   }

@@ -178,10 +178,10 @@ export function evolveStudentProgress(state: StudentProgress, event: DomainEvent
 
 /**
  * The same fold as `evolveStudentProgress`, with the same result, but written into `state`
- * (returned) instead of a copy: copying a student's map of interviews for every event was the
- * hottest line of a rebuild. Only for a caller that owns `state`, its `contacts` and its
- * `interviews` (no one else holds them). The records inside those maps are never changed, only
- * replaced, so `copyStudentProgress` is enough to keep a state that folding carries on from.
+ * (returned) and its records instead of copies: copying a student's map of interviews, then the
+ * interview's record, for every event was the hottest part of a rebuild. Only for a caller that
+ * owns `state` and everything in it (no one else holds any of it); `copyStudentProgress` makes a
+ * state that folding in place cannot change.
  */
 export function evolveStudentProgressInPlace(
   state: StudentProgress,
@@ -190,9 +190,21 @@ export function evolveStudentProgressInPlace(
   return evolve(state, event, true);
 }
 
-/** A copy that `evolveStudentProgressInPlace` on the original cannot change. */
+/**
+ * A copy that `evolveStudentProgressInPlace` on the original cannot change: the state, its maps
+ * and their records (lists are only ever replaced, never edited, so they may be shared).
+ */
 export function copyStudentProgress(state: StudentProgress): StudentProgress {
-  return { ...state, contacts: { ...state.contacts }, interviews: { ...state.interviews } };
+  return {
+    ...state,
+    contacts: copyRecords(state.contacts),
+    interviews: copyRecords(state.interviews),
+  };
+}
+
+function copyRecords<T extends object>(records: Record<string, T>): Record<string, T> {
+  // fromEntries defines keys as data: an id `__proto__` stays an entry.
+  return Object.fromEntries(Object.entries(records).map(([key, record]) => [key, { ...record }]));
 }
 
 function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): StudentProgress {
@@ -236,111 +248,95 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
       return profile(state, inPlace, digest(state, event.data.preference, event.data.at));
     case 'ContactAdded': {
       const { contactId, referredByContactId, at } = event.data;
-      return withContact(state, inPlace, contactId, at, (contact) => ({
-        ...withFacts(contact, event.data, at),
-        referredByContactId: contact.referredByContactId ?? referredByContactId,
-        addedAt: minInstant(contact.addedAt, at),
-      }));
+      return withContact(state, inPlace, contactId, at, (contact) => {
+        setFacts(contact, event.data, at);
+        contact.referredByContactId ??= referredByContactId;
+        contact.addedAt = minInstant(contact.addedAt, at);
+      });
     }
     case 'ContactUpdated':
       return withContact(state, inPlace, event.data.contactId, event.data.at, (contact) =>
-        withFacts(contact, event.data, event.data.at),
+        setFacts(contact, event.data, event.data.at),
       );
     case 'ContactArchived':
-      return withContact(state, inPlace, event.data.contactId, event.data.at, (contact) => ({
-        ...contact,
-        archived: true,
-        archivedAt: minInstant(contact.archivedAt, event.data.at),
-      }));
+      return withContact(state, inPlace, event.data.contactId, event.data.at, (contact) => {
+        contact.archived = true;
+        contact.archivedAt = minInstant(contact.archivedAt, event.data.at);
+      });
     case 'InterviewRequested':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        requestedAt: minInstant(i.requestedAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.requestedAt = minInstant(i.requestedAt, event.data.at);
+      });
     case 'InterviewRequestNudged':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        nudgedAt: [...i.nudgedAt, event.data.at].sort(),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.nudgedAt = [...i.nudgedAt, event.data.at].sort();
+      });
     case 'InterviewRequestAccepted':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        acceptedAt: minInstant(i.acceptedAt, event.data.at),
-        respondedAt: minInstant(i.respondedAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.acceptedAt = minInstant(i.acceptedAt, event.data.at);
+        i.respondedAt = minInstant(i.respondedAt, event.data.at);
+      });
     case 'InterviewRequestDeclined':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        declinedAt: minInstant(i.declinedAt, event.data.at),
-        respondedAt: minInstant(i.respondedAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.declinedAt = minInstant(i.declinedAt, event.data.at);
+        i.respondedAt = minInstant(i.respondedAt, event.data.at);
+      });
     case 'InterviewRequestClosedUnanswered':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        closedUnansweredAt: minInstant(i.closedUnansweredAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.closedUnansweredAt = minInstant(i.closedUnansweredAt, event.data.at);
+      });
     case 'InterviewScheduled':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        ...reschedule(i, event.data.at, event.data.scheduledFor),
-        scheduledAt: minInstant(i.scheduledAt, event.data.at),
+      return withInterview(state, inPlace, event.data, (i) => {
+        reschedule(i, event.data.at, event.data.scheduledFor);
+        i.scheduledAt = minInstant(i.scheduledAt, event.data.at);
         // Any scheduling means the contact said yes at some point (the decider's respondedAt too).
-        acceptedAt: minInstant(i.acceptedAt, event.data.at),
-        respondedAt: minInstant(i.respondedAt, event.data.at),
-      }));
+        i.acceptedAt = minInstant(i.acceptedAt, event.data.at);
+        i.respondedAt = minInstant(i.respondedAt, event.data.at);
+      });
     case 'InterviewRescheduled':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        ...reschedule(i, event.data.at, event.data.scheduledFor),
-        rescheduleCount: i.rescheduleCount + 1,
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        reschedule(i, event.data.at, event.data.scheduledFor);
+        i.rescheduleCount += 1;
+      });
     case 'InterviewCancelled':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        cancelledAt: minInstant(i.cancelledAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.cancelledAt = minInstant(i.cancelledAt, event.data.at);
+      });
     case 'InterviewNoShowRecorded':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        noShowAt: maxInstant(i.noShowAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.noShowAt = maxInstant(i.noShowAt, event.data.at);
+      });
     case 'InterviewPrepared':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        preparedAt: minInstant(i.preparedAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.preparedAt = minInstant(i.preparedAt, event.data.at);
+      });
     case 'InterviewHeld':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        heldAt: minInstant(i.heldAt, instant(event.data.heldAt)),
-        questionIdsAsked: union(i.questionIdsAsked, event.data.questionIdsAsked),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.heldAt = minInstant(i.heldAt, instant(event.data.heldAt));
+        i.questionIdsAsked = union(i.questionIdsAsked, event.data.questionIdsAsked);
+      });
     case 'ThankYouSent':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        thankYouSentAt: minInstant(i.thankYouSentAt, instant(event.data.sentAt)),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.thankYouSentAt = minInstant(i.thankYouSentAt, instant(event.data.sentAt));
+      });
     case 'ReferralsReceived':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        referrals: mergeReferrals(
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.referrals = mergeReferrals(
           i.referrals,
           event.data.referrals.map(({ contactId }) => ({ contactId, receivedAt: event.data.at })),
-        ),
-      }));
+        );
+      });
     case 'ShadowingRequested':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        shadowingRequestedAt: minInstant(i.shadowingRequestedAt, event.data.at),
-      }));
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.shadowingRequestedAt = minInstant(i.shadowingRequestedAt, event.data.at);
+      });
     case 'TouchpointRecorded':
-      return withInterview(state, inPlace, event.data, (i) => ({
-        ...i,
-        touchpoints: [
+      return withInterview(state, inPlace, event.data, (i) => {
+        i.touchpoints = [
           ...i.touchpoints,
           { at: instant(event.data.occurredAt), kind: event.data.kind },
-        ].sort(byAtThenKind),
-      }));
+        ].sort(byAtThenKind);
+      });
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -437,18 +433,24 @@ function digest(
     : { digestPreference: state.digestPreference, digestPreferenceSetAt: current };
 }
 
+/**
+ * Applies `change` to the student's record of a contact: the owned record itself when folding in
+ * place, else a copy in a copied state (so the state given is never changed).
+ */
 function withContact(
   state: StudentProgress,
   inPlace: boolean,
   contactId: string,
   at: string,
-  change: (contact: ContactProgress) => ContactProgress,
+  change: (contact: ContactProgress) => void,
 ): StudentProgress {
   // hasOwn: an id is data, never a way to reach Object.prototype.
-  const contact = Object.hasOwn(state.contacts, contactId)
-    ? state.contacts[contactId]
-    : emptyContact(contactId);
-  const next = withEntry(state, inPlace, 'contacts', contactId, change(contact));
+  const existing = Object.hasOwn(state.contacts, contactId) ? state.contacts[contactId] : null;
+  const contact =
+    existing === null ? emptyContact(contactId) : inPlace ? existing : { ...existing };
+  change(contact);
+  const next =
+    contact === existing ? state : withEntry(state, inPlace, 'contacts', contactId, contact);
   next.lastActivityAt = maxInstant(state.lastActivityAt, at);
   next.eventCount += 1;
   return next;
@@ -472,7 +474,7 @@ function emptyContact(contactId: string): ContactProgress {
 type Facts = Pick<ContactProgress, 'relationship' | 'organization' | 'role' | 'industry'>;
 
 /** Latest facts win; equal instants pick by content so that the order never matters. */
-function withFacts(contact: ContactProgress, facts: Facts, at: string): ContactProgress {
+function setFacts(contact: ContactProgress, facts: Facts, at: string): void {
   const current = contact.factsAt;
   const given: Facts = {
     relationship: facts.relationship,
@@ -484,36 +486,41 @@ function withFacts(contact: ContactProgress, facts: Facts, at: string): ContactP
     current === null ||
     at > current ||
     (at === current && JSON.stringify(given) > JSON.stringify(factsOf(contact)));
-  return replaces ? { ...contact, ...given, factsAt: at } : contact;
+  if (replaces) Object.assign(contact, given, { factsAt: at });
 }
 
 function factsOf({ relationship, organization, role, industry }: ContactProgress): Facts {
   return { relationship, organization, role, industry };
 }
 
+/**
+ * Applies `change` to the student's record of an interview, like `withContact`. Changes replace
+ * a record's lists rather than edit them, so a copy of the record may share them.
+ */
 function withInterview(
   state: StudentProgress,
   inPlace: boolean,
   ref: InterviewRef & { at: string },
-  change: (interview: InterviewProgress) => InterviewProgress,
+  change: (interview: InterviewProgress) => void,
 ): StudentProgress {
   const existing = Object.hasOwn(state.interviews, ref.interviewId)
     ? state.interviews[ref.interviewId]
     : null;
-  const base: InterviewProgress = existing
-    ? { ...existing, openedAt: minInstant(existing.openedAt, ref.at) ?? ref.at }
-    : emptyInterview(ref);
-  // `base` is a fresh record, and so is what `change` makes of it: it may be finished here.
-  const changed = change(base);
-  changed.status = statusOf(changed);
-  const next = withEntry(state, inPlace, 'interviews', ref.interviewId, changed);
+  const interview = existing === null ? emptyInterview(ref) : inPlace ? existing : { ...existing };
+  interview.openedAt = minInstant(interview.openedAt, ref.at) ?? ref.at;
+  change(interview);
+  interview.status = statusOf(interview);
+  const next =
+    interview === existing
+      ? state
+      : withEntry(state, inPlace, 'interviews', ref.interviewId, interview);
   next.lastActivityAt = maxInstant(state.lastActivityAt, ref.at);
   next.eventCount += 1;
   return next;
 }
 
 function emptyInterview({ interviewId, contactId, at }: InterviewRef & { at: string }) {
-  return {
+  const interview: InterviewProgress = {
     interviewId,
     contactId,
     status: 'requested',
@@ -537,24 +544,22 @@ function emptyInterview({ interviewId, contactId, at }: InterviewRef & { at: str
     touchpoints: [],
     cancelledAt: null,
     noShowAt: null,
-  } satisfies InterviewProgress;
+  };
+  return interview;
 }
 
 /** The latest (re)scheduling sets the meeting time; a tie keeps the later meeting time. */
-function reschedule(
-  interview: InterviewProgress,
-  at: string,
-  scheduledFor: string,
-): Pick<InterviewProgress, 'scheduledFor' | 'scheduleChangedAt'> {
+function reschedule(interview: InterviewProgress, at: string, scheduledFor: string): void {
   const slot = instant(scheduledFor);
   const current = interview.scheduleChangedAt;
   const replaces =
     current === null ||
     at > current ||
     (at === current && (interview.scheduledFor === null || slot > interview.scheduledFor));
-  return replaces
-    ? { scheduledFor: slot, scheduleChangedAt: at }
-    : { scheduledFor: interview.scheduledFor, scheduleChangedAt: current };
+  if (replaces) {
+    interview.scheduledFor = slot;
+    interview.scheduleChangedAt = at;
+  }
 }
 
 /**
