@@ -6,15 +6,15 @@ import type {
   Writer,
 } from '@rapport/event-store';
 import { type InsertValuesSpec, insertValues, type SqlValue, writerOf } from '@rapport/event-store';
-import { eventSchemaVersions } from '@rapport/domain';
-import { aggregateOf } from './aggregates';
+import { eventSchemaVersions, type StreamKind } from '@rapport/domain';
+import { aggregateOf, decidersByKind } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
 
 export const AGGREGATE_STATES = 'aggregate_states';
 
 interface StateRow {
   stream_id: string;
-  kind: string;
+  kind: StreamKind;
   aggregate_id: string | null;
   student_id: string | null;
   cohort_id: string | null;
@@ -57,10 +57,7 @@ export const aggregateStateProjection: Projection = {
     for (const event of events) {
       const list = byStream.get(event.streamId);
       if (list) list.push(event);
-      else byStream.set(event.streamId, [event]);
-    }
-    for (const streamId of byStream.keys()) {
-      if (!aggregateOfOrNull(streamId)) byStream.delete(streamId);
+      else if (aggregateOfOrNull(event.streamId)) byStream.set(event.streamId, [event]);
     }
     if (byStream.size === 0) return;
 
@@ -73,9 +70,8 @@ export const aggregateStateProjection: Projection = {
       missing.length > 0
         ? await loadRows(tx, table(AGGREGATE_STATES), missing)
         : new Map<string, StateRow>();
-    const known = { get: (id: string) => memo?.rows.get(id) ?? loaded.get(id) };
     const rows = [...byStream].map(([streamId, streamEvents]) =>
-      fold(streamId, known.get(streamId), streamEvents),
+      fold(streamId, memo?.rows.get(streamId) ?? loaded.get(streamId), streamEvents),
     );
     if (memo) {
       for (const row of rows) {
@@ -110,30 +106,41 @@ export const aggregateStateProjection: Projection = {
   },
 };
 
+/**
+ * The stream's row after `events`: the row it had (read back or kept by a rebuild, owned by this
+ * projection either way), updated in place; a new row for a stream seen for the first time.
+ */
 function fold(
   streamId: string,
   start: StateRow | undefined,
   events: readonly RecordedEvent[],
 ): StateRow {
-  const aggregate = aggregateOf(streamId);
-  let state = start ? start.state : aggregate.decider.initialState();
-  for (const event of events) {
-    state = aggregate.decider.evolve(state, {
-      type: event.type,
-      data: event.data as object,
-    });
-  }
+  const row = start ?? newRow(streamId);
+  const { evolve } = decidersByKind[row.kind];
+  let state = row.state;
+  for (const event of events)
+    state = evolve(state, { type: event.type, data: event.data as object });
   const last = events[events.length - 1];
   const lifted = state as { studentId?: string; cohortId?: string };
+  row.student_id = row.kind === 'student' ? row.aggregate_id : (lifted.studentId ?? null);
+  row.cohort_id = row.kind === 'cohort' ? row.aggregate_id : (lifted.cohortId ?? null);
+  row.version = last.streamVersion;
+  row.state = state;
+  row.updated_at = last.recordedAt;
+  return row;
+}
+
+function newRow(streamId: string): StateRow {
+  const aggregate = aggregateOf(streamId);
   return {
     stream_id: streamId,
     kind: aggregate.kind,
     aggregate_id: aggregate.id,
-    student_id: aggregate.kind === 'student' ? aggregate.id : (lifted.studentId ?? null),
-    cohort_id: aggregate.kind === 'cohort' ? aggregate.id : (lifted.cohortId ?? null),
-    version: last.streamVersion,
-    state,
-    updated_at: last.recordedAt,
+    student_id: null,
+    cohort_id: null,
+    version: 0,
+    state: aggregate.decider.initialState(),
+    updated_at: new Date(0),
   };
 }
 
@@ -146,7 +153,12 @@ async function loadRows(
     `SELECT stream_id, state FROM ${table} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
     [tx.tenantId, streamIds],
   );
-  return new Map(rows.map((row) => [row.stream_id, { ...row, state: decodeState(row.state) }]));
+  return new Map(
+    rows.map((row) => {
+      const { kind, id } = aggregateOf(row.stream_id);
+      return [row.stream_id, { ...row, kind, aggregate_id: id, state: decodeState(row.state) }];
+    }),
+  );
 }
 
 const STATE_COLUMNS: InsertValuesSpec['columns'] = [

@@ -14,7 +14,7 @@ import {
 // The deciders are typed per aggregate; the store moves their events as plain data.
 type AnyDecider = Decider<never, { type: string; data: object }, unknown>;
 
-const decidersByKind: Record<StreamKind, AnyDecider> = {
+export const decidersByKind: Record<StreamKind, AnyDecider> = {
   institution: institutionDecider,
   cohort: cohortDecider,
   student: studentDecider,
