@@ -1,6 +1,6 @@
 import { type Database, EventStore1764230400000, insertValues } from '@rapport/event-store';
 import { newTenant } from '../support/builders';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
 
 describe('insertValues', () => {
   let db: TestDatabase;
@@ -48,18 +48,25 @@ describe('insertValues', () => {
     ]);
   });
 
-  it('splits rows over several statements below the parameter limit of the protocol', async () => {
-    // 3 values a row: 10,000 per statement at most, so 25,000 rows take three statements.
-    const rows = Array.from({ length: 25_000 }, (_, i) => [`bulk-${i}`, null, `{"i":${i}}`]);
+  it('sends 100 rows a statement, the full ones under one name the server plans once', async () => {
+    const rows = Array.from({ length: 250 }, (_, i) => [`bulk-${i}`, null, `{"i":${i}}`]);
     const before = app.statements;
-    await app.withTenant(tenant, (tx) => insertValues(tx, spec, rows));
-    expect(app.statements - before).toBe(2 + 3); // BEGIN/COMMIT and three inserts
+    const prepared = await app.withTenant(tenant, async (tx) => {
+      await insertValues(tx, spec, rows);
+      return tx.query<{ runs: number }>(
+        `SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+          WHERE statement LIKE 'INSERT INTO docs %'`,
+      );
+    });
+    expect(app.statements - before).toBe(2 + 3 + 1); // BEGIN/COMMIT, 100 + 100 + 50, the check
+    // The embedded database runs every statement unnamed.
+    expect(prepared).toEqual(onRealPostgres ? [{ runs: 2 }] : []);
     const [count] = await app.withTenant(tenant, (tx) =>
       tx.query<{ n: number; total: number }>(
         `SELECT count(*)::int AS n, sum((doc->>'i')::int)::int AS total FROM docs WHERE id LIKE 'bulk-%'`,
       ),
     );
-    expect(count).toEqual({ n: 25_000, total: (24_999 * 25_000) / 2 });
+    expect(count).toEqual({ n: 250, total: (249 * 250) / 2 });
   });
 
   it('keeps each statement to about 8 MB of values however few rows that is', async () => {
@@ -80,6 +87,18 @@ describe('insertValues', () => {
     const before = app.statements;
     await app.withTenant(tenant, (tx) => insertValues(tx, spec, []));
     expect(app.statements - before).toBe(2); // BEGIN and COMMIT only
+  });
+
+  it('refuses more than 300 columns (100 rows must stay under the protocol limit)', async () => {
+    const wide = {
+      table: 'docs',
+      columns: Array.from({ length: 301 }, (_, i) => [`c${i}`, 'text'] as const),
+    };
+    const before = app.statements;
+    await expect(app.withTenant(tenant, (tx) => insertValues(tx, wide, []))).rejects.toThrow(
+      'insertValues: docs has 301 columns, at most 300',
+    );
+    expect(app.statements - before).toBe(2); // BEGIN and ROLLBACK only
   });
 
   it('refuses a row of the wrong width before sending anything', async () => {

@@ -7,7 +7,11 @@ export type Row = Record<string, unknown>;
 
 /** One open transaction. Every statement of a transaction must go through it (PGlite deadlocks otherwise). */
 export interface Tx {
-  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` marks a statement sent many times with the same text: the server parses and plans it
+   * once per connection and reuses that (ignored by the embedded database).
+   */
+  query<T = Row>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Runs a statement and returns the number of rows it touched. */
   execute(sql: string, params?: unknown[]): Promise<number>;
   /** Switches the tenant for the rest of this transaction (a projection batch spans tenants). */
@@ -78,7 +82,12 @@ export class Database {
     try {
       await runner.query(this.preamble(tenantId));
       this.statements += 2; // the preamble and the COMMIT or ROLLBACK
-      const tx = new QueryRunnerTx(runner, tenantId, () => this.statements++);
+      const tx = new QueryRunnerTx(
+        runner,
+        tenantId,
+        () => this.statements++,
+        this.mode === 'server',
+      );
       const result = await work(tx);
       await runner.query('COMMIT');
       return result;
@@ -108,11 +117,14 @@ class QueryRunnerTx implements Tx {
     private readonly runner: QueryRunner,
     public tenantId: string | null,
     private readonly counted: () => void,
+    private readonly namedStatements: boolean,
   ) {}
 
-  async query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+  async query<T = Row>(sql: string, params?: unknown[], name?: string): Promise<T[]> {
     this.counted();
-    const result = await this.runner.query(sql, params, true);
+    // TypeORM hands the query to the pg driver as it is, and pg takes a { name, text } config.
+    const query = name && this.namedStatements ? ({ name, text: sql } as unknown as string) : sql;
+    const result = await this.runner.query(query, params, true);
     return (result.records ?? []) as T[];
   }
 

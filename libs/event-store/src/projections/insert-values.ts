@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Writer } from './projection';
 
 export type SqlValue = string | number | boolean | null;
@@ -10,8 +11,14 @@ export interface InsertValuesSpec {
   onConflict?: string;
 }
 
-/** Parameters per statement, well under the protocol's 65,535. */
-const MAX_PARAMETERS = 30_000;
+/**
+ * Rows per statement. Every full statement of a table has the same text and is sent as a named
+ * statement, so the server parses and plans it once per connection: parsing and planning a
+ * fresh VALUES list of thousands of parameters cost the server more than inserting the rows.
+ */
+const ROWS_PER_STATEMENT = 100;
+/** Keeps a full statement well under the protocol's 65,535 parameters. */
+const MAX_COLUMNS = 300;
 /** Characters of values per statement: large documents go in several moderate statements. */
 const MAX_CHARACTERS = 8_000_000;
 
@@ -22,7 +29,7 @@ const MAX_CHARACTERS = 8_000_000;
  * and array literals would need every quote escaped.
  *
  * Rows are taken from the iterable as they are needed, and a statement is sent once it holds
- * ~8 MB of values or 30,000 of them; the next one is built while the server runs it.
+ * 100 rows or ~8 MB of values; the next one is built while the server runs it.
  */
 export async function insertValues(
   writer: Writer,
@@ -30,39 +37,68 @@ export async function insertValues(
   rows: Iterable<readonly SqlValue[]>,
 ): Promise<void> {
   const width = spec.columns.length;
-  const head = `INSERT INTO ${spec.table} (${['tenant_id', ...spec.columns.map(([name]) => name)].join(', ')}) VALUES `;
+  if (width > MAX_COLUMNS)
+    throw new Error(`insertValues: ${spec.table} has ${width} columns, at most ${MAX_COLUMNS}`);
+  const full = statement(spec, ROWS_PER_STATEMENT);
+  const name = statementName(full);
   let sent: Promise<unknown> = Promise.resolve();
   let params: SqlValue[] = [writer.tenantId];
-  let tuples: string[] = [];
+  let count = 0;
   let characters = 0;
   const send = async () => {
-    const statement = `${head}${tuples.join(', ')} ${spec.onConflict ?? ''}`;
     const values = params;
+    const rowsInStatement = count;
     params = [writer.tenantId];
-    tuples = [];
+    count = 0;
     characters = 0;
     await sent;
-    sent = writer.query(statement, values);
+    sent =
+      rowsInStatement === ROWS_PER_STATEMENT
+        ? writer.query(full, values, name)
+        : writer.query(statement(spec, rowsInStatement), values);
   };
   try {
     for (const row of rows) {
       if (row.length !== width)
         throw new Error(`insertValues: ${spec.table} takes ${width} values, got ${row.length}`);
-      const placeholders = ['$1'];
-      for (let i = 0; i < width; i++) {
-        const value = row[i];
+      for (const value of row) {
         params.push(value);
-        placeholders.push(`$${params.length}::${spec.columns[i][1]}`);
         if (typeof value === 'string') characters += value.length;
       }
-      tuples.push(`(${placeholders.join(', ')})`);
-      if (params.length + width > MAX_PARAMETERS || characters >= MAX_CHARACTERS) await send();
+      count++;
+      if (count === ROWS_PER_STATEMENT || characters >= MAX_CHARACTERS) await send();
     }
-    if (tuples.length > 0) await send();
+    if (count > 0) await send();
   } catch (error) {
     // The statement in flight is not left to fail unobserved.
     await sent.catch(() => undefined);
     throw error;
   }
   await sent;
+}
+
+/** `INSERT … VALUES` for `rows` rows: `$1` is the tenant, then one parameter per value. */
+function statement(spec: InsertValuesSpec, rows: number): string {
+  const columns = ['tenant_id', ...spec.columns.map(([column]) => column)].join(', ');
+  const tuples: string[] = [];
+  let n = 1;
+  for (let r = 0; r < rows; r++) {
+    const placeholders = ['$1'];
+    for (const [, type] of spec.columns) placeholders.push(`$${++n}::${type}`);
+    tuples.push(`(${placeholders.join(', ')})`);
+  }
+  return `INSERT INTO ${spec.table} (${columns}) VALUES ${tuples.join(', ')} ${spec.onConflict ?? ''}`;
+}
+
+const names = new Map<string, string>();
+
+/** A name per statement text (a connection refuses one name for two texts). */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `rapport_insert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    if (names.size > 1_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }

@@ -85,7 +85,8 @@ export class ProjectionRebuilder {
       more = await replay(async (plain) => {
         const tx = new QueuedTx(plain);
         for (const session of sessions.values()) {
-          session.defer = (sql: string, params: unknown[]) => tx.defer(sql, params);
+          session.defer = (sql: string, params: unknown[], name?: string) =>
+            tx.defer(sql, params, name);
         }
         // Writes of the page before last: waited for, so queued writes hold at most two pages.
         let beforeLast: Promise<void> | null = null;
@@ -470,8 +471,8 @@ class QueuedTx implements Tx {
     this.tenantId = inner.tenantId;
   }
 
-  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.enqueue(() => this.inner.query<T>(sql, params));
+  query<T = Row>(sql: string, params?: unknown[], name?: string): Promise<T[]> {
+    return this.enqueue(() => this.inner.query<T>(sql, params, name));
   }
 
   execute(sql: string, params?: unknown[]): Promise<number> {
@@ -487,8 +488,8 @@ class QueuedTx implements Tx {
     return Promise.resolve();
   }
 
-  defer(sql: string, params: unknown[]): void {
-    this.remember(this.enqueue(() => this.inner.query(sql, params)));
+  defer(sql: string, params: unknown[], name?: string): void {
+    this.remember(this.enqueue(() => this.inner.query(sql, params, name)));
   }
 
   /** Settles once everything queued so far has run (whether it failed or not). */

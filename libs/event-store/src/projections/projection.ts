@@ -21,15 +21,17 @@ export interface RebuildSession {
    * Queues a write on the context's transaction without waiting for it, so the projection goes
    * on folding while the server writes. Every statement later sent through the context's `tx`
    * runs after it (a read sees it); the rebuilder waits for all of them before committing and
-   * fails the rebuild if one failed. The parameters must be final (already encoded).
+   * fails the rebuild if one failed. The parameters must be final (already encoded). `name` as
+   * in `Tx.query`.
    */
-  defer?(sql: string, params: unknown[]): void;
+  defer?(sql: string, params: unknown[], name?: string): void;
 }
 
 /** What a projection's write needs of a transaction: its tenant, and a way to send a statement. */
 export interface Writer {
   readonly tenantId: string | null;
-  query(sql: string, params: unknown[]): Promise<unknown>;
+  /** `name` as in `Tx.query`. */
+  query(sql: string, params: unknown[], name?: string): Promise<unknown>;
 }
 
 /** Writes through `rebuild.defer` when the rebuild queues them (no wait), else on the transaction. */
@@ -38,9 +40,9 @@ export function writerOf(tx: Tx, rebuild: RebuildSession | undefined): Writer {
     get tenantId() {
       return tx.tenantId;
     },
-    async query(sql, params) {
-      if (rebuild?.defer) rebuild.defer(sql, params);
-      else await tx.query(sql, params);
+    async query(sql, params, name) {
+      if (rebuild?.defer) rebuild.defer(sql, params, name);
+      else await tx.query(sql, params, name);
     },
   };
 }
