@@ -35,9 +35,11 @@ interface TenantMemo {
 type Memo = Map<string, TenantMemo>;
 /**
  * Aggregates kept in memory during a rebuild before the least recently touched are written out
- * (most are contacts and interviews of ~1 KB, which go quiet after a few weeks).
+ * (most are contacts and interviews of ~1 KB: ~500 MB at most). Set above the streams of a
+ * 1M-event log: reading a stream back waits for every write queued before it, and writing rows
+ * out during the replay slowed it more than writing them all at the end (measured, ADR 9).
  */
-const MEMO_LIMIT = 100_000;
+const MEMO_LIMIT = 300_000;
 
 /**
  * Inline: the state of each aggregate after every append, folded with the decider's `evolve`.
