@@ -57,9 +57,9 @@ function timedTx(tx: Tx, captured: Captured[] | ((c: Captured) => void)): Tx {
     get tenantId() {
       return tx.tenantId;
     },
-    async query<R>(sql: string, params: unknown[] = []) {
+    async query<R>(sql: string, params: unknown[] = [], name?: string) {
       const started = performance.now();
-      const rows = await tx.query<R>(sql, params);
+      const rows = await tx.query<R>(sql, params, name);
       sink({ sql, params, ms: performance.now() - started, rows: rows.length });
       return rows;
     },
