@@ -56,6 +56,9 @@ export async function insertValues(
       rowsInStatement === ROWS_PER_STATEMENT
         ? writer.query(full, values, name)
         : writer.query(statement(spec, rowsInStatement), values);
+    // The driver sends it a few promise steps later: let it go out before the next is built,
+    // or the server waits for that one to be built too and the two sides take turns.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   try {
     for (const row of rows) {
