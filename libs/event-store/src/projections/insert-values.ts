@@ -39,8 +39,8 @@ export async function insertValues(
   const width = spec.columns.length;
   if (width > MAX_COLUMNS)
     throw new Error(`insertValues: ${spec.table} has ${width} columns, at most ${MAX_COLUMNS}`);
-  const full = statement(spec, ROWS_PER_STATEMENT);
-  const name = statementName(full);
+  // Built on the first full statement: most live writes are a row or two.
+  let full: { text: string; name: string } | null = null;
   let sent: Promise<unknown> = Promise.resolve();
   let params: SqlValue[] = [writer.tenantId];
   let count = 0;
@@ -52,13 +52,10 @@ export async function insertValues(
     count = 0;
     characters = 0;
     await sent;
-    sent =
-      rowsInStatement === ROWS_PER_STATEMENT
-        ? writer.query(full, values, name)
-        : writer.query(statement(spec, rowsInStatement), values);
-    // The driver sends it a few promise steps later: let it go out before the next is built,
-    // or the server waits for that one to be built too and the two sides take turns.
-    await new Promise((resolve) => setImmediate(resolve));
+    if (rowsInStatement === ROWS_PER_STATEMENT) {
+      full ??= named(statement(spec, ROWS_PER_STATEMENT));
+      sent = writer.query(full.text, values, full.name);
+    } else sent = writer.query(statement(spec, rowsInStatement), values);
   };
   try {
     for (const row of rows) {
@@ -69,7 +66,12 @@ export async function insertValues(
         if (typeof value === 'string') characters += value.length;
       }
       count++;
-      if (count === ROWS_PER_STATEMENT || characters >= MAX_CHARACTERS) await send();
+      if (count === ROWS_PER_STATEMENT || characters >= MAX_CHARACTERS) {
+        await send();
+        // The driver sends it a few promise steps later: let it go out before the next is
+        // built, or the server waits for that one to be built too and the two take turns.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (count > 0) await send();
   } catch (error) {
@@ -95,13 +97,13 @@ function statement(spec: InsertValuesSpec, rows: number): string {
 
 const names = new Map<string, string>();
 
-/** A name per statement text (a connection refuses one name for two texts). */
-function statementName(text: string): string {
+/** The statement with a name of its own (a connection refuses one name for two texts). */
+function named(text: string): { text: string; name: string } {
   let name = names.get(text);
   if (!name) {
     name = `rapport_insert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     if (names.size > 1_000) names.clear();
     names.set(text, name);
   }
-  return name;
+  return { text, name };
 }
