@@ -117,7 +117,7 @@ function fold(
   start: StateRow | undefined,
   events: readonly RecordedEvent[],
 ): StateRow {
-  const row = start ?? newRow(streamId);
+  const row = start ?? newRow(streamId, null);
   const { evolve } = decidersByKind[row.kind];
   let state = row.state;
   for (const event of events)
@@ -132,7 +132,8 @@ function fold(
   return row;
 }
 
-function newRow(streamId: string): StateRow {
+/** A row for the stream before `fold` fills it in: its state as stored, or the initial one. */
+function newRow(streamId: string, stored: unknown): StateRow {
   const aggregate = aggregateOf(streamId);
   return {
     stream_id: streamId,
@@ -141,7 +142,7 @@ function newRow(streamId: string): StateRow {
     student_id: null,
     cohort_id: null,
     version: 0,
-    state: aggregate.decider.initialState(),
+    state: stored === null ? aggregate.decider.initialState() : decodeState(stored),
     updated_at: new Date(0),
   };
 }
@@ -151,16 +152,11 @@ async function loadRows(
   table: string,
   streamIds: string[],
 ): Promise<Map<string, StateRow>> {
-  const rows = await tx.query<StateRow>(
+  const rows = await tx.query<{ stream_id: string; state: unknown }>(
     `SELECT stream_id, state FROM ${table} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
     [tx.tenantId, streamIds],
   );
-  return new Map(
-    rows.map((row) => {
-      const { kind, id } = aggregateOf(row.stream_id);
-      return [row.stream_id, { ...row, kind, aggregate_id: id, state: decodeState(row.state) }];
-    }),
-  );
+  return new Map(rows.map((row) => [row.stream_id, newRow(row.stream_id, row.state)]));
 }
 
 const STATE_COLUMNS: InsertValuesSpec['columns'] = [

@@ -23,7 +23,6 @@ import { referralNetwork, sharedProfessionals } from './referral-network';
 import { riskOf } from './risk';
 import { evolveSettingsTimeline, settingsAtFrom, type SettingsTimeline } from './settings-timeline';
 import {
-  copyStudentProgress,
   evolveStudentProgress,
   evolveStudentProgressInPlace,
   foldAsOf,
@@ -535,7 +534,7 @@ describe('read models over random valid histories', () => {
         if (studentId === null) return;
         // A copy now and then (as a projection keeps a snapshot), folding carries on in place.
         if (owned[studentId] && rng.chance(0.2))
-          kept.push({ index, studentId, copy: copyStudentProgress(owned[studentId]) });
+          kept.push({ index, studentId, copy: structuredClone(owned[studentId]) });
         const state = owned[studentId] ?? initialStudentProgress(studentId);
         owned[studentId] = evolveStudentProgressInPlace(state, event);
         expect(owned[studentId]).toBe(state);

@@ -180,31 +180,14 @@ export function evolveStudentProgress(state: StudentProgress, event: DomainEvent
  * The same fold as `evolveStudentProgress`, with the same result, but written into `state`
  * (returned) and its records instead of copies: copying a student's map of interviews, then the
  * interview's record, for every event was the hottest part of a rebuild. Only for a caller that
- * owns `state` and everything in it (no one else holds any of it); `copyStudentProgress` makes a
- * state that folding in place cannot change.
+ * owns `state` and everything in it (no one else holds any of it): to keep a state as it is now,
+ * write it down (a projection's snapshot is its JSON) or deep-copy it.
  */
 export function evolveStudentProgressInPlace(
   state: StudentProgress,
   event: DomainEvent,
 ): StudentProgress {
   return evolve(state, event, true);
-}
-
-/**
- * A copy that `evolveStudentProgressInPlace` on the original cannot change: the state, its maps
- * and their records (lists are only ever replaced, never edited, so they may be shared).
- */
-export function copyStudentProgress(state: StudentProgress): StudentProgress {
-  return {
-    ...state,
-    contacts: copyRecords(state.contacts),
-    interviews: copyRecords(state.interviews),
-  };
-}
-
-function copyRecords<T extends object>(records: Record<string, T>): Record<string, T> {
-  // fromEntries defines keys as data: an id `__proto__` stays an entry.
-  return Object.fromEntries(Object.entries(records).map(([key, record]) => [key, { ...record }]));
 }
 
 function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): StudentProgress {
