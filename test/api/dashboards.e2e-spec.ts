@@ -511,7 +511,7 @@ describe('dashboards on the demo institution', () => {
     expect(row.a).toEqual(values);
   });
 
-  it('verifies every read model against a rebuild of the history, and notices a tampered row', async () => {
+  it('verifies every read model against a rebuild of the history, and notices a tampered row or state', async () => {
     const owner = t.db.owner.database;
     const rebuilder = new ProjectionRebuilder(owner, new EventStore(owner), 500, 50);
     for (const projection of projections) {
@@ -524,5 +524,14 @@ describe('dashboards on the demo institution', () => {
     );
     const progress = projections.find((p) => p.name === 'student-progress')!;
     expect((await rebuilder.verify(progress)).student_progress).toBe(2);
+
+    // States are json, which has no equality: rows are compared as jsonb.
+    await t.db.app.database.withTenant(tenantId, (tx) =>
+      tx.query(`UPDATE aggregate_states SET state = '{}' WHERE stream_id = 'student-' || $1`, [
+        studentId,
+      ]),
+    );
+    const aggregates = projections.find((p) => p.name === 'aggregate-states')!;
+    expect((await rebuilder.verify(aggregates)).aggregate_states).toBe(2);
   });
 });

@@ -7,6 +7,7 @@ import { AggregateStates1764230500000 } from './migrations/1764230500000-aggrega
 import { ProgressReadModels1764230600000 } from './migrations/1764230600000-progress-read-models';
 import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
 import { Digests1764230800000 } from './migrations/1764230800000-digests';
+import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-documents';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly MigrationClass[] = [
   ProgressSnapshots1764230700000,
   Digests1764230800000,
   LeanAppend1764230950000,
+  JsonDocuments1764231000000,
 ];

@@ -1,7 +1,7 @@
 column aggregate_states.aggregate_id text
 column aggregate_states.cohort_id text
 column aggregate_states.kind text not null
-column aggregate_states.state jsonb not null
+column aggregate_states.state json not null
 column aggregate_states.stream_id text not null
 column aggregate_states.student_id text
 column aggregate_states.tenant_id uuid not null
@@ -78,12 +78,12 @@ column student_activity.transaction_id xid8 not null
 column student_progress.cohort_id text
 column student_progress.last_activity_at timestamp with time zone
 column student_progress.last_event_at timestamp with time zone
-column student_progress.state jsonb not null
+column student_progress.state json not null
 column student_progress.student_id text not null
 column student_progress.tenant_id uuid not null
 column student_progress_snapshots.cohort_id text
 column student_progress_snapshots.period_start timestamp with time zone not null
-column student_progress_snapshots.state jsonb not null
+column student_progress_snapshots.state json not null
 column student_progress_snapshots.student_id text not null
 column student_progress_snapshots.tenant_id uuid not null
 column tenants.created_at timestamp with time zone not null default now()

@@ -41,6 +41,7 @@ export const studentProgressProjection: Projection = {
   },
 
   // A rebuild keeps progress and timelines in memory and writes each student once, here.
+  flushTables: [STUDENT_PROGRESS, SETTINGS_TIMELINES],
   async flush({ tx, table, rebuild }: ProjectionContext) {
     for (const [tenantId, memo] of (rebuild?.memo ?? new Map()) as Map<string, TenantMemo>) {
       await tx.setTenant(tenantId);
@@ -388,7 +389,7 @@ async function loadProgress(
 const PROGRESS_COLUMNS: InsertValuesSpec['columns'] = [
   ['student_id', 'text'],
   ['cohort_id', 'text'],
-  ['state', 'jsonb'],
+  ['state', 'json'],
   ['last_activity_at', 'timestamptz'],
   ['last_event_at', 'timestamptz'],
 ];
@@ -429,7 +430,7 @@ const SNAPSHOT_COLUMNS: InsertValuesSpec['columns'] = [
   ['student_id', 'text'],
   ['period_start', 'timestamptz'],
   ['cohort_id', 'text'],
-  ['state', 'jsonb'],
+  ['state', 'json'],
 ];
 
 async function saveSnapshots(tx: Writer, table: string, folds: Map<string, StudentFold>) {

@@ -166,7 +166,7 @@ const STATE_COLUMNS: InsertValuesSpec['columns'] = [
   ['student_id', 'text'],
   ['cohort_id', 'text'],
   ['version', 'bigint'],
-  ['state', 'jsonb'],
+  ['state', 'json'],
   ['updated_at', 'timestamptz'],
 ];
 

@@ -77,8 +77,8 @@ export class AggregateStatesRepository {
         `SELECT EXISTS (
            SELECT 1 FROM ${AGGREGATE_STATES} s
              JOIN ${AGGREGATE_STATES} c ON c.tenant_id = s.tenant_id AND c.stream_id = 'cohort-' || s.cohort_id
-            WHERE s.tenant_id = $1 AND s.stream_id = 'student-' || $2 AND c.state->'advisorIds' ? $3
-              AND c.state->'students'->'$map' @> jsonb_build_array(jsonb_build_array($2::text))
+            WHERE s.tenant_id = $1 AND s.stream_id = 'student-' || $2 AND c.state::jsonb->'advisorIds' ? $3
+              AND c.state::jsonb->'students'->'$map' @> jsonb_build_array(jsonb_build_array($2::text))
          ) AS advises`,
         [tx.tenantId, studentId, advisorId],
       ),

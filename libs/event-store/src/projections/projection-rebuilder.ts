@@ -144,10 +144,12 @@ export class ProjectionRebuilder {
   }
 
   /**
-   * After the replay: each projection writes what it kept in memory, then each of its twins is
-   * made crash-safe (written to the WAL once, in bulk) and gets its secondary indexes. On a
-   * server these steps run two at a time on their own connections, flushes first, so the work
-   * of both cores overlaps; the embedded database has one session and runs them in turn.
+   * After the replay: each projection writes what it kept in memory, and each of its twins is
+   * made crash-safe (written to the WAL once, in bulk) and gets its secondary indexes, each step in
+   * its own transaction. Tables a flush does not write are finished while it runs: a flush keeps
+   * this process busy, the other steps the server. On a server three steps run at a time on
+   * their own connections (a table's indexes side by side); the embedded database runs them in
+   * turn.
    */
   private async finishTwins(
     projections: readonly Projection[],
@@ -155,30 +157,33 @@ export class ProjectionRebuilder {
     deferredIndexes: Map<string, string[]>,
     replay: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
   ): Promise<void> {
-    const slot = slots(this.owner.mode === 'server' ? 2 : 1);
-    const flushed = projections.map((projection) =>
-      slot(() =>
-        replay((tx) =>
-          Promise.resolve(
-            projection.flush?.({ tx, table: twin, rebuild: sessions.get(projection.name) }),
-          ),
-        ),
-      ),
-    );
-    const finished = projections.flatMap((projection, i) =>
-      projection.tables.map((table) =>
-        flushed[i].then(() =>
-          slot(() =>
-            replay(async (tx) => {
-              await tx.query(`ALTER TABLE ${quoteIdent(twin(table))} SET LOGGED`);
-              for (const definition of deferredIndexes.get(table) ?? []) await tx.query(definition);
-            }),
-          ),
-        ),
-      ),
-    );
+    const slot = slots(this.owner.mode === 'server' ? 3 : 1);
+    const steps: Promise<unknown>[] = [];
+    // Handled at once (a step may fail before it is waited for) and reported after all settle.
+    const step = (after: Promise<unknown>, work: (tx: Tx) => Promise<unknown>) => {
+      const done = after.then(() => slot(() => replay(work)));
+      done.catch(() => undefined);
+      steps.push(done);
+      return done;
+    };
+    const finish = (table: string, after: Promise<unknown>) => {
+      const logged = step(after, (tx) =>
+        tx.query(`ALTER TABLE ${quoteIdent(twin(table))} SET LOGGED`),
+      );
+      for (const definition of deferredIndexes.get(table) ?? [])
+        void step(logged, (tx) => tx.query(definition));
+    };
+    for (const projection of projections) {
+      const rebuild = sessions.get(projection.name);
+      const flushed = projection.flush
+        ? step(Promise.resolve(), (tx) => projection.flush!({ tx, table: twin, rebuild }))
+        : Promise.resolve();
+      const written = projection.flush ? (projection.flushTables ?? projection.tables) : [];
+      for (const table of projection.tables)
+        finish(table, written.includes(table) ? flushed : Promise.resolve());
+    }
     // Every step settles before the first failure is reported: no transaction is left running.
-    const results = await Promise.allSettled([...flushed, ...finished]);
+    const results = await Promise.allSettled(steps);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -237,8 +242,8 @@ export class ProjectionRebuilder {
         for (const { tenant_id } of tenants) {
           await tx.setTenant(tenant_id);
           const [row] = await tx.query<{ n: number }>(
-            `SELECT (SELECT count(*) FROM (SELECT * FROM ${quoteIdent(table)} EXCEPT ALL SELECT * FROM ${quoteIdent(twin(table))}) a)
-                  + (SELECT count(*) FROM (SELECT * FROM ${quoteIdent(twin(table))} EXCEPT ALL SELECT * FROM ${quoteIdent(table)}) b) AS n`,
+            `SELECT (SELECT count(*) FROM (SELECT to_jsonb(l) FROM ${quoteIdent(table)} l EXCEPT ALL SELECT to_jsonb(t) FROM ${quoteIdent(twin(table))} t) a)
+                  + (SELECT count(*) FROM (SELECT to_jsonb(t) FROM ${quoteIdent(twin(table))} t EXCEPT ALL SELECT to_jsonb(l) FROM ${quoteIdent(table)} l) b) AS n`,
           );
           differences[table] += Number(row.n);
         }

@@ -65,6 +65,11 @@ export interface Projection {
    * (for every tenant: switch with `context.tx.setTenant`). Live application never calls it.
    */
   flush?(context: ProjectionContext): Promise<void>;
+  /**
+   * The tables `flush` writes (all of `tables` if omitted). A rebuild finishes the others (makes
+   * them crash-safe, builds their indexes) while `flush` runs.
+   */
+  readonly flushTables?: readonly string[];
 }
 
 export function handles(projection: Projection, type: string): boolean {
