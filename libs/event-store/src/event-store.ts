@@ -161,7 +161,9 @@ export class EventStore {
   }
 
   toRecorded(row: EventRow): RecordedEvent {
-    const { schemaVersion, data } = this.upcasters.apply(row.type, row.schema_version, row.data);
+    const { schemaVersion, data } = this.upcasters.handles(row.type)
+      ? this.upcasters.apply(row.type, row.schema_version, row.data)
+      : { schemaVersion: row.schema_version, data: row.data };
     return {
       tenantId: row.tenant_id,
       streamId: row.stream_id,

@@ -6,12 +6,19 @@ export type Upcaster = (data: unknown) => unknown;
 
 export class Upcasters {
   private readonly byKey = new Map<string, Upcaster>();
+  private readonly types = new Set<string>();
 
   register(type: string, fromSchemaVersion: number, upcast: Upcaster): this {
     const key = `${type}@${fromSchemaVersion}`;
     if (this.byKey.has(key)) throw new Error(`an upcaster for ${key} is already registered`);
     this.byKey.set(key, upcast);
+    this.types.add(type);
     return this;
+  }
+
+  /** Whether any upcaster is registered for the type (most events have none: no lookup, no copy). */
+  handles(type: string): boolean {
+    return this.types.has(type);
   }
 
   apply(

@@ -85,8 +85,9 @@ function rebuildMemo(session: RebuildSession, tenantId: string): TenantMemo {
   return memo;
 }
 
+/** The stored event as the domain's reducers take it: the same object (a copy per event showed in rebuilds). */
 export function asDomainEvent(event: RecordedEvent): DomainEvent {
-  return { type: event.type, data: event.data } as DomainEvent;
+  return event as unknown as DomainEvent;
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -170,11 +171,17 @@ interface StudentFold {
   state: StudentProgress;
   lastEventAt: string | null;
   /**
-   * period_start → snapshot; only those this batch created or changed are written. A snapshot
-   * taken in this batch is its JSON: the state folds on in place, so it is written down at once.
+   * period_start → snapshot; only those this batch created or changed (`dirty`) are written. A
+   * snapshot taken in this batch is its JSON: the state folds on in place, so it is written down
+   * at once. Both stay null until needed: most students cross no period in a batch.
    */
-  snapshots: Map<string, StudentProgress | string>;
-  dirty: Set<string>;
+  snapshots: Map<string, StudentProgress | string> | null;
+  dirty: Set<string> | null;
+}
+
+function setSnapshot(fold: StudentFold, period: string, snapshot: StudentProgress | string) {
+  (fold.snapshots ??= new Map()).set(period, snapshot);
+  (fold.dirty ??= new Set()).add(period);
 }
 
 async function applyProgress(
@@ -203,17 +210,14 @@ async function applyProgress(
       const domainEvent = asDomainEvent(event);
       // The first event of a new period: what came before is that period's starting snapshot.
       const week = periodStart(at);
-      if (fold.lastEventAt !== null && fold.lastEventAt < week && !fold.snapshots.has(week)) {
-        fold.snapshots.set(week, JSON.stringify(fold.state));
-        fold.dirty.add(week);
-      }
+      if (fold.lastEventAt !== null && fold.lastEventAt < week && !fold.snapshots?.has(week))
+        setSnapshot(fold, week, JSON.stringify(fold.state));
       // A late event belongs in every later snapshot too (the reducer ignores order).
-      for (const [periodStart, snapshot] of fold.snapshots) {
+      for (const [periodStart, snapshot] of fold.snapshots ?? []) {
         if (periodStart > at) {
           const earlier =
             typeof snapshot === 'string' ? (JSON.parse(snapshot) as StudentProgress) : snapshot;
-          fold.snapshots.set(periodStart, evolveStudentProgress(earlier, domainEvent));
-          fold.dirty.add(periodStart);
+          setSnapshot(fold, periodStart, evolveStudentProgress(earlier, domainEvent));
         }
       }
       // The fold owns its state (read from the table or new, never shared): no copy per event.
@@ -355,12 +359,12 @@ async function loadFolds(
     folds.set(id, {
       state: known?.state ?? initialStudentProgress(id),
       lastEventAt: known?.lastEventAt ?? null,
-      snapshots: new Map(),
-      dirty: new Set(),
+      snapshots: null,
+      dirty: null,
     });
   }
   for (const s of snapshots) {
-    folds.get(s.student_id)!.snapshots.set(s.period_start.toISOString(), s.state);
+    (folds.get(s.student_id)!.snapshots ??= new Map()).set(s.period_start.toISOString(), s.state);
   }
   return folds;
 }
@@ -449,8 +453,8 @@ async function saveSnapshots(tx: Writer, table: string, folds: Map<string, Stude
 /** The snapshots a batch created or changed, encoded one at a time as they are sent. */
 function* snapshotRows(folds: Map<string, StudentFold>): Generator<SqlValue[]> {
   for (const [studentId, f] of folds) {
-    for (const periodStart of f.dirty) {
-      const snapshot = f.snapshots.get(periodStart)!;
+    for (const periodStart of f.dirty ?? []) {
+      const snapshot = f.snapshots!.get(periodStart)!;
       yield [
         studentId,
         periodStart,

@@ -21,16 +21,21 @@ interface StateRow {
   version: number;
   state: unknown;
   updated_at: Date;
+  /** In a rebuild, the last batch that touched the row (not stored). */
+  touched: number;
 }
 
 /**
- * What a rebuild keeps per tenant across batches, written once by `flush`. `rows` is in
- * least-recently-touched order; `evicted` names the streams written out to make room, the only
- * ones that can be in the twin table already (any other stream is new to the rebuild).
+ * What a rebuild keeps per tenant across batches, written once by `flush`. `evicted` names the
+ * streams written out to make room, the only ones that can be in the twin table already (any
+ * other stream is new to the rebuild). `batches` counts the batches applied: each row records
+ * the last one that touched it, so eviction finds the least recently touched by sorting, rarely,
+ * instead of moving every touched row to the end of `rows` in every batch.
  */
 interface TenantMemo {
   rows: Map<string, StateRow>;
   evicted: Set<string>;
+  batches: number;
 }
 type Memo = Map<string, TenantMemo>;
 /**
@@ -55,15 +60,16 @@ export const aggregateStateProjection: Projection = {
 
   async apply(events: readonly RecordedEvent[], context: ProjectionContext) {
     const { tx, table } = context;
+    const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       const list = byStream.get(event.streamId);
       if (list) list.push(event);
-      else if (aggregateOfOrNull(event.streamId)) byStream.set(event.streamId, [event]);
+      else if (memo?.rows.has(event.streamId) || aggregateOfOrNull(event.streamId))
+        byStream.set(event.streamId, [event]);
     }
     if (byStream.size === 0) return;
 
-    const memo = context.rebuild ? tenantMemo(context.rebuild.memo as Memo, tx.tenantId!) : null;
     // A rebuild reads back only what it wrote out itself; the live path reads every stream.
     const missing = [...byStream.keys()].filter(
       (id) => !memo || (!memo.rows.has(id) && memo.evicted.has(id)),
@@ -76,9 +82,9 @@ export const aggregateStateProjection: Projection = {
       fold(streamId, memo?.rows.get(streamId) ?? loaded.get(streamId), streamEvents),
     );
     if (memo) {
+      const batch = ++memo.batches;
       for (const row of rows) {
-        // Re-inserted at the end: the map's order is least recently touched first.
-        memo.rows.delete(row.stream_id);
+        row.touched = batch;
         memo.rows.set(row.stream_id, row);
         memo.evicted.delete(row.stream_id);
       }
@@ -86,11 +92,9 @@ export const aggregateStateProjection: Projection = {
       // recently are written out (down to 3/4 of the limit, so this is not every batch).
       const limit = context.rebuild?.memoLimit ?? MEMO_LIMIT;
       if (memo.rows.size > limit) {
-        const out: StateRow[] = [];
-        for (const row of memo.rows.values()) {
-          if (memo.rows.size - out.length <= Math.floor((limit * 3) / 4)) break;
-          out.push(row);
-        }
+        const out = [...memo.rows.values()]
+          .sort((a, b) => a.touched - b.touched)
+          .slice(0, memo.rows.size - Math.floor((limit * 3) / 4));
         for (const row of out) {
           memo.rows.delete(row.stream_id);
           memo.evicted.add(row.stream_id);
@@ -120,8 +124,8 @@ function fold(
   const row = start ?? newRow(streamId, null);
   const { evolve } = decidersByKind[row.kind];
   let state = row.state;
-  for (const event of events)
-    state = evolve(state, { type: event.type, data: event.data as object });
+  // The stored event is the decider's event: type and data (no copy per event).
+  for (const event of events) state = evolve(state, event as { type: string; data: object });
   const last = events[events.length - 1];
   const lifted = state as { studentId?: string; cohortId?: string };
   row.student_id = row.kind === 'student' ? row.aggregate_id : (lifted.studentId ?? null);
@@ -144,6 +148,7 @@ function newRow(streamId: string, stored: unknown): StateRow {
     version: 0,
     state: stored === null ? aggregate.decider.initialState() : decodeState(stored),
     updated_at: new Date(0),
+    touched: 0,
   };
 }
 
@@ -203,7 +208,7 @@ function* encodedRows(rows: Iterable<StateRow>): Generator<SqlValue[]> {
 function tenantMemo(memo: Memo, tenantId: string): TenantMemo {
   let tenant = memo.get(tenantId);
   if (!tenant) {
-    tenant = { rows: new Map(), evicted: new Set() };
+    tenant = { rows: new Map(), evicted: new Set(), batches: 0 };
     memo.set(tenantId, tenant);
   }
   return tenant;
