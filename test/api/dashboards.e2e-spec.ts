@@ -418,7 +418,7 @@ describe('dashboards on the demo institution', () => {
     }
     const actor: Actor = { subject: 'admin-demo', tenantId, role: 'admin' };
     // The demo's histories are recorded out of order of their instants: late events must
-    // have updated the weekly snapshots that asOf starts from.
+    // have updated the snapshots that asOf starts from.
     const [{ snapshots }] = await t.db.app.database.withTenant(tenantId, (tx) =>
       tx.query<{ snapshots: number }>(
         `SELECT count(*)::int AS snapshots FROM student_progress_snapshots`,

@@ -27,7 +27,7 @@ export const PROGRESS_SNAPSHOTS = 'student_progress_snapshots';
 /**
  * Async: folds each student's events into StudentProgress with the domain's reducer, keeps the
  * institution's settings timeline, indexes every student event (timeline, `asOf` reads) and
- * keeps weekly snapshots. A fixed number of statements per batch, whatever its size.
+ * keeps snapshots every four weeks. A fixed number of statements per batch, whatever its size.
  */
 export const studentProgressProjection: Projection = {
   name: 'student-progress',
@@ -100,14 +100,18 @@ export function occurredAt(event: RecordedEvent): string {
   return new Date(at ?? event.recordedAt).toISOString();
 }
 
-/** Snapshots are two weeks apart: few enough to write cheaply, close enough for fast asOf. */
-export const SNAPSHOT_PERIOD_DAYS = 14;
+/**
+ * Snapshots are four weeks apart: `asOf` folds at most four weeks of a student's events (under
+ * 0.3 s for a cohort at 200k events), and a rebuild writes ~45% fewer snapshot bytes than two
+ * weeks apart (ADR 7).
+ */
+export const SNAPSHOT_PERIOD_DAYS = 28;
 const DAY_MS = 86_400_000;
 // A Monday, 00:00 UTC: periods start on Mondays.
 const PERIOD_ORIGIN = Date.UTC(1970, 0, 5);
 const periodCache = new Map<string, string>();
 
-/** Start of the snapshot period holding the instant (a Monday 00:00 UTC, every 14 days). */
+/** Start of the snapshot period holding the instant (a Monday 00:00 UTC, every 28 days). */
 export function periodStart(instant: string): string {
   const day = instant.slice(0, 10);
   let start = periodCache.get(day);
