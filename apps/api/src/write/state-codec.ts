@@ -1,6 +1,6 @@
 /**
  * Aggregate states may hold Maps and Sets at their top level (a cohort's students, the question
- * bank's retired ids, a student's advisor notes); jsonb holds neither. They are stored as tagged
+ * bank's retired ids, a student's advisor notes); JSON holds neither. They are stored as tagged
  * arrays and revived on load. Only the top level is looked at: states are read and written on
  * every command and every rebuild batch, and a deep walk of large states showed in profiles.
  */

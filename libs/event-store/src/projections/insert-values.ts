@@ -24,7 +24,7 @@ const MAX_CHARACTERS = 8_000_000;
 
 /**
  * Inserts rows of the writer's tenant with one parameter per value. Each value reaches the
- * server as its own text, so a jsonb document is parsed once, on its own: extracting thousands
+ * server as its own text, so a JSON document is parsed once, on its own: extracting thousands
  * of them from one large document (`jsonb_to_recordset`) cost the server five times as much,
  * and array literals would need every quote escaped.
  *
