@@ -85,7 +85,7 @@ function rebuildMemo(session: RebuildSession, tenantId: string): TenantMemo {
   return memo;
 }
 
-/** The stored event as the domain's reducers take it: the same object (a copy per event showed in rebuilds). */
+/** The stored event as the domain's reducers take it: the same object, no copy per event. */
 export function asDomainEvent(event: RecordedEvent): DomainEvent {
   return event as unknown as DomainEvent;
 }
@@ -213,9 +213,9 @@ async function applyProgress(
       const at = occurredAt(event);
       const domainEvent = asDomainEvent(event);
       // The first event of a new period: what came before is that period's starting snapshot.
-      const week = periodStart(at);
-      if (fold.lastEventAt !== null && fold.lastEventAt < week && !fold.snapshots?.has(week))
-        setSnapshot(fold, week, JSON.stringify(fold.state));
+      const period = periodStart(at);
+      if (fold.lastEventAt !== null && fold.lastEventAt < period && !fold.snapshots?.has(period))
+        setSnapshot(fold, period, JSON.stringify(fold.state));
       // A late event belongs in every later snapshot too (the reducer ignores order).
       for (const [periodStart, snapshot] of fold.snapshots ?? []) {
         if (periodStart > at) {
