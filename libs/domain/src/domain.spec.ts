@@ -21,7 +21,7 @@ describe('domain-wide wiring', () => {
     expect(
       streamIdForCommand({
         type: 'RetractAdvisorNote',
-        data: { studentId: 's-1', noteId: 'n', advisorId: 'a', at },
+        data: { studentId: 's-1', noteId: 'n', advisorId: 'a', role: 'advisor', at },
       }),
     ).toBe('advisor-notes-s-1');
     expect(parseStreamId(streamIds.advisorNotes('s-1'))).toEqual({

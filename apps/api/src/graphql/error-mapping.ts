@@ -38,6 +38,12 @@ const PASS_THROUGH = new Set([
   ErrorCode.RateLimited,
 ]);
 
+// Every other domain rejection is a problem with the input.
+const DOMAIN_ERROR_CODES: Partial<Record<DomainErrorCode, ErrorCode>> = {
+  [DomainErrorCode.NOT_FOUND]: ErrorCode.NotFound,
+  [DomainErrorCode.FORBIDDEN]: ErrorCode.Forbidden,
+};
+
 const logger = new Logger('GraphQL');
 
 /** The one place that turns any error into what a client may see. Never a stack, never SQL. */
@@ -84,8 +90,7 @@ export function mapKnown(
     };
   }
   if (error instanceof DomainError) {
-    const code =
-      error.code === DomainErrorCode.NOT_FOUND ? ErrorCode.NotFound : ErrorCode.BadUserInput;
+    const code = DOMAIN_ERROR_CODES[error.code] ?? ErrorCode.BadUserInput;
     return {
       message: error.message,
       extensions: { code, reason: error.code, ...(error.field ? { field: error.field } : {}) },

@@ -1,11 +1,14 @@
 import { type Command } from '../shared/decider';
+import { type StaffRole } from './advisor-notes.events';
 
 /** The stream is `streamIds.advisorNotes(studentId)`: all notes on one student. */
 interface NoteTarget {
   studentId: string;
   noteId: string;
-  /** The acting advisor; whether they may act is the API's authorisation concern. */
+  /** The acting staff member; that they may see the student at all is the API's concern. */
   advisorId: string;
+  /** The role they act in: only the author edits, and only the author or an admin retracts. */
+  role: StaffRole;
   at: string;
 }
 

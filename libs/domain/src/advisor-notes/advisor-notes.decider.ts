@@ -15,7 +15,18 @@ import {
   type EditAdvisorNote,
   type RetractAdvisorNote,
 } from './advisor-notes.commands';
-import { type AdvisorNotesEvent } from './advisor-notes.events';
+import {
+  type AdvisorNotesEvent,
+  type RetractedBy,
+  STAFF_ROLES,
+  type StaffRole,
+} from './advisor-notes.events';
+
+/** A staff member who changed a note; `role` is null for changes recorded before roles were kept. */
+export interface NoteChanger {
+  id: string;
+  role: StaffRole | null;
+}
 
 export interface AdvisorNote {
   noteId: string;
@@ -24,6 +35,9 @@ export interface AdvisorNote {
   addedAt: string;
   editedAt: string | null;
   retracted: boolean;
+  /** Who last added, edited or retracted it, and when. */
+  lastChangedBy: NoteChanger;
+  lastChangedAt: string;
 }
 
 export interface AdvisorNotesState {
@@ -45,6 +59,8 @@ export const advisorNotesDecider: Decider<
       requireInstant(command.data.at, 'at', 'The command time'),
     );
     if (error) return error;
+    if (!STAFF_ROLES.includes(command.data.role))
+      return DomainError.forbidden('Only advisors and admins keep notes on a student');
     switch (command.type) {
       case 'AddAdvisorNote':
         return addNote(command, state);
@@ -62,6 +78,11 @@ export const advisorNotesDecider: Decider<
   evolve(state, event) {
     const notes = new Map(state.notes);
     const current = notes.get(event.data.noteId);
+    // Events recorded before roles were kept have none: the role is then unknown, not guessed.
+    const changed = {
+      lastChangedBy: { id: event.data.advisorId, role: event.data.role ?? null },
+      lastChangedAt: event.data.at,
+    };
     switch (event.type) {
       case 'AdvisorNoteAdded':
         notes.set(event.data.noteId, {
@@ -71,6 +92,7 @@ export const advisorNotesDecider: Decider<
           addedAt: event.data.at,
           editedAt: null,
           retracted: false,
+          ...changed,
         });
         break;
       case 'AdvisorNoteEdited':
@@ -79,11 +101,12 @@ export const advisorNotesDecider: Decider<
             ...current,
             text: event.data.personal.text,
             editedAt: event.data.at,
+            ...changed,
           });
         }
         break;
       case 'AdvisorNoteRetracted':
-        if (current) notes.set(current.noteId, { ...current, retracted: true });
+        if (current) notes.set(current.noteId, { ...current, retracted: true, ...changed });
         break;
       default: {
         const _exhaustive: never = event;
@@ -109,6 +132,7 @@ function addNote({ data }: AddAdvisorNote, state: AdvisorNotesState): Result {
         studentId: data.studentId,
         noteId: data.noteId,
         advisorId: data.advisorId,
+        role: data.role,
         at: normalizeInstant(data.at),
         personal: { text: data.personal.text.trim() },
       },
@@ -119,6 +143,9 @@ function addNote({ data }: AddAdvisorNote, state: AdvisorNotesState): Result {
 function editNote({ data }: EditAdvisorNote, state: AdvisorNotesState): Result {
   const note = findLiveNote(state, data.noteId, 'edited');
   if (note instanceof DomainError) return note;
+  // A note is its author's record: colleagues and admins add their own instead of rewriting it.
+  if (data.advisorId !== note.authorId)
+    return DomainError.forbidden('Only the author of a note may edit it');
   const error = checkText(data.personal.text);
   if (error) return error;
   const text = data.personal.text.trim();
@@ -130,6 +157,7 @@ function editNote({ data }: EditAdvisorNote, state: AdvisorNotesState): Result {
         studentId: data.studentId,
         noteId: data.noteId,
         advisorId: data.advisorId,
+        role: data.role,
         at: normalizeInstant(data.at),
         personal: { text },
       },
@@ -140,6 +168,10 @@ function editNote({ data }: EditAdvisorNote, state: AdvisorNotesState): Result {
 function retractNote({ data }: RetractAdvisorNote, state: AdvisorNotesState): Result {
   const note = findLiveNote(state, data.noteId, 'retracted');
   if (note instanceof DomainError) return note;
+  const retractedBy: RetractedBy | null =
+    data.advisorId === note.authorId ? 'author' : data.role === 'admin' ? 'admin' : null;
+  if (!retractedBy)
+    return DomainError.forbidden('Only the author of a note or an admin may retract it');
   return [
     {
       type: 'AdvisorNoteRetracted',
@@ -147,6 +179,8 @@ function retractNote({ data }: RetractAdvisorNote, state: AdvisorNotesState): Re
         studentId: data.studentId,
         noteId: data.noteId,
         advisorId: data.advisorId,
+        role: data.role,
+        retractedBy,
         at: normalizeInstant(data.at),
       },
     },

@@ -142,7 +142,12 @@ function describe(event: DomainEvent): string[] {
     case 'AdvisorNoteEdited':
       return ['Advisor edited a note'];
     case 'AdvisorNoteRetracted':
-      return ['Advisor retracted a note'];
+      // An admin taking down someone else's note is not the author changing their mind.
+      return [
+        event.data.retractedBy === 'admin'
+          ? "Admin retracted a colleague's note"
+          : 'Advisor retracted a note',
+      ];
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

@@ -5,6 +5,8 @@ export enum DomainErrorCode {
   ALREADY_EXISTS = 'ALREADY_EXISTS',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
+  /** The actor may see the aggregate but this change is not theirs to make. */
+  FORBIDDEN = 'FORBIDDEN',
 }
 
 /**
@@ -41,6 +43,10 @@ export class DomainError extends Error {
 
   static limitExceeded(message: string, field?: string): DomainError {
     return new DomainError(DomainErrorCode.LIMIT_EXCEEDED, message, field);
+  }
+
+  static forbidden(message: string): DomainError {
+    return new DomainError(DomainErrorCode.FORBIDDEN, message);
   }
 }
 
