@@ -1,8 +1,10 @@
 import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
+import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const NOTE = 'id studentId authorId text addedAt editedAt retracted version';
+const NOTE =
+  'id studentId authorId text addedAt editedAt retracted lastChangedBy { id role } lastChangedAt version';
 const ADD = `mutation($input: AddAdvisorNoteInput!) { addAdvisorNote(input: $input) { clientMutationId note { ${NOTE} } } }`;
 const EDIT = `mutation($input: EditAdvisorNoteInput!) { editAdvisorNote(input: $input) { note { ${NOTE} } } }`;
 const RETRACT = `mutation($input: RetractAdvisorNoteInput!) { retractAdvisorNote(input: $input) { note { ${NOTE} } } }`;
@@ -13,7 +15,17 @@ describe('advisor notes', () => {
   let inst: Awaited<ReturnType<typeof newInstitution>>;
   let studentId: string;
   let advisor: string;
+  let colleague: string;
   let studentToken: string;
+
+  /** The advisor-notes stream of the student, as recorded. */
+  const recorded = () =>
+    t.db.app.database.withTenant(inst.tenantId, (tx) =>
+      tx.query<{ type: string; data: Record<string, unknown> }>(
+        `SELECT type, data FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+        [`advisor-notes-${studentId}`],
+      ),
+    );
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -59,25 +71,26 @@ describe('advisor notes', () => {
         },
       ),
     ).enrollStudents.accepted[0].studentId;
-    ok(
-      await graphql(
-        t.app,
-        inst.adminToken,
-        `
-          mutation ($input: AssignAdvisorInput!) {
-            assignAdvisor(input: $input) {
-              cohort {
-                id
+    for (const advisorId of ['adv-maria', 'adv-june']) {
+      ok(
+        await graphql(
+          t.app,
+          inst.adminToken,
+          `
+            mutation ($input: AssignAdvisorInput!) {
+              assignAdvisor(input: $input) {
+                cohort {
+                  id
+                }
               }
             }
-          }
-        `,
-        {
-          input: { cohortId, advisorId: 'adv-maria' },
-        },
-      ),
-    );
+          `,
+          { input: { cohortId, advisorId } },
+        ),
+      );
+    }
     advisor = await inst.advisorToken('adv-maria');
+    colleague = await inst.advisorToken('adv-june');
     studentToken = await inst.studentToken(studentId);
   });
   afterAll(() => t.close());
@@ -162,12 +175,7 @@ describe('advisor notes', () => {
       ),
     ).toBe('FORBIDDEN');
 
-    const events = await t.db.app.database.withTenant(inst.tenantId, (tx) =>
-      tx.query<{ type: string }>(
-        `SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_version`,
-        [`advisor-notes-${studentId}`],
-      ),
-    );
+    const events = await recorded();
     expect(events.map((e) => e.type)).toEqual([
       'AdvisorNoteAdded',
       'AdvisorNoteAdded',
@@ -182,14 +190,20 @@ describe('advisor notes', () => {
         input: { studentId, text: 'Met at the career fair.' },
       }),
     ).addAdvisorNote.note;
-    expect(byAdmin.authorId).toBe(`admin-${inst.slug}`);
-    // Any advisor of the student may edit a colleague's note.
+    expect(byAdmin).toMatchObject({
+      authorId: `admin-${inst.slug}`,
+      lastChangedBy: { id: `admin-${inst.slug}`, role: 'admin' },
+    });
     const edited = ok(
-      await graphql(t.app, advisor, EDIT, {
+      await graphql(t.app, inst.adminToken, EDIT, {
         input: { studentId, noteId: byAdmin.id, text: 'Met at the fall career fair.' },
       }),
-    );
-    expect(edited.editAdvisorNote.note.authorId).toBe(`admin-${inst.slug}`);
+    ).editAdvisorNote.note;
+    expect(edited).toMatchObject({
+      authorId: `admin-${inst.slug}`,
+      text: 'Met at the fall career fair.',
+      lastChangedBy: { id: `admin-${inst.slug}`, role: 'admin' },
+    });
 
     const stranger = await inst.advisorToken('adv-other');
     expect(errorCode(await graphql(t.app, stranger, NOTES, { studentId }))).toBe('FORBIDDEN');
@@ -206,5 +220,107 @@ describe('advisor notes', () => {
     expect(errorCode(await graphql(t.app, advisor, ADD, { input: { studentId, text: '' } }))).toBe(
       'BAD_USER_INPUT',
     );
+  });
+
+  it("keeps each note its author's: colleagues may neither edit nor retract it, an admin may retract it as an admin", async () => {
+    const note = ok(
+      await graphql(t.app, advisor, ADD, { input: { studentId, text: 'Prefers morning calls.' } }),
+    ).addAdvisorNote.note;
+    expect(note).toMatchObject({
+      authorId: 'adv-maria',
+      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+      lastChangedAt: note.addedAt,
+    });
+    const before = (await recorded()).length;
+
+    // Another advisor of the same student: may read the note, but not rewrite or withdraw it.
+    const listed = ok(await graphql(t.app, colleague, NOTES, { studentId })).advisorNotes;
+    expect(listed.map((n: { id: string }) => n.id)).toContain(note.id);
+    const edit = await graphql(t.app, colleague, EDIT, {
+      input: { studentId, noteId: note.id, text: 'Prefers evening calls.' },
+    });
+    expect(errorCode(edit)).toBe('FORBIDDEN');
+    expect(edit.errors![0].message).toBe('Only the author of a note may edit it');
+    const retract = await graphql(t.app, colleague, RETRACT, {
+      input: { studentId, noteId: note.id },
+    });
+    expect(errorCode(retract)).toBe('FORBIDDEN');
+    expect(retract.errors![0].message).toBe('Only the author of a note or an admin may retract it');
+    // Admins do not rewrite an advisor's words either.
+    expect(
+      errorCode(
+        await graphql(t.app, inst.adminToken, EDIT, {
+          input: { studentId, noteId: note.id, text: 'Edited by the office.' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(await recorded()).toHaveLength(before);
+    const unchanged = ok(await graphql(t.app, advisor, NOTES, { studentId })).advisorNotes.find(
+      (n: { id: string }) => n.id === note.id,
+    );
+    expect(unchanged).toMatchObject({
+      text: 'Prefers morning calls.',
+      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+    });
+
+    const edited = ok(
+      await graphql(t.app, advisor, EDIT, {
+        input: { studentId, noteId: note.id, text: 'Prefers morning calls, before 10.' },
+      }),
+    ).editAdvisorNote.note;
+    expect(edited).toMatchObject({
+      text: 'Prefers morning calls, before 10.',
+      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+      lastChangedAt: edited.editedAt,
+    });
+
+    const takenDown = ok(
+      await graphql(t.app, inst.adminToken, RETRACT, { input: { studentId, noteId: note.id } }),
+    ).retractAdvisorNote.note;
+    expect(takenDown).toMatchObject({
+      authorId: 'adv-maria',
+      retracted: true,
+      text: null,
+      lastChangedBy: { id: `admin-${inst.slug}`, role: 'admin' },
+    });
+    const events = await recorded();
+    expect(events).toHaveLength(before + 2);
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'AdvisorNoteRetracted',
+      data: {
+        noteId: note.id,
+        advisorId: `admin-${inst.slug}`,
+        role: 'admin',
+        retractedBy: 'admin',
+      },
+    });
+
+    // Staff reading the student's activity can tell an admin's take-down from a withdrawal.
+    await caughtUp(t.app);
+    const timeline = ok(
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          query ($id: ID!) {
+            student(id: $id) {
+              timeline(first: 5) {
+                edges {
+                  node {
+                    kind
+                    title
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { id: studentId },
+      ),
+    ).student.timeline.edges.map((e: { node: { kind: string; title: string } }) => e.node);
+    expect(timeline[0]).toEqual({
+      kind: 'AdvisorNoteRetracted',
+      title: "Admin retracted a colleague's note",
+    });
   });
 });

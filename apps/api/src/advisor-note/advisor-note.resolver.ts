@@ -27,7 +27,9 @@ export class AdvisorNoteResolver {
     };
   }
 
-  @Mutation(() => AdvisorNotePayload, { description: 'Replace the text of a note' })
+  @Mutation(() => AdvisorNotePayload, {
+    description: 'Replace the text of a note; only its author may',
+  })
   async editAdvisorNote(
     @Ctx() ctx: RequestContext,
     @Args('input') input: EditAdvisorNoteInput,
@@ -38,7 +40,10 @@ export class AdvisorNoteResolver {
     };
   }
 
-  @Mutation(() => AdvisorNotePayload, { description: 'Withdraw a note; it is no longer listed' })
+  @Mutation(() => AdvisorNotePayload, {
+    description:
+      'Withdraw a note; it is no longer listed. Its author may, and an admin may take down any note (recorded as such)',
+  })
   async retractAdvisorNote(
     @Ctx() ctx: RequestContext,
     @Args('input') input: RetractAdvisorNoteInput,

@@ -3,6 +3,7 @@ import {
   type AdvisorNotesCommand,
   type AdvisorNotesState,
   DomainError,
+  type StaffRole,
   streamIds,
 } from '@rapport/domain';
 import { AccessService } from '../access/access.service';
@@ -19,8 +20,9 @@ import type {
 import type { AdvisorNote } from './dto/advisor-note.model';
 
 /**
- * Notes staff keep on a student: advisors of the student's cohort and admins read and write
- * them; the student never sees them.
+ * Notes staff keep on a student: advisors of the student's cohort and admins read and add
+ * them; only a note's author edits it, and its author or an admin retracts it (the decider's
+ * rule). The student never sees them.
  */
 @Injectable()
 export class AdvisorNoteService {
@@ -32,39 +34,24 @@ export class AdvisorNoteService {
 
   async add(context: CommandContext, input: AddAdvisorNoteInput): Promise<AdvisorNote> {
     const noteId = newId(context, 'advisor-note');
-    return this.run(
-      context,
-      {
-        type: 'AddAdvisorNote',
-        data: { ...this.target(context, input.studentId, noteId), personal: { text: input.text } },
-      },
-      input.expectedVersion,
-    );
+    return this.run(context, input.studentId, input.expectedVersion, (staff) => ({
+      type: 'AddAdvisorNote',
+      data: { ...staff, noteId, personal: { text: input.text } },
+    }));
   }
 
   async edit(context: CommandContext, input: EditAdvisorNoteInput): Promise<AdvisorNote> {
-    return this.run(
-      context,
-      {
-        type: 'EditAdvisorNote',
-        data: {
-          ...this.target(context, input.studentId, input.noteId),
-          personal: { text: input.text },
-        },
-      },
-      input.expectedVersion,
-    );
+    return this.run(context, input.studentId, input.expectedVersion, (staff) => ({
+      type: 'EditAdvisorNote',
+      data: { ...staff, noteId: input.noteId, personal: { text: input.text } },
+    }));
   }
 
   async retract(context: CommandContext, input: RetractAdvisorNoteInput): Promise<AdvisorNote> {
-    return this.run(
-      context,
-      {
-        type: 'RetractAdvisorNote',
-        data: this.target(context, input.studentId, input.noteId),
-      },
-      input.expectedVersion,
-    );
+    return this.run(context, input.studentId, input.expectedVersion, (staff) => ({
+      type: 'RetractAdvisorNote',
+      data: { ...staff, noteId: input.noteId },
+    }));
   }
 
   /** The live notes on a student, oldest first. */
@@ -81,31 +68,42 @@ export class AdvisorNoteService {
       .map((note) => toAdvisorNote(studentId, stored.state, note.noteId, stored.version));
   }
 
+  /** Who acts, in which role, is data for the decider: it decides whose note is whose. */
   private async run(
     context: CommandContext,
-    command: AdvisorNotesCommand,
+    studentId: string,
     expectedVersion: number | undefined,
+    command: (staff: StaffTarget) => AdvisorNotesCommand,
   ): Promise<AdvisorNote> {
-    const { studentId, noteId } = command.data;
-    await this.assertStaffOf(context.actor, studentId);
-    const result = await this.executor.execute<AdvisorNotesState>(context, command, {
+    const role = await this.assertStaffOf(context.actor, studentId);
+    const decided = command({
+      studentId,
+      advisorId: context.actor.subject,
+      role,
+      at: context.now.toISOString(),
+    });
+    const result = await this.executor.execute<AdvisorNotesState>(context, decided, {
       expectedVersion,
     });
-    return toAdvisorNote(studentId, result.state, noteId, result.version);
-  }
-
-  private target(context: CommandContext, studentId: string, noteId: string) {
-    return { studentId, noteId, advisorId: context.actor.subject, at: context.now.toISOString() };
+    return toAdvisorNote(studentId, result.state, decided.data.noteId, result.version);
   }
 
   /** Admins, and advisors of a cohort the student is in; students are refused outright. */
-  private async assertStaffOf(actor: Actor, studentId: string): Promise<void> {
+  private async assertStaffOf(actor: Actor, studentId: string): Promise<StaffRole> {
     this.access.requireRole(actor, 'advisor', 'admin');
     // Existence first: another tenant's students are NOT_FOUND, not FORBIDDEN, to advisors too.
     if (!(await this.states.find(actor.tenantId, streamIds.student(studentId))))
       throw DomainError.notFound(`Student ${studentId} does not exist`, 'studentId');
     await this.access.assertCanReadStudent(actor, studentId);
+    return actor.role as StaffRole;
   }
+}
+
+interface StaffTarget {
+  studentId: string;
+  advisorId: string;
+  role: StaffRole;
+  at: string;
 }
 
 export function toAdvisorNote(
@@ -124,6 +122,8 @@ export function toAdvisorNote(
     addedAt: note.addedAt,
     editedAt: note.editedAt,
     retracted: note.retracted,
+    lastChangedBy: note.lastChangedBy,
+    lastChangedAt: note.lastChangedAt,
     version,
   };
 }

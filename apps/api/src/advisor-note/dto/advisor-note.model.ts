@@ -1,4 +1,24 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { STAFF_ROLES, type StaffRole } from '@rapport/domain';
+import { enumFromList } from '../../common/graphql-enum';
+
+export const StaffRoleEnum = enumFromList(
+  'StaffRole',
+  STAFF_ROLES,
+  'The role a staff member acted in on a student',
+);
+
+@ObjectType({ description: 'The staff member who made a change' })
+export class NoteChanger {
+  @Field(() => ID, { description: 'An advisor id, or an admin' })
+  id!: string;
+
+  @Field(() => StaffRoleEnum, {
+    nullable: true,
+    description: 'Null for changes recorded before roles were kept',
+  })
+  role!: StaffRole | null;
+}
 
 @ObjectType({ description: "An advisor's note on a student; never shown to the student" })
 export class AdvisorNote {
@@ -8,7 +28,9 @@ export class AdvisorNote {
   @Field(() => ID)
   studentId!: string;
 
-  @Field(() => ID, { description: 'Who wrote it: an advisor id, or an admin' })
+  @Field(() => ID, {
+    description: 'Who wrote it (an advisor id, or an admin): the only one who may edit it',
+  })
   authorId!: string;
 
   @Field(() => String, { nullable: true, description: 'Null once the note is retracted' })
@@ -22,6 +44,14 @@ export class AdvisorNote {
 
   @Field()
   retracted!: boolean;
+
+  @Field(() => NoteChanger, {
+    description: 'Who last added, edited or retracted it: only its author edits it',
+  })
+  lastChangedBy!: NoteChanger;
+
+  @Field({ description: 'ISO-8601 instant of the last change' })
+  lastChangedAt!: string;
 
   @Field(() => Int, {
     description:
