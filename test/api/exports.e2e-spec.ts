@@ -124,7 +124,7 @@ describe('exports', () => {
       expect(csvCell('+1')).toBe("'+1");
       expect(csvCell('-2')).toBe("'-2");
       expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-      expect(csvCell('\tx')).toBe("'\tx");
+      expect(csvCell('\tx')).toBe('"\'\tx"');
       expect(csvCell('\rx')).toBe('"\'\rx"');
       expect(csvCell('=A1,"b"')).toBe('"\'=A1,""b"""');
       expect(csvCell('a=b')).toBe('a=b');
@@ -476,5 +476,96 @@ describe('exports', () => {
       expect((await get('/exports/me.json', token).expect(403)).body.error.code).toBe('FORBIDDEN');
     }
     expect((await get('/exports/me.json').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('exports: formulas typed in by students', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('neutralises a formula in every part of a cell, after ; and tab too, in both cohort CSVs', async () => {
+    const inst = await newInstitution(t);
+    const cohortId = ok(
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          mutation ($input: CreateCohortInput!) {
+            createCohort(input: $input) {
+              cohort {
+                id
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            name: 'Fall',
+            term: 'Fall 2026',
+            startDate: '2026-09-01',
+            endDate: '2026-12-15',
+          },
+        },
+      ),
+    ).createCohort.cohort.id;
+    const name = 'Ann;=HYPERLINK("http://x")';
+    const studentId = ok(
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          mutation ($input: EnrollStudentsInput!) {
+            enrollStudents(input: $input) {
+              accepted {
+                studentId
+              }
+            }
+          }
+        `,
+        { input: { cohortId, rows: [{ name, email: 'ann@example.edu' }] } },
+      ),
+    ).enrollStudents.accepted[0].studentId;
+    const industry = "a;=cmd|' /C calc'!A0";
+    ok(
+      await graphql(
+        t.app,
+        await inst.studentToken(studentId),
+        `
+          mutation ($input: AddContactInput!) {
+            addContact(input: $input) {
+              contact {
+                id
+              }
+            }
+          }
+        `,
+        { input: { name: 'Pat Doe', relationship: 'friend', industry } },
+      ),
+    );
+    await caughtUp(t.app);
+    const download = (path: string) =>
+      request(t.app.getHttpServer())
+        .get(path)
+        .set('Authorization', `Bearer ${inst.adminToken}`)
+        .expect(200);
+
+    const students = await download(`/exports/cohorts/${cohortId}.csv`);
+    expect(students.text).toContain(`"Ann;'=HYPERLINK(""http://x"")"`);
+    expect(table(students.text).rows[0].name).toBe(`Ann;'=HYPERLINK("http://x")`);
+
+    const dashboard = await download(`/exports/cohorts/${cohortId}/dashboard.csv`);
+    // The dashboard lower-cases industries; the formula after `;` is defused all the same.
+    expect(dashboard.text).toContain(`industry_mix,"a;'=cmd|' /c calc'!a0",1\r\n`);
+
+    // Split the way a spreadsheet in a `;` or tab locale might: no part starts a formula.
+    for (const text of [students.text, dashboard.text]) {
+      for (const record of parseCsv(text))
+        for (const cell of record)
+          for (const part of cell.split(/[;\t]/)) expect(part.trimStart()).not.toMatch(/^[=+\-@]/);
+    }
   });
 });
