@@ -76,16 +76,16 @@ export class AdvisorNoteService {
     command: (staff: StaffTarget) => AdvisorNotesCommand,
   ): Promise<AdvisorNote> {
     const role = await this.assertStaffOf(context.actor, studentId);
-    const decided = command({
+    const issued = command({
       studentId,
       advisorId: context.actor.subject,
       role,
       at: context.now.toISOString(),
     });
-    const result = await this.executor.execute<AdvisorNotesState>(context, decided, {
+    const result = await this.executor.execute<AdvisorNotesState>(context, issued, {
       expectedVersion,
     });
-    return toAdvisorNote(studentId, result.state, decided.data.noteId, result.version);
+    return toAdvisorNote(studentId, result.state, issued.data.noteId, result.version);
   }
 
   /** Admins, and advisors of a cohort the student is in; students are refused outright. */
