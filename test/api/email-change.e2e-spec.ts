@@ -187,6 +187,21 @@ describe('verified email changes', () => {
       ),
     ).cohort.students.edges.map((e: any) => e.node);
     expect(roster).toContainEqual({ id: ava.studentId, pendingEmail: null });
+    const csv = await request(server())
+      .get(`/exports/cohorts/${cohortId}.csv`)
+      .set('Authorization', `Bearer ${advisor}`)
+      .expect(200);
+    expect(csv.text).toContain(ava.email);
+    expect(csv.text).not.toContain(newAddress);
+    // The student's own data export is hers: it shows the pending address.
+    const mine = await request(server())
+      .get('/exports/me.json')
+      .set('Authorization', `Bearer ${ava.token}`)
+      .expect(200);
+    expect(JSON.parse(mine.text).profile).toMatchObject({
+      email: ava.email,
+      pendingEmail: newAddress,
+    });
 
     // This week's digest goes to the enrolled address; the confirmation to the new one, once.
     const scheduler = t.app.get(DigestScheduler);
