@@ -39,7 +39,4 @@ export type SetDigestPreference = Command<
 >;
 
 export type StudentCommand =
-  | RegisterStudent
-  | UpdateStudentProfile
-  | ConfirmStudentEmailChange
-  | SetDigestPreference;
+  RegisterStudent | UpdateStudentProfile | ConfirmStudentEmailChange | SetDigestPreference;

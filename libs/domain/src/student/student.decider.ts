@@ -174,8 +174,7 @@ function updateProfile({ data }: UpdateStudentProfile, state: Registered): Resul
   const events: StudentEvent[] = [];
 
   const profileChanged =
-    next.name !== state.personal.name ||
-    interests.join('\n') !== state.careerInterests.join('\n');
+    next.name !== state.personal.name || interests.join('\n') !== state.careerInterests.join('\n');
   if (profileChanged) {
     events.push({
       type: 'StudentProfileUpdated',
