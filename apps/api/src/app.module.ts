@@ -38,6 +38,7 @@ import { AdvisorNoteModule } from './advisor-note/advisor-note.module';
 import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
 import { DigestModule } from './digest/digest.module';
+import { EmailChangeModule } from './email-change/email-change.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -113,6 +114,7 @@ export class AppModule {
         ProgressModule,
         ScheduleModule.forRoot(),
         DigestModule,
+        EmailChangeModule,
         DemoModule,
         ExportsModule,
         ...(config.production ? [] : [GraphqlIdeModule]),

@@ -75,6 +75,7 @@ export function streamIdForCommand(command: DomainCommand): string {
       return streamIds.cohort(command.data.cohortId);
     case 'RegisterStudent':
     case 'UpdateStudentProfile':
+    case 'ConfirmStudentEmailChange':
     case 'SetDigestPreference':
       return streamIds.student(command.data.studentId);
     case 'AddContact':

@@ -1,8 +1,11 @@
-// Weekly digests: when they are due, what they say, how they look and how they are sent.
+// Weekly digests and transactional mail: when they are due, what they say, how they look and
+// how they are sent; the signed tokens of their links.
 // Everything but mail-transport is pure (no I/O, no clock); no NestJS here, the app wires it.
 export * from './digest-slot';
 export * from './digest-content';
 export * from './digest-render';
 export * from './html';
+export * from './signed-token';
 export * from './unsubscribe-token';
+export * from './email-confirmation';
 export * from './mail-transport';

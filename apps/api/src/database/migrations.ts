@@ -8,6 +8,7 @@ import { ProgressReadModels1764230600000 } from './migrations/1764230600000-prog
 import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
 import { Digests1764230800000 } from './migrations/1764230800000-digests';
 import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-documents';
+import { OutboxMessageKinds1764300200000 } from './migrations/1764300200000-outbox-message-kinds';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly MigrationClass[] = [
   Digests1764230800000,
   LeanAppend1764230950000,
   JsonDocuments1764231000000,
+  OutboxMessageKinds1764300200000,
 ];

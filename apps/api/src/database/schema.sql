@@ -40,6 +40,7 @@ column outbox.attempts integer not null default 0
 column outbox.created_at timestamp with time zone not null default now()
 column outbox.headers jsonb not null default '{}'::jsonb
 column outbox.html text not null
+column outbox.kind text not null default 'digest'::text
 column outbox.last_error text
 column outbox.lease_until timestamp with time zone
 column outbox.message_id uuid not null
@@ -52,7 +53,7 @@ column outbox.subject text not null
 column outbox.tenant_id uuid not null
 column outbox.text text not null
 column outbox.to_address text not null
-column outbox.week text not null
+column outbox.week text
 column projection_checkpoints.global_position bigint not null default 0
 column projection_checkpoints.lease_expires_at timestamp with time zone
 column projection_checkpoints.lease_owner text
@@ -102,8 +103,10 @@ constraint events.events_schema_version_check CHECK ((schema_version > 0))
 constraint events.events_stream_version_check CHECK ((stream_version > 0))
 constraint events.events_stream_version_key UNIQUE (tenant_id, stream_id, stream_version)
 constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
+constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text])))
 constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
 constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
+constraint outbox.outbox_week_check CHECK (((kind = 'digest'::text) = (week IS NOT NULL)))
 constraint projection_checkpoints.projection_checkpoints_pkey PRIMARY KEY (name)
 constraint settings_timelines.settings_timelines_pkey PRIMARY KEY (tenant_id)
 constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)

@@ -175,20 +175,24 @@ export class DigestDelivery {
     return dead ? 'dead' : 'retried';
   }
 
+  /** Digests are recorded per recipient and week; other messages per recipient, with their kind. */
   private async record(
     tx: Tx,
     message: OutboxMessage,
     type: 'DigestSent' | 'DigestDead',
     data: object,
   ) {
+    const digest = message.kind === 'digest';
     await this.store.append(
       tx.tenantId!,
-      `digest-${message.recipient_kind}-${message.recipient_id}`,
+      digest
+        ? `digest-${message.recipient_kind}-${message.recipient_id}`
+        : `mail-${message.recipient_kind}-${message.recipient_id}`,
       [
         {
-          type,
+          type: digest ? type : type === 'DigestSent' ? 'MailSent' : 'MailDead',
           data: {
-            week: message.week,
+            ...(digest ? { week: message.week } : { kind: message.kind }),
             messageId: message.message_id,
             ...data,
             at: new Date().toISOString(),

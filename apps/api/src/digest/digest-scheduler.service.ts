@@ -162,6 +162,7 @@ export class DigestScheduler {
           'student',
           view.studentId,
           week,
+          // The confirmed address: a requested new one waits for its link to be followed.
           student.state.personal.email,
           url,
         ),
@@ -297,7 +298,7 @@ export class DigestScheduler {
   }
 }
 
-function deterministicUuid(key: string): string {
+export function deterministicUuid(key: string): string {
   const hex = createHash('sha256').update(key).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-b${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

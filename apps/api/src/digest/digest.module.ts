@@ -35,7 +35,7 @@ import { UnsubscribeService } from './unsubscribe.service';
     DigestResolver,
     UnsubscribeService,
   ],
-  exports: [DigestScheduler, DigestDelivery, MAIL_TRANSPORT],
+  exports: [DigestScheduler, DigestDelivery, DigestRepository, MAIL_TRANSPORT],
 })
 export class DigestModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Digests');

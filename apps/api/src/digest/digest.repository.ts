@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '@rapport/event-store';
 
 export type RecipientKind = 'student' | 'advisor';
+/** What an outbox row is; only digests belong to a week. */
+export type OutboxKind = 'digest' | 'email_confirmation';
 
 export interface OutboxMessage {
   tenant_id: string;
   message_id: string;
+  kind: OutboxKind;
   recipient_kind: RecipientKind;
   recipient_id: string;
-  week: string;
+  week: string | null;
   to_address: string;
   subject: string;
   html: string;
@@ -29,6 +32,18 @@ export interface NewDigest {
   html: string;
   text: string;
   headers: Record<string, string>;
+}
+
+/** A message that is not a digest, queued for the same delivery worker. */
+export interface NewOutboxMessage {
+  kind: Exclude<OutboxKind, 'digest'>;
+  recipientKind: RecipientKind;
+  recipientId: string;
+  messageId: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
 }
 
 export interface WeekStats {
@@ -112,6 +127,26 @@ export class DigestRepository {
     return true;
   }
 
+  /** Queues a message in the caller's transaction; false if its id was queued already. */
+  async insertMessage(tx: Tx, message: NewOutboxMessage): Promise<boolean> {
+    const inserted = await tx.query(
+      `INSERT INTO outbox (tenant_id, message_id, kind, recipient_kind, recipient_id, to_address, subject, html, text)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [
+        tx.tenantId,
+        message.messageId,
+        message.kind,
+        message.recipientKind,
+        message.recipientId,
+        message.to,
+        message.subject,
+        message.html,
+        message.text,
+      ],
+    );
+    return inserted.length > 0;
+  }
+
   /** Due messages of every tenant, leased to this worker (the cross-tenant path). */
   async claimDue(
     limit: number,
@@ -181,7 +216,7 @@ export class DigestRepository {
                 count(*) FILTER (WHERE o.status IN ('pending', 'sending') AND o.attempts > 0)::int AS retrying,
                 count(*) FILTER (WHERE o.status = 'dead')::int AS dead
            FROM (SELECT week FROM digest_runs WHERE tenant_id = $1
-                 UNION SELECT week FROM outbox WHERE tenant_id = $1) w
+                 UNION SELECT week FROM outbox WHERE tenant_id = $1 AND kind = 'digest') w
            LEFT JOIN digest_runs r ON r.tenant_id = $1 AND r.week = w.week
            LEFT JOIN outbox o ON o.tenant_id = $1 AND o.week = w.week
           GROUP BY w.week, r.started_at, r.completed_at

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { commandContext, Ctx, type RequestContext } from '../common/command-context.decorator';
@@ -40,6 +40,15 @@ export class StudentResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Student> {
     return this.service.get(actor, id);
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'A requested new address awaiting confirmation from the link sent to it; only the student and admins see it',
+  })
+  pendingEmail(@Parent() student: Student, @CurrentActor() actor: Actor): string | null {
+    return this.service.pendingEmail(actor, student);
   }
 
   @Query(() => Me, { description: 'The caller, and for students their own record' })

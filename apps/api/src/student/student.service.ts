@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, type StudentState, streamIds } from '@rapport/domain';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
+import { newId } from '../common/ids';
+import { EmailChangeService } from '../email-change/email-change.service';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
@@ -14,13 +16,17 @@ export class StudentService {
     private readonly executor: CommandExecutor,
     private readonly states: AggregateStatesRepository,
     private readonly access: AccessService,
+    private readonly emailChanges: EmailChangeService,
   ) {}
 
-  /** Students change only their own profile; enrolment by an admin created it. */
+  /**
+   * Students change only their own profile; enrolment by an admin created it. A new email is
+   * only requested: it takes effect when confirmed from the message sent to it.
+   */
   async updateProfile(context: CommandContext, input: UpdateStudentProfileInput): Promise<Student> {
     const studentId = this.access.ownStudentId(context.actor);
     const { name, email } = input;
-    const result = await this.executor.execute<StudentState>(
+    const result = await this.emailChanges.updateProfile(
       context,
       {
         type: 'UpdateStudentProfile',
@@ -30,12 +36,19 @@ export class StudentService {
           ...(name != null || email != null
             ? { personal: { name: name ?? undefined, email: email ?? undefined } }
             : {}),
+          emailChangeRequestId: newId(context, 'email-change'),
           at: context.now.toISOString(),
         },
       },
-      { expectedVersion: input.expectedVersion },
+      input.expectedVersion,
     );
     return toStudent(studentId, result.state, result.version);
+  }
+
+  /** An address not confirmed yet is the student's and their admins' business only. */
+  pendingEmail(actor: Actor, student: Student): string | null {
+    const self = actor.role === 'student' && actor.studentId === student.id;
+    return self || actor.role === 'admin' ? student.pendingEmail : null;
   }
 
   async setDigestPreference(
@@ -90,6 +103,7 @@ export function toStudent(studentId: string, state: StudentState, version: numbe
     cohortId: state.cohortId,
     name: state.personal.name,
     email: state.personal.email,
+    pendingEmail: state.pendingEmailChange?.email ?? null,
     careerInterests: [...state.careerInterests],
     digestPreference: state.digestPreference,
     version,

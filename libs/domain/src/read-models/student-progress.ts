@@ -141,6 +141,8 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StudentWithdrawn':
     case 'StudentRegistered':
     case 'StudentProfileUpdated':
+    case 'StudentEmailChangeRequested':
+    case 'StudentEmailChanged':
     case 'DigestPreferenceSet':
     case 'ContactAdded':
     case 'ContactUpdated':
@@ -210,6 +212,8 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
       return state;
     // Career interests and personal data are not needed by any dashboard.
     case 'StudentProfileUpdated':
+    case 'StudentEmailChangeRequested':
+    case 'StudentEmailChanged':
       return counted(state, inPlace);
     case 'StudentEnrolled':
       return profile(state, inPlace, {

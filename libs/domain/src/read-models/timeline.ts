@@ -58,6 +58,10 @@ function describe(event: DomainEvent): string[] {
       return ['Joined the program'];
     case 'StudentProfileUpdated':
       return ['Updated the profile'];
+    case 'StudentEmailChangeRequested':
+      return ['Asked to change the email address', 'Waiting for confirmation from the new address'];
+    case 'StudentEmailChanged':
+      return ['Confirmed a new email address'];
     case 'DigestPreferenceSet':
       return [
         event.data.preference === 'off'

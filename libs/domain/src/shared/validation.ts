@@ -93,7 +93,7 @@ export function optionalEmail(value: string | null | undefined, field: string): 
   if (value === undefined || value === null || value.trim() === '') return undefined;
   return isValidEmail(value)
     ? undefined
-    : DomainError.validation(`"${value}" is not a valid email address`, field);
+    : DomainError.validation('This is not a valid email address', field);
 }
 
 export function requireEmail(value: string | undefined, field: string): Check {

@@ -12,15 +12,25 @@ export type RegisterStudent = Command<
   }
 >;
 
-/** Partial: absent fields keep their value. */
+/**
+ * Partial: absent fields keep their value. A new email is only requested (see
+ * ConfirmStudentEmailChange); `emailChangeRequestId` names that request and is needed only then.
+ */
 export type UpdateStudentProfile = Command<
   'UpdateStudentProfile',
   {
     studentId: string;
     careerInterests?: string[];
     personal?: Partial<StudentPersonal>;
+    emailChangeRequestId?: string;
     at: string;
   }
+>;
+
+/** Confirms a requested email change, from the link sent to the new address. */
+export type ConfirmStudentEmailChange = Command<
+  'ConfirmStudentEmailChange',
+  { studentId: string; requestId: string; at: string }
 >;
 
 export type SetDigestPreference = Command<
@@ -28,4 +38,5 @@ export type SetDigestPreference = Command<
   { studentId: string; preference: DigestPreference; at: string }
 >;
 
-export type StudentCommand = RegisterStudent | UpdateStudentProfile | SetDigestPreference;
+export type StudentCommand =
+  RegisterStudent | UpdateStudentProfile | ConfirmStudentEmailChange | SetDigestPreference;

@@ -1,7 +1,11 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
 import { studentDecider } from './student.decider';
-import { type StudentRegistered } from './student.events';
+import {
+  type StudentEmailChanged,
+  type StudentEmailChangeRequested,
+  type StudentRegistered,
+} from './student.events';
 
 const spec = deciderSpec(studentDecider);
 const at = '2025-09-01T12:00:00.000Z';
@@ -78,7 +82,7 @@ describe('student decider', () => {
         ]);
     });
 
-    it('records nothing when nothing changes', () => {
+    it('records nothing when nothing changes (the email compared normalised)', () => {
       spec
         .given([registered])
         .when({
@@ -100,6 +104,176 @@ describe('student decider', () => {
         .given([])
         .when({ type: 'UpdateStudentProfile', data: { studentId, careerInterests: [], at } })
         .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('email changes', () => {
+    const later = '2025-09-02T09:30:00.000Z';
+    const requested = (requestId: string, pendingEmail: string): StudentEmailChangeRequested => ({
+      type: 'StudentEmailChangeRequested',
+      data: { studentId, requestId, at: later, personal: { pendingEmail } },
+    });
+    const changed = (requestId: string, email: string): StudentEmailChanged => ({
+      type: 'StudentEmailChanged',
+      data: { studentId, requestId, at: later, personal: { email } },
+    });
+    const update = (personal: { name?: string; email?: string }, requestId = 'req-1') => ({
+      type: 'UpdateStudentProfile' as const,
+      data: { studentId, personal, emailChangeRequestId: requestId, at: later },
+    });
+    const confirm = (requestId: string) => ({
+      type: 'ConfirmStudentEmailChange' as const,
+      data: { studentId, requestId, at: later },
+    });
+
+    it('records a new email only as requested, normalised', () => {
+      spec
+        .given([registered])
+        .when(update({ email: ' Ada.New@Example.edu ' }))
+        .then([requested('req-1', 'ada.new@example.edu')]);
+    });
+
+    it('changes the name at once and requests the email, keeping the confirmed one', () => {
+      spec
+        .given([registered])
+        .when(update({ name: 'Ada King', email: 'ada.new@example.edu' }))
+        .then([
+          {
+            type: 'StudentProfileUpdated',
+            data: {
+              studentId,
+              careerInterests: registered.data.careerInterests,
+              at: later,
+              personal: { name: 'Ada King', email: 'ada@example.edu' },
+            },
+          },
+          requested('req-1', 'ada.new@example.edu'),
+        ]);
+    });
+
+    it('keeps the confirmed email in later profile updates while a change is pending', () => {
+      spec
+        .given([registered, requested('req-1', 'ada.new@example.edu')])
+        .when({ type: 'UpdateStudentProfile', data: { studentId, careerInterests: ['Law'], at } })
+        .then([
+          {
+            type: 'StudentProfileUpdated',
+            data: { studentId, careerInterests: ['Law'], at, personal: registered.data.personal },
+          },
+        ]);
+    });
+
+    it('records nothing when the pending address is asked for again', () => {
+      spec
+        .given([registered, requested('req-1', 'ada.new@example.edu')])
+        .when(update({ email: 'ADA.NEW@example.edu' }, 'req-2'))
+        .thenNothing();
+    });
+
+    it('replaces a pending request with a request for another address', () => {
+      spec
+        .given([registered, requested('req-1', 'ada.new@example.edu')])
+        .when(update({ email: 'ada.other@example.edu' }, 'req-2'))
+        .then([requested('req-2', 'ada.other@example.edu')]);
+    });
+
+    it('needs a request id when the email changes', () => {
+      spec
+        .given([registered])
+        .when({
+          type: 'UpdateStudentProfile',
+          data: { studentId, personal: { email: 'ada.new@example.edu' }, at },
+        })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'emailChangeRequestId' });
+    });
+
+    it('rejects an invalid new email without naming it', () => {
+      const error = spec
+        .given([registered])
+        .when(update({ email: 'ada.new@' }))
+        .thenError(DomainErrorCode.VALIDATION, { field: 'personal.email' });
+      expect(error.message).not.toContain('ada.new');
+    });
+
+    it('confirms the pending request: the new address becomes the email', () => {
+      spec
+        .given([registered, requested('req-1', 'ada.new@example.edu')])
+        .when(confirm('req-1'))
+        .then([changed('req-1', 'ada.new@example.edu')]);
+    });
+
+    it('records nothing when the confirmed request is confirmed again', () => {
+      spec
+        .given([
+          registered,
+          requested('req-1', 'ada.new@example.edu'),
+          changed('req-1', 'ada.new@example.edu'),
+        ])
+        .when(confirm('req-1'))
+        .thenNothing();
+    });
+
+    it('rejects confirming a superseded request', () => {
+      const error = spec
+        .given([
+          registered,
+          requested('req-1', 'ada.new@example.edu'),
+          requested('req-2', 'ada.other@example.edu'),
+        ])
+        .when(confirm('req-1'))
+        .thenError(DomainErrorCode.INVALID_TRANSITION);
+      expect(error.message).not.toContain('@');
+    });
+
+    it('rejects confirming a request superseded after another was confirmed', () => {
+      spec
+        .given([
+          registered,
+          requested('req-1', 'ada.new@example.edu'),
+          changed('req-1', 'ada.new@example.edu'),
+          requested('req-2', 'ada.other@example.edu'),
+          requested('req-3', 'ada.third@example.edu'),
+        ])
+        .when(confirm('req-2'))
+        .thenError(DomainErrorCode.INVALID_TRANSITION);
+    });
+
+    it('rejects confirming when nothing is pending', () => {
+      spec.given([registered]).when(confirm('req-1')).thenError(DomainErrorCode.INVALID_TRANSITION);
+    });
+
+    it('rejects confirming for an unknown student', () => {
+      spec.given([]).when(confirm('req-1')).thenError(DomainErrorCode.NOT_FOUND);
+    });
+
+    it('a request for the confirmed address again after a change is a new request', () => {
+      spec
+        .given([
+          registered,
+          requested('req-1', 'ada.new@example.edu'),
+          changed('req-1', 'ada.new@example.edu'),
+        ])
+        .when(update({ email: 'ada@example.edu' }, 'req-2'))
+        .then([requested('req-2', 'ada@example.edu')]);
+    });
+
+    it('keeps the meaning of old profile updates that changed the email directly', () => {
+      spec
+        .given([
+          registered,
+          {
+            type: 'StudentProfileUpdated',
+            data: {
+              studentId,
+              careerInterests: registered.data.careerInterests,
+              at,
+              personal: { name: 'Ada Lovelace', email: 'ada.old.style@example.edu' },
+            },
+          },
+        ])
+        // The address an old event set is the current one: asking for it records nothing.
+        .when(update({ email: 'ada.old.style@example.edu' }))
+        .thenNothing();
     });
   });
 

@@ -12,6 +12,7 @@ import {
   type Check,
 } from '../shared/validation';
 import {
+  type ConfirmStudentEmailChange,
   type RegisterStudent,
   type SetDigestPreference,
   type StudentCommand,
@@ -34,8 +35,18 @@ export type StudentState =
       cohortId: string;
       careerInterests: readonly string[];
       digestPreference: DigestPreference;
+      /** `email` is the confirmed address: the one mail goes to. */
       personal: StudentPersonal;
+      /** A requested address awaiting confirmation (absent in states stored before requests existed). */
+      pendingEmailChange?: PendingEmailChange | null;
+      /** The last request confirmed, so following its link again is recognised. */
+      confirmedEmailRequestId?: string | null;
     };
+
+export interface PendingEmailChange {
+  requestId: string;
+  email: string;
+}
 
 type Registered = Extract<StudentState, { status: 'registered' }>;
 type Result = StudentEvent[] | DomainError;
@@ -49,6 +60,8 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
     switch (command.type) {
       case 'UpdateStudentProfile':
         return updateProfile(command, state);
+      case 'ConfirmStudentEmailChange':
+        return confirmEmailChange(command, state);
       case 'SetDigestPreference':
         return setDigestPreference(command, state);
       default: {
@@ -69,6 +82,8 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           careerInterests,
           digestPreference,
           personal,
+          pendingEmailChange: null,
+          confirmedEmailRequestId: null,
         };
       }
       case 'StudentProfileUpdated':
@@ -77,6 +92,23 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           ...state,
           careerInterests: event.data.careerInterests,
           personal: event.data.personal,
+        };
+      case 'StudentEmailChangeRequested':
+        if (state.status !== 'registered') return state;
+        return {
+          ...state,
+          pendingEmailChange: {
+            requestId: event.data.requestId,
+            email: event.data.personal.pendingEmail,
+          },
+        };
+      case 'StudentEmailChanged':
+        if (state.status !== 'registered') return state;
+        return {
+          ...state,
+          personal: { ...state.personal, email: event.data.personal.email },
+          pendingEmailChange: null,
+          confirmedEmailRequestId: event.data.requestId,
         };
       case 'DigestPreferenceSet':
         if (state.status !== 'registered') return state;
@@ -119,6 +151,11 @@ function register({ data }: RegisterStudent, state: StudentState): Result {
   ];
 }
 
+/**
+ * Name and interests change at once; a different email is only requested, so mail keeps going
+ * to the confirmed address until the new one is confirmed. Asking again for the address already
+ * pending records nothing (its link still works); any other address replaces the request.
+ */
 function updateProfile({ data }: UpdateStudentProfile, state: Registered): Result {
   const personal: StudentPersonal = {
     name: data.personal?.name ?? state.personal.name,
@@ -131,21 +168,72 @@ function updateProfile({ data }: UpdateStudentProfile, state: Registered): Resul
     requireInstant(data.at, 'at', 'The update time'),
   );
   if (error) return error;
-  const next = {
-    careerInterests: cleanInterests(careerInterests),
-    personal: cleanPersonal(personal),
-  };
-  const unchanged =
-    next.personal.name === state.personal.name &&
-    next.personal.email === state.personal.email &&
-    next.careerInterests.join('\n') === state.careerInterests.join('\n');
-  if (unchanged) return [];
-  return [
-    {
+  const next = cleanPersonal(personal);
+  const interests = cleanInterests(careerInterests);
+  const at = normalizeInstant(data.at);
+  const events: StudentEvent[] = [];
+
+  const profileChanged =
+    next.name !== state.personal.name || interests.join('\n') !== state.careerInterests.join('\n');
+  if (profileChanged) {
+    events.push({
       type: 'StudentProfileUpdated',
-      data: { studentId: state.studentId, ...next, at: normalizeInstant(data.at) },
-    },
-  ];
+      data: {
+        studentId: state.studentId,
+        careerInterests: interests,
+        personal: { name: next.name, email: state.personal.email },
+        at,
+      },
+    });
+  }
+
+  const emailRequested =
+    next.email !== state.personal.email && next.email !== state.pendingEmailChange?.email;
+  if (emailRequested) {
+    const requestId = data.emailChangeRequestId;
+    const idError = requireId(requestId, 'emailChangeRequestId', 'The email change request id');
+    if (idError) return idError;
+    events.push({
+      type: 'StudentEmailChangeRequested',
+      data: {
+        studentId: state.studentId,
+        requestId: requestId!,
+        at,
+        personal: { pendingEmail: next.email },
+      },
+    });
+  }
+  return events;
+}
+
+/**
+ * Only the latest request can be confirmed. Confirming the one confirmed last again records
+ * nothing (a second click on the link); any other request was replaced or never existed.
+ */
+function confirmEmailChange({ data }: ConfirmStudentEmailChange, state: Registered): Result {
+  const error = firstError(
+    requireId(data.requestId, 'requestId', 'The email change request id'),
+    requireInstant(data.at, 'at', 'The confirmation time'),
+  );
+  if (error) return error;
+  const pending = state.pendingEmailChange;
+  if (pending && pending.requestId === data.requestId) {
+    return [
+      {
+        type: 'StudentEmailChanged',
+        data: {
+          studentId: state.studentId,
+          requestId: data.requestId,
+          at: normalizeInstant(data.at),
+          personal: { email: pending.email },
+        },
+      },
+    ];
+  }
+  if (state.confirmedEmailRequestId === data.requestId) return [];
+  return DomainError.invalidTransition(
+    'Only the latest email change request can be confirmed, and this one is not pending',
+  );
 }
 
 function setDigestPreference({ data }: SetDigestPreference, state: Registered): Result {

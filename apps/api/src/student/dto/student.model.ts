@@ -22,8 +22,11 @@ export class Student {
   @Field()
   name!: string;
 
-  @Field()
+  @Field({ description: 'The confirmed address: the one mail goes to' })
   email!: string;
+
+  /** Not a field here: StudentResolver.pendingEmail shows it to the student and admins only. */
+  pendingEmail!: string | null;
 
   @Field(() => [String])
   careerInterests!: string[];
