@@ -122,8 +122,9 @@ export function toAdvisorNote(
     addedAt: note.addedAt,
     editedAt: note.editedAt,
     retracted: note.retracted,
-    lastChangedBy: note.lastChangedBy,
-    lastChangedAt: note.lastChangedAt,
+    // States stored before changes were attributed lack these until the next rebuild.
+    lastChangedBy: note.lastChangedBy ?? { id: note.authorId, role: null },
+    lastChangedAt: note.lastChangedAt ?? note.editedAt ?? note.addedAt,
     version,
   };
 }
