@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startInstance, startTestApp, type TestApp } from '../support/test-app';
 
 const ME = (aliases: number) =>
   `{ ${Array.from({ length: aliases }, (_, i) => `m${i}: me { subject }`).join(' ')} }`;
@@ -20,7 +20,7 @@ describe('rate limiting (operations per user and per institution)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      rateLimit: { enabled: true, userOpsPerMinute: 5, tenantOpsPerMinute: 8 },
+      rateLimit: { enabled: true, userOpsPerMinute: 5, tenantOpsPerMinute: 8, publicPerMinute: 5 },
     });
     inst = await newInstitution(t);
     other = await newInstitution(t);
@@ -103,12 +103,25 @@ describe('rate limiting (operations per user and per institution)', () => {
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
-  it('charges callers without a token by their address', async () => {
-    const anonymous = () =>
-      request(t.app.getHttpServer()).post('/graphql').send({ query: '{ health { status } }' });
-    for (let i = 0; i < 5; i++) expect((await anonymous()).status).toBe(200);
-    const refused = await anonymous();
-    expect(refused.status).toBe(429);
-    expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  it('charges callers without a token by their address, from the public budget', async () => {
+    // A fresh instance: the /metrics scrapes above came from this address too.
+    const app = await startInstance(t.db, {
+      rateLimit: {
+        enabled: true,
+        userOpsPerMinute: 100,
+        tenantOpsPerMinute: 100,
+        publicPerMinute: 5,
+      },
+    });
+    try {
+      const anonymous = () =>
+        request(app.getHttpServer()).post('/graphql').send({ query: '{ health { status } }' });
+      for (let i = 0; i < 5; i++) expect((await anonymous()).status).toBe(200);
+      const refused = await anonymous();
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
   });
 });

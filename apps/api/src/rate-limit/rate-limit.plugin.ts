@@ -4,7 +4,7 @@ import type { Authenticator } from '../auth/authenticator.service';
 import type { RapportRequest } from '../auth/request-context';
 import { countRootFields } from './operation-count.util';
 import { RateLimitError } from './rate-limit.errors';
-import type { RateLimitService } from './rate-limit.service';
+import { callerOf, type RateLimitService } from './rate-limit.service';
 
 /**
  * Charges each GraphQL request for the operations it asks for before anything executes, so a
@@ -27,7 +27,7 @@ export function rateLimitPlugin(
           const request = contextValue.req;
           // A bad token is the guard's to report, field by field; here it pays as anonymous.
           const actor = await authenticator.tryAuthenticate(request);
-          const caller = actor ? { actor } : { address: request.ip ?? 'unknown' };
+          const caller = callerOf(actor, request);
           try {
             await limits.charge(caller, countRootFields(operation, fragments));
           } catch (error) {
