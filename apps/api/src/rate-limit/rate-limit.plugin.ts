@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { type FragmentDefinitionNode, GraphQLError, Kind } from 'graphql';
 import type { Authenticator } from '../auth/authenticator.service';
 import type { RapportRequest } from '../auth/request-context';
-import { countRootFields } from './operation-count.util';
+import { assertCostlyFieldsExist, countOperations } from './operation-count.util';
 import { RateLimitError } from './rate-limit.errors';
 import { callerOf, type RateLimitService } from './rate-limit.service';
 
@@ -15,9 +15,12 @@ export function rateLimitPlugin(
   authenticator: Authenticator,
 ): ApolloServerPlugin<{ req: RapportRequest }> {
   return {
+    async serverWillStart({ schema }) {
+      assertCostlyFieldsExist(schema);
+    },
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, contextValue }) {
+        async didResolveOperation({ operation, document, contextValue, schema, request: body }) {
           if (!operation) return; // Apollo has already refused a request without one
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) {
@@ -29,7 +32,10 @@ export function rateLimitPlugin(
           const actor = await authenticator.tryAuthenticate(request);
           const caller = callerOf(actor, request);
           try {
-            await limits.charge(caller, countRootFields(operation, fragments));
+            await limits.charge(
+              caller,
+              countOperations(schema, operation, fragments, body.variables ?? {}),
+            );
           } catch (error) {
             if (!(error instanceof RateLimitError)) throw error;
             throw new GraphQLError(error.message, {
