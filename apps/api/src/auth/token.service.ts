@@ -110,4 +110,3 @@ function toActor(claims: RapportClaims): Actor {
     throw AuthError.unauthenticated('A student token needs a student_id claim');
   return { subject: claims.sub, tenantId: claims.tenant.toLowerCase(), role, studentId };
 }
-

@@ -24,7 +24,7 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
 }
 
-/** Operations (GraphQL root fields, aliases included; one per HTTP export) per minute. */
+/** Operations per minute: GraphQL root fields and costly fields (each alias), one per HTTP request. */
 export interface RateLimitConfig {
   enabled: boolean;
   userOpsPerMinute: number;

@@ -98,7 +98,9 @@ describe('countOperations', () => {
   });
 
   it('counts root dashboards and professionals once per alias, as before', () => {
-    expect(count('{ a: advisorDashboard { risk { score } } b: sharedProfessionals { role } }')).toBe(2);
+    expect(
+      count('{ a: advisorDashboard { risk { score } } b: sharedProfessionals { role } }'),
+    ).toBe(2);
   });
 
   it('lists only fields and arguments the schema has', () => {
