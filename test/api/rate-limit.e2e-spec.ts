@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startInstance, startTestApp, type TestApp } from '../support/test-app';
 
 const ME = (aliases: number) =>
   `{ ${Array.from({ length: aliases }, (_, i) => `m${i}: me { subject }`).join(' ')} }`;
@@ -13,6 +13,15 @@ const CREATE_COHORTS = (names: string[]) =>
     )
     .join(' ')} }`;
 
+const AS_OF = '2026-10-01T00:00:00Z';
+const DASHBOARDS = (cohortId: string, aliases: number) =>
+  `{ ${Array.from(
+    { length: aliases },
+    (_, i) => `c${i}: cohort(id: "${cohortId}") { dashboard(asOf: "${AS_OF}") { students } }`,
+  ).join(' ')} }`;
+const REPLAYED_PAGE = (first: number) =>
+  `{ cohorts { students(first: ${first}) { edges { node { progress(asOf: "${AS_OF}") { stage } } } } } }`;
+
 describe('rate limiting (operations per user and per institution)', () => {
   let t: TestApp;
   let inst: Awaited<ReturnType<typeof newInstitution>>;
@@ -20,7 +29,7 @@ describe('rate limiting (operations per user and per institution)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      rateLimit: { enabled: true, userOpsPerMinute: 5, tenantOpsPerMinute: 8 },
+      rateLimit: { enabled: true, userOpsPerMinute: 5, tenantOpsPerMinute: 8, publicPerMinute: 5 },
     });
     inst = await newInstitution(t);
     other = await newInstitution(t);
@@ -103,12 +112,50 @@ describe('rate limiting (operations per user and per institution)', () => {
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
-  it('charges callers without a token by their address', async () => {
-    const anonymous = () =>
-      request(t.app.getHttpServer()).post('/graphql').send({ query: '{ health { status } }' });
-    for (let i = 0; i < 5; i++) expect((await anonymous()).status).toBe(200);
-    const refused = await anonymous();
+  it('charges each aliased dashboard computation, not only the root fields', async () => {
+    const fresh = await newInstitution(t);
+    const cohortId = ok(await graphql(t.app, fresh.adminToken, CREATE_COHORTS(['Fall'])))['c0']
+      .cohort.id as string;
+    // 1 spent; a root field with its dashboard costs 2.
+    const one = await post(fresh.adminToken, DASHBOARDS(cohortId, 1));
+    expect(one.status).toBe(200);
+    expect(one.body.data.c0.dashboard).toEqual({ students: 0 });
+    // 3 spent; two more dashboards cost 4, which counting root fields alone (2) would allow.
+    const two = await post(fresh.adminToken, DASHBOARDS(cohortId, 2));
+    expect(two.status).toBe(429);
+    expect(two.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('charges costly fields in a nested list once per item of the page asked for', async () => {
+    const token = (await newInstitution(t)).adminToken;
+    // cohorts 1 + students 1 + 3 replays = 5: the whole budget.
+    expect((await post(token, REPLAYED_PAGE(3))).status).toBe(200);
+    const fresh = (await newInstitution(t)).adminToken;
+    // 1 + 1 + 4 replays = 6 > 5, though it is one root field.
+    const refused = await post(fresh, REPLAYED_PAGE(4));
     expect(refused.status).toBe(429);
     expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('charges callers without a token by their address, from the public budget', async () => {
+    // A fresh instance: the /metrics scrapes above came from this address too.
+    const app = await startInstance(t.db, {
+      rateLimit: {
+        enabled: true,
+        userOpsPerMinute: 100,
+        tenantOpsPerMinute: 100,
+        publicPerMinute: 5,
+      },
+    });
+    try {
+      const anonymous = () =>
+        request(app.getHttpServer()).post('/graphql').send({ query: '{ health { status } }' });
+      for (let i = 0; i < 5; i++) expect((await anonymous()).status).toBe(200);
+      const refused = await anonymous();
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -40,7 +40,13 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
     // On, so every test goes through the limiter; generous, so only the limit tests hit it.
     log: { level: 'silent' },
     shutdownTimeoutMs: 25_000,
-    rateLimit: { enabled: true, userOpsPerMinute: 100_000, tenantOpsPerMinute: 100_000 },
+    rateLimit: {
+      enabled: true,
+      userOpsPerMinute: 100_000,
+      tenantOpsPerMinute: 100_000,
+      publicPerMinute: 100_000,
+    },
+    seedDemo: false,
     // Tests drive the scheduler and the worker by hand, never by timers.
     digest: { enabled: false, tickMs: 60_000, deliveryMs: 1_000, maxAttempts: 3, retryBaseMs: 1 },
     ...overrides,

@@ -19,9 +19,9 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
-  const tokens =
-    process.env.SEED_DEMO === 'false' ? null : await app.get(DemoSeedService).seedIfEmpty();
-  if (tokens && !config.production) console.log(demoBanner(url, tokens));
+  // loadConfig never sets seedDemo in production: an institution's database gets no demo data.
+  const tokens = config.seedDemo ? await app.get(DemoSeedService).seedIfEmpty() : null;
+  if (tokens) console.log(demoBanner(url, tokens));
   Logger.log(`GraphQL ready at ${url}`, 'Rapport');
 }
 

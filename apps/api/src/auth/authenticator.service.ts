@@ -18,8 +18,7 @@ export class Authenticator {
 
   async authenticate(request: RapportRequest): Promise<Actor> {
     if (request.actor) return request.actor;
-    const header = headerValue(request.headers.authorization);
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw AuthError.unauthenticated();
     const actor = await this.tokens.verify(token);
     if (!(await this.tenants.exists(actor.tenantId))) {
@@ -43,4 +42,9 @@ export class Authenticator {
 export function headerValue(value: string | string[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first && first.length <= 8192 ? first : undefined;
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  return headerValue(header)?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { persistentSecret } from '../config/persistent-secret';
 import { type Actor, type Role, ROLES } from './actor';
 import { AuthError } from './auth.errors';
+
+/** Leeway for the identity provider's clock on `exp`, `nbf` and `iat`. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const DEV_TOKEN_SECONDS = 30 * 24 * 60 * 60;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,27 +49,53 @@ export class TokenService {
         algorithms: this.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
+        // A token without an expiry would be valid forever; with a max age it needs `iat` too.
+        requiredClaims: ['exp'],
+        maxTokenAge: this.config.auth.maxTokenAgeSeconds,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       claims = payload;
-    } catch {
-      throw AuthError.unauthenticated('The bearer token is invalid or expired');
+    } catch (error) {
+      throw AuthError.unauthenticated(rejection(error));
     }
     return toActor(claims);
   }
 
-  /** Development tokens (the `npm run token` CLI, tests, demo data). */
-  async sign(actor: Actor, expiresIn = '30d'): Promise<string> {
+  /**
+   * Development tokens (the `npm run token` CLI, tests, demo data), valid for `expiresIn` (a jose
+   * duration such as `2h`); by default 30 days, or JWT_MAX_AGE_SECONDS when that is shorter.
+   */
+  async sign(actor: Actor, expiresIn?: string): Promise<string> {
     if (!this.secret)
       throw new Error('tokens are issued by the identity provider when JWT_JWKS_URL is set');
+    const maxAge = this.config.auth.maxTokenAgeSeconds;
+    const now = Math.floor(Date.now() / 1000);
     let jwt = new SignJWT({ tenant: actor.tenantId, role: actor.role, student_id: actor.studentId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(actor.subject)
-      .setIssuedAt()
-      .setExpirationTime(expiresIn);
+      .setIssuedAt(now)
+      .setExpirationTime(expiresIn ?? now + Math.min(DEV_TOKEN_SECONDS, maxAge ?? Infinity));
     if (this.config.auth.issuer) jwt = jwt.setIssuer(this.config.auth.issuer);
     if (this.config.auth.audience) jwt = jwt.setAudience(this.config.auth.audience);
-    return jwt.sign(this.secret);
+    const token = await jwt.sign(this.secret);
+    // Such a token would be refused before it expires: say so now rather than at first use.
+    if (maxAge !== undefined && (decodeJwt(token).exp ?? 0) - now > maxAge) {
+      throw new Error(
+        `a token valid for ${expiresIn} outlasts JWT_MAX_AGE_SECONDS=${maxAge}; ask for a shorter one`,
+      );
+    }
+    return token;
   }
+}
+
+/** Why a token was refused, in words a developer holding it can act on. */
+function rejection(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The bearer token has expired or is too old';
+  if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
+    if (error.claim === 'exp') return 'The bearer token has no expiry (exp)';
+    if (error.claim === 'iat') return 'The bearer token has no issue time (iat)';
+  }
+  return 'The bearer token is invalid or expired';
 }
 
 function toActor(claims: RapportClaims): Actor {

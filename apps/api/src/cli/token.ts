@@ -7,7 +7,8 @@ import { loadConfig } from '../config/app-config';
 import { openCliDatabase, runCli } from './cli.util';
 
 const usage =
-  'usage: npm run token -- --tenant <slug> --role admin|advisor|student [--student <id>] [--subject <id>] [--expires 30d]';
+  'usage: npm run token -- --tenant <slug> --role admin|advisor|student [--student <id>] [--subject <id>] [--expires 2h]\n' +
+  '  --expires: how long the token is valid (jose duration); default 30d, capped by JWT_MAX_AGE_SECONDS';
 
 // Prints a development token signed with the same secret the API verifies with.
 runCli(async () => {
@@ -17,7 +18,7 @@ runCli(async () => {
       role: { type: 'string' },
       student: { type: 'string' },
       subject: { type: 'string' },
-      expires: { type: 'string', default: '30d' },
+      expires: { type: 'string' },
     },
   });
   const role = values.role as Role;

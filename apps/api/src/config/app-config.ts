@@ -15,16 +15,22 @@ export interface AppConfig {
   digest: DigestConfig;
   readiness: { maxProjectionLagSeconds: number };
   rateLimit: RateLimitConfig;
+  /** Seed the demo institution into an empty database at start-up; never in production. */
+  seedDemo: boolean;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   log: LogConfig;
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
   shutdownTimeoutMs: number;
 }
 
-/** Operations (GraphQL root fields, aliases included; one per HTTP export) per minute. */
+/** Operations per minute: GraphQL root fields and costly fields (each alias), one per HTTP request. */
 export interface RateLimitConfig {
   enabled: boolean;
   userOpsPerMinute: number;
   tenantOpsPerMinute: number;
+  /** Requests per client address per minute to public routes and by callers without a token. */
+  publicPerMinute: number;
 }
 
 export interface MailConfig {
@@ -57,6 +63,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Tokens issued (`iat`) longer ago than this are refused; unset: only `exp` limits a token. */
+  maxTokenAgeSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -78,9 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(poolSize) || poolSize < 1)
     throw new ConfigError('DATABASE_POOL_SIZE must be a positive integer');
-  if (env.NODE_ENV === 'production' && !env.JWT_JWKS_URL && !env.JWT_SECRET) {
-    throw new ConfigError('production needs JWT_JWKS_URL (your identity provider) or JWT_SECRET');
-  }
+  const production = env.NODE_ENV === 'production';
+  const auth = loadAuth(env, production);
   const statementTimeoutMs = positive(
     env.DATABASE_STATEMENT_TIMEOUT_MS,
     10_000,
@@ -100,9 +107,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         poolSize,
         statementTimeoutMs,
       };
+  if (production && database.mode === 'embedded' && env.EMBEDDED_IN_PRODUCTION !== 'yes') {
+    throw new ConfigError(
+      'production needs DATABASE_URL; set EMBEDDED_IN_PRODUCTION=yes to run on the embedded database on purpose',
+    );
+  }
+  if (production && env.SEED_DEMO === 'true')
+    throw new ConfigError('SEED_DEMO=true is refused in production: demo data is for development');
   return {
     port,
-    production: env.NODE_ENV === 'production',
+    production,
     dataDir,
     database,
     runProjections: true,
@@ -128,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         'READY_MAX_PROJECTION_LAG_SECONDS',
       ),
     },
+    seedDemo: !production && env.SEED_DEMO !== 'false',
+    metricsToken: env.METRICS_TOKEN || undefined,
     log: { level: env.LOG_LEVEL ?? 'info' },
     shutdownTimeoutMs: positive(env.SHUTDOWN_TIMEOUT_MS, 25_000, 'SHUTDOWN_TIMEOUT_MS'),
     rateLimit: {
@@ -142,14 +158,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         6_000,
         'RATE_LIMIT_TENANT_OPS_PER_MINUTE',
       ),
+      publicPerMinute: positive(
+        env.RATE_LIMIT_PUBLIC_PER_MINUTE,
+        120,
+        'RATE_LIMIT_PUBLIC_PER_MINUTE',
+      ),
     },
-    auth: {
-      secret: env.JWT_SECRET || undefined,
-      jwksUrl: env.JWT_JWKS_URL || undefined,
-      issuer: env.JWT_ISSUER || undefined,
-      audience: env.JWT_AUDIENCE || undefined,
-    },
+    auth,
   };
+}
+
+/** A dev secret shorter than this is guessable offline from one token (RFC 7518 §3.2). */
+const MIN_SECRET_BYTES = 32;
+const DAY_SECONDS = 24 * 60 * 60;
+
+function loadAuth(env: NodeJS.ProcessEnv, production: boolean): AuthConfig {
+  const secret = env.JWT_SECRET || undefined;
+  const jwksUrl = env.JWT_JWKS_URL || undefined;
+  const issuer = env.JWT_ISSUER || undefined;
+  const audience = env.JWT_AUDIENCE || undefined;
+  const maxAge = env.JWT_MAX_AGE_SECONDS
+    ? positive(env.JWT_MAX_AGE_SECONDS, 0, 'JWT_MAX_AGE_SECONDS')
+    : undefined;
+  if (jwksUrl) {
+    if (!issuer || !audience)
+      throw new ConfigError('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too');
+    let url: URL;
+    try {
+      url = new URL(jwksUrl);
+    } catch {
+      throw new ConfigError('JWT_JWKS_URL must be a URL');
+    }
+    if (production && url.protocol !== 'https:')
+      throw new ConfigError('JWT_JWKS_URL must be an https URL in production');
+    return { jwksUrl, issuer, audience, maxTokenAgeSeconds: maxAge ?? DAY_SECONDS };
+  }
+  if (production && !secret)
+    throw new ConfigError('production needs JWT_JWKS_URL (your identity provider) or JWT_SECRET');
+  if (production && secret && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES)
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
+  return { secret, issuer, audience, maxTokenAgeSeconds: maxAge };
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { DemoTokens } from './demo-seed.service';
 
 /** What a newcomer needs after `npm start`: where to go and how to get in. */
@@ -9,7 +10,7 @@ export function demoBanner(url: string, tokens: DemoTokens): string {
     '',
     `Rapport is serving GraphQL at ${url}`,
     '',
-    'Demo tokens (Riverside State University, valid 30 days; `npm run token` makes more):',
+    `Demo tokens (Riverside State University, valid until ${validUntil(tokens.admin)}; \`npm run token\` makes more):`,
     `  ADMIN_TOKEN=${tokens.admin}`,
     `  ADVISOR_TOKEN=${tokens.advisor}`,
     `  STUDENT_TOKEN=${tokens.student}   # student ${tokens.studentId}`,
@@ -18,4 +19,9 @@ export function demoBanner(url: string, tokens: DemoTokens): string {
     example,
     '',
   ].join('\n');
+}
+
+/** TokenService.sign always sets `exp`; its length depends on JWT_MAX_AGE_SECONDS. */
+function validUntil(token: string): string {
+  return new Date((decodeJwt(token).exp ?? 0) * 1000).toISOString();
 }

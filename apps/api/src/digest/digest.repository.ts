@@ -245,10 +245,13 @@ export class DigestRepository {
     return new Set(rows.map((r) => r.recipient_id));
   }
 
-  async optOut(tx: Tx, kind: RecipientKind, recipientId: string): Promise<void> {
-    await tx.execute(
-      `INSERT INTO digest_optouts (tenant_id, recipient_kind, recipient_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+  /** False when the recipient had already opted out. */
+  async optOut(tx: Tx, kind: RecipientKind, recipientId: string): Promise<boolean> {
+    const inserted = await tx.query(
+      `INSERT INTO digest_optouts (tenant_id, recipient_kind, recipient_id) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING recipient_id`,
       [tx.tenantId, kind, recipientId],
     );
+    return inserted.length > 0;
   }
 }

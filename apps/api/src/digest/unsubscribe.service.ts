@@ -9,8 +9,9 @@ import { DigestScheduler } from './digest-scheduler.service';
 
 /**
  * RFC 8058 one-click unsubscribe: the signed token is the authority, no login. Students get
- * their digest preference set to off through the domain (an event like any other change);
- * advisors, who have no aggregate of their own, get an opt-out row and an event.
+ * their digest preference set to off through the domain (an event like any other change, none
+ * when it is already off); advisors, who have no aggregate of their own, get an opt-out row and
+ * an event the first time. Either way a repeated unsubscribe answers success.
  */
 @Injectable()
 export class UnsubscribeService {
@@ -46,7 +47,8 @@ export class UnsubscribeService {
       return;
     }
     await this.database.withTenant(tenantId, async (tx) => {
-      await this.digests.optOut(tx, 'advisor', recipientId);
+      // A second click on the same link changes nothing, so it records nothing either.
+      if (!(await this.digests.optOut(tx, 'advisor', recipientId))) return;
       await this.store.append(
         tenantId,
         `digest-advisor-${recipientId}`,

@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Authenticator } from '../auth/authenticator.service';
 import type { RapportRequest } from '../auth/request-context';
-import { RateLimitService } from './rate-limit.service';
+import { callerOf, RateLimitService } from './rate-limit.service';
 
 /**
- * HTTP routes (exports) cost one operation each for a signed-in caller. GraphQL is charged by
- * the plugin, per operation; public routes (health, metrics, unsubscribe) are not charged.
+ * HTTP routes cost one operation each: a signed-in caller pays from their own and their
+ * institution's budget; anyone else, public routes included (health, metrics, unsubscribe),
+ * from their address's. GraphQL is charged by the plugin, per operation.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -18,7 +19,7 @@ export class RateLimitGuard implements CanActivate {
     if (context.getType<string>() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RapportRequest>();
     const actor = await this.authenticator.tryAuthenticate(request);
-    if (actor) await this.limits.charge({ actor }, 1);
+    await this.limits.charge(callerOf(actor, request), 1);
     return true;
   }
 }

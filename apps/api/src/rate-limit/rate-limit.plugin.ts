@@ -2,9 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { type FragmentDefinitionNode, GraphQLError, Kind } from 'graphql';
 import type { Authenticator } from '../auth/authenticator.service';
 import type { RapportRequest } from '../auth/request-context';
-import { countRootFields } from './operation-count.util';
+import { assertCostlyFieldsExist, countOperations } from './operation-count.util';
 import { RateLimitError } from './rate-limit.errors';
-import type { RateLimitService } from './rate-limit.service';
+import { callerOf, type RateLimitService } from './rate-limit.service';
 
 /**
  * Charges each GraphQL request for the operations it asks for before anything executes, so a
@@ -15,9 +15,12 @@ export function rateLimitPlugin(
   authenticator: Authenticator,
 ): ApolloServerPlugin<{ req: RapportRequest }> {
   return {
+    async serverWillStart({ schema }) {
+      assertCostlyFieldsExist(schema);
+    },
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, contextValue }) {
+        async didResolveOperation({ operation, document, contextValue, schema, request: body }) {
           if (!operation) return; // Apollo has already refused a request without one
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) {
@@ -27,9 +30,12 @@ export function rateLimitPlugin(
           const request = contextValue.req;
           // A bad token is the guard's to report, field by field; here it pays as anonymous.
           const actor = await authenticator.tryAuthenticate(request);
-          const caller = actor ? { actor } : { address: request.ip ?? 'unknown' };
+          const caller = callerOf(actor, request);
           try {
-            await limits.charge(caller, countRootFields(operation, fragments));
+            await limits.charge(
+              caller,
+              countOperations(schema, operation, fragments, body.variables ?? {}),
+            );
           } catch (error) {
             if (!(error instanceof RateLimitError)) throw error;
             throw new GraphQLError(error.message, {

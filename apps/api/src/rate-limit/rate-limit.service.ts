@@ -11,14 +11,20 @@ const WINDOW_SECONDS = 60;
 /** Who pays for an operation: a verified actor, or an anonymous address. */
 export type Caller = { actor: Actor } | { address: string };
 
+export function callerOf(actor: Actor | null, request: { ip?: string }): Caller {
+  return actor ? { actor } : { address: request.ip ?? 'unknown' };
+}
+
 /**
- * Operation budgets per user and per institution over a one-minute window, kept in this
- * process (each API process allows the full budget; see ADR 0010).
+ * Operation budgets per user and per institution, and request budgets per client address for
+ * callers without a token, over a one-minute window, kept in this process (each API process
+ * allows the full budget; see ADR 0010 and ADR 0012).
  */
 @Injectable()
 export class RateLimitService {
   private readonly perUser: RateLimiterMemory | null;
   private readonly perTenant: RateLimiterMemory | null;
+  private readonly perAddress: RateLimiterMemory | null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -31,18 +37,21 @@ export class RateLimitService {
     this.perTenant = limits.enabled
       ? new RateLimiterMemory({ points: limits.tenantOpsPerMinute, duration: WINDOW_SECONDS })
       : null;
+    this.perAddress = limits.enabled
+      ? new RateLimiterMemory({ points: limits.publicPerMinute, duration: WINDOW_SECONDS })
+      : null;
   }
 
   /** Charges `operations` to the caller and their institution, or throws RateLimitError. */
   async charge(caller: Caller, operations: number): Promise<void> {
-    if (!this.perUser || !this.perTenant) return;
-    const userKey =
-      'actor' in caller
-        ? `${caller.actor.tenantId}:${caller.actor.subject}`
-        : `ip:${caller.address}`;
+    if (!this.perUser || !this.perTenant || !this.perAddress) return;
     try {
+      if (!('actor' in caller)) {
+        await consume(this.perAddress, caller.address, operations, 'user');
+        return;
+      }
+      const userKey = `${caller.actor.tenantId}:${caller.actor.subject}`;
       await consume(this.perUser, userKey, operations, 'user');
-      if (!('actor' in caller)) return;
       try {
         await consume(this.perTenant, caller.actor.tenantId, operations, 'tenant');
       } catch (error) {
