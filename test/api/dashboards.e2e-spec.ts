@@ -9,6 +9,7 @@ import { projections } from '../../apps/api/src/projections';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { migrations } from '../../apps/api/src/database/migrations';
 import { ProgressRepository } from '../../apps/api/src/progress/progress.repository';
+import { AccessService } from '../../apps/api/src/access/access.service';
 import { ProgressService } from '../../apps/api/src/progress/progress.service';
 import {
   studentProgressProjection,
@@ -428,6 +429,7 @@ describe('dashboards on the demo institution', () => {
     const live = new ProgressService(
       new ProgressRepository(t.db.app.database, store),
       new AggregateStatesRepository(t.db.app.database),
+      new AccessService(new AggregateStatesRepository(t.db.app.database)),
     );
 
     for (const instant of [
@@ -450,6 +452,7 @@ describe('dashboards on the demo institution', () => {
         const rebuilt = new ProgressService(
           new ProgressRepository(db2, new EventStore(db2)),
           new AggregateStatesRepository(db2),
+          new AccessService(new AggregateStatesRepository(db2)),
         );
         expect(await live.cohortDashboard(actor, cohortId, asOf)).toEqual(
           await rebuilt.cohortDashboard(actor, cohortId, undefined, asOf),

@@ -18,7 +18,7 @@ export class StudentService {
 
   /** Students change only their own profile; enrolment by an admin created it. */
   async updateProfile(context: CommandContext, input: UpdateStudentProfileInput): Promise<Student> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     const { name, email } = input;
     const result = await this.executor.execute<StudentState>(
       context,
@@ -42,7 +42,7 @@ export class StudentService {
     context: CommandContext,
     input: SetDigestPreferenceInput,
   ): Promise<Student> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     const result = await this.executor.execute<StudentState>(
       context,
       {
