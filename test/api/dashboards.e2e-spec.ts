@@ -35,8 +35,8 @@ const COHORT_PAGE = `query($id: ID!, $first: Int, $after: String, $sort: Student
         progress { stage interviews { held target } thankYous { sent withinWindow } }
         followUps { kind dueAt overdue }
         risk { score reasons }
-        contacts { id relationship }
-        interviews { id status }
+        contacts { totalCount edges { node { id relationship } } }
+        interviews { totalCount edges { node { id status } } }
       } }
     }
   }
@@ -283,12 +283,26 @@ describe('dashboards on the demo institution', () => {
                   depth
                 }
               }
-              contacts {
-                id
+              contacts(first: 2) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                edges {
+                  node {
+                    id
+                  }
+                }
               }
-              interviews {
-                id
-                status
+              interviews(first: 100) {
+                totalCount
+                edges {
+                  node {
+                    id
+                    status
+                  }
+                }
               }
             }
           }
@@ -337,20 +351,25 @@ describe('dashboards on the demo institution', () => {
         advisor,
         `
           {
-            advisorDashboard {
-              student {
-                id
-                name
-              }
-              risk {
-                score
-                reasons
+            advisorDashboard(first: 100) {
+              totalCount
+              edges {
+                node {
+                  student {
+                    id
+                    name
+                  }
+                  risk {
+                    score
+                    reasons
+                  }
+                }
               }
             }
           }
         `,
       ),
-    ).advisorDashboard;
+    ).advisorDashboard.edges.map((e: { node: unknown }) => e.node);
     expect(ranked).toHaveLength(20);
     expect(ranked[0].risk.score).toBeGreaterThan(0);
     expect(ranked[0].risk.reasons.length).toBeGreaterThan(0);
@@ -360,16 +379,22 @@ describe('dashboards on the demo institution', () => {
         admin,
         `
           {
-            advisorDashboard {
-              student {
-                id
+            advisorDashboard(first: 100) {
+              totalCount
+              edges {
+                node {
+                  student {
+                    id
+                  }
+                }
               }
             }
           }
         `,
       ),
     ).advisorDashboard;
-    expect(all).toHaveLength(40);
+    expect(all.totalCount).toBe(40);
+    expect(all.edges).toHaveLength(40);
     expect(
       errorCode(
         await graphql(
@@ -378,9 +403,7 @@ describe('dashboards on the demo institution', () => {
           `
             {
               advisorDashboard {
-                student {
-                  id
-                }
+                totalCount
               }
             }
           `,

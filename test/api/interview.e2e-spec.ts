@@ -27,10 +27,15 @@ function mutation(name: string): string {
 
 const ADD_CONTACT = `mutation($input: AddContactInput!) { addContact(input: $input) { contact { id } } }`;
 const INTERVIEW_QUERY = `query($id: ID!) { interview(id: $id) { ${INTERVIEW} } }`;
-const INTERVIEWS_QUERY = `query($studentId: ID!) { interviews(studentId: $studentId) { id status version } }`;
-const CONTACTS_QUERY = `query($studentId: ID!) {
-  contacts(studentId: $studentId) { id name email organization relationship referredByContactId }
+const INTERVIEWS_QUERY = `query($studentId: ID!) {
+  interviews(studentId: $studentId, first: 100) { edges { node { id status version } } }
 }`;
+const CONTACTS_QUERY = `query($studentId: ID!) {
+  contacts(studentId: $studentId, first: 100) {
+    edges { node { id name email organization relationship referredByContactId } }
+  }
+}`;
+const nodes = (connection: { edges: { node: any }[] }) => connection.edges.map((e) => e.node);
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
@@ -222,9 +227,9 @@ describe('interviews', () => {
       'Lee Park',
     ]);
 
-    const contacts = ok(
-      await graphql(t.app, studentToken, CONTACTS_QUERY, { studentId: student }),
-    ).contacts;
+    const contacts = nodes(
+      ok(await graphql(t.app, studentToken, CONTACTS_QUERY, { studentId: student })).contacts,
+    );
     const referralContacts = referred.referrals.map((r: { contactId: string }) =>
       contacts.find((c: { id: string }) => c.id === r.contactId),
     );
@@ -299,9 +304,9 @@ describe('interviews', () => {
     });
     expect(final.thankYou.sentAt >= heldAt).toBe(true);
 
-    const list = ok(
-      await graphql(t.app, studentToken, INTERVIEWS_QUERY, { studentId: student }),
-    ).interviews;
+    const list = nodes(
+      ok(await graphql(t.app, studentToken, INTERVIEWS_QUERY, { studentId: student })).interviews,
+    );
     expect(list).toContainEqual({ id, status: 'held', version: 10 });
   });
 
@@ -440,9 +445,9 @@ describe('interviews', () => {
       await graphql(t.app, adminToken, INTERVIEW_QUERY, { id: requested.id }),
     ).interview;
     expect(read).toMatchObject({ id: requested.id, studentId: student, status: 'requested' });
-    const list = ok(
-      await graphql(t.app, adminToken, INTERVIEWS_QUERY, { studentId: student }),
-    ).interviews;
+    const list = nodes(
+      ok(await graphql(t.app, adminToken, INTERVIEWS_QUERY, { studentId: student })).interviews,
+    );
     expect(list.map((i: { id: string }) => i.id)).toContain(requested.id);
     expect(
       errorCode(
