@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { newInstitution } from '../support/builders';
+import { enrolledStudents, newInstitution } from '../support/builders';
 import { errorCode, graphql, type GraphqlResult, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 
 const INTERVIEW = `
   id studentId contactId status version respondedAt declineReason closedAt
@@ -93,29 +92,17 @@ describe('interviews', () => {
     t = await startTestApp();
     const institution = await newInstitution(t);
     tenantId = institution.tenantId;
-    student = randomUUID();
+    let other: string;
+    [student, other] = (
+      await enrolledStudents(t, institution.adminToken, [
+        { name: 'Ada Student', email: 'ada@example.edu' },
+        { name: 'Other Student', email: 'other@example.edu' },
+      ])
+    ).studentIds;
     studentToken = await institution.studentToken(student);
-    otherStudentToken = await institution.studentToken(randomUUID());
+    otherStudentToken = await institution.studentToken(other);
     adminToken = institution.adminToken;
     advisorToken = await institution.advisorToken('advisor-without-cohort');
-    // Admins read students that exist; enrolment is another feature, so register directly.
-    await t.app.get(CommandExecutor).execute(
-      {
-        actor: { subject: 'operator', tenantId, role: 'admin' },
-        correlationId: 'seed',
-        now: new Date(),
-      },
-      {
-        type: 'RegisterStudent',
-        data: {
-          studentId: student,
-          cohortId: randomUUID(),
-          careerInterests: [],
-          personal: { name: 'Ada Student', email: 'ada@example.edu' },
-          at: new Date().toISOString(),
-        },
-      },
-    );
   });
   afterAll(() => t.close());
 
