@@ -82,7 +82,8 @@ export function decodeCursor<K>(cursor: string | null | undefined, kind: CursorK
   } catch {
     key = undefined;
   }
-  if (!kind.is(key)) throw DomainError.validation('The cursor is not one this API gave out', 'after');
+  if (!kind.is(key))
+    throw DomainError.validation('The cursor is not one this API gave out', 'after');
   return key;
 }
 
@@ -125,9 +126,15 @@ export function pageInMemory<T>(
         'after',
       );
   }
-  return toConnection(items.slice(start, start + size + 1), size, items.length, (item) => ({
-    id: idOf(item),
-  }), start > 0);
+  return toConnection(
+    items.slice(start, start + size + 1),
+    size,
+    items.length,
+    (item) => ({
+      id: idOf(item),
+    }),
+    start > 0,
+  );
 }
 
 /** Builds a page from items fetched with one extra row (the extra row says there is a next page). */

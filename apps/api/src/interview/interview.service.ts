@@ -412,11 +412,7 @@ export class InterviewService {
   }
 
   /** A page of a student's interviews, in id order (stable while the list grows). */
-  async page(
-    actor: Actor,
-    studentId: string,
-    page: PageArgs,
-  ): Promise<ConnectionShape<Interview>> {
+  async page(actor: Actor, studentId: string, page: PageArgs): Promise<ConnectionShape<Interview>> {
     await this.access.assertCanReadStudent(actor, studentId);
     return (await this.pagesOf(actor, [studentId], page)).get(studentId)!;
   }

@@ -110,6 +110,9 @@ export class StudentFieldsResolver {
   ) {
     await this.loaders.for(req, actor).assertVisible(student.id);
     const connection = await this.service.timeline(actor, student.id, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ ...e, node: toTimelineView(e.node) })) };
+    return {
+      ...connection,
+      edges: connection.edges.map((e) => ({ ...e, node: toTimelineView(e.node) })),
+    };
   }
 }

@@ -80,7 +80,10 @@ export class AggregateStatesRepository {
     studentIds: readonly string[],
     limit: number,
     afterStreamId: string | null,
-  ): Promise<{ rows: (StoredAggregate<S> & { studentId: string })[]; totals: Map<string, number> }> {
+  ): Promise<{
+    rows: (StoredAggregate<S> & { studentId: string })[];
+    totals: Map<string, number>;
+  }> {
     return this.database.withTenant(tenantId, async (tx) => {
       const rows = await tx.query<Row & { student_id: string }>(
         `SELECT a.* FROM unnest($3::text[]) AS s(id)
