@@ -21,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor } from '../apps/api/src/auth/actor';
 import { ProgressRepository } from '../apps/api/src/progress/progress.repository';
+import { AccessService } from '../apps/api/src/access/access.service';
 import { ProgressService } from '../apps/api/src/progress/progress.service';
 import { projections } from '../apps/api/src/projections';
 import { AggregateStatesRepository } from '../apps/api/src/write/aggregate-states.repository';
@@ -179,6 +180,7 @@ export async function asOfWorkload(
   const service = new ProgressService(
     new ProgressRepository(db, new EventStore(db)),
     new AggregateStatesRepository(db),
+    new AccessService(new AggregateStatesRepository(db)),
   );
   const actor: Actor = { subject: 'admin-bench', tenantId: seeded.tenantId, role: 'admin' };
   const cohortId = benchCohort(seeded);

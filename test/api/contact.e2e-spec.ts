@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { newTenant } from '../support/builders';
+import { enrolledStudents, newInstitution } from '../support/builders';
 import { errorCode, graphql, ok, tokenFor } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -16,8 +15,15 @@ describe('contacts', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    tenantId = (await newTenant(t.db.app.database)).tenantId;
-    student = randomUUID();
+    const inst = await newInstitution(t);
+    tenantId = inst.tenantId;
+    let other: string;
+    [student, other] = (
+      await enrolledStudents(t, inst.adminToken, [
+        { name: 'Stu One', email: 'stu1@example.edu' },
+        { name: 'Stu Two', email: 'stu2@example.edu' },
+      ])
+    ).studentIds;
     studentToken = await tokenFor(t.app, {
       subject: 'stu-1',
       tenantId,
@@ -28,7 +34,7 @@ describe('contacts', () => {
       subject: 'stu-2',
       tenantId,
       role: 'student',
-      studentId: randomUUID(),
+      studentId: other,
     });
   });
   afterAll(() => t.close());

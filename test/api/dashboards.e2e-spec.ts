@@ -9,6 +9,7 @@ import { projections } from '../../apps/api/src/projections';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { migrations } from '../../apps/api/src/database/migrations';
 import { ProgressRepository } from '../../apps/api/src/progress/progress.repository';
+import { AccessService } from '../../apps/api/src/access/access.service';
 import { ProgressService } from '../../apps/api/src/progress/progress.service';
 import {
   studentProgressProjection,
@@ -34,8 +35,8 @@ const COHORT_PAGE = `query($id: ID!, $first: Int, $after: String, $sort: Student
         progress { stage interviews { held target } thankYous { sent withinWindow } }
         followUps { kind dueAt overdue }
         risk { score reasons }
-        contacts { id relationship }
-        interviews { id status }
+        contacts { totalCount edges { node { id relationship } } }
+        interviews { totalCount edges { node { id status } } }
       } }
     }
   }
@@ -282,12 +283,26 @@ describe('dashboards on the demo institution', () => {
                   depth
                 }
               }
-              contacts {
-                id
+              contacts(first: 2) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                edges {
+                  node {
+                    id
+                  }
+                }
               }
-              interviews {
-                id
-                status
+              interviews(first: 100) {
+                totalCount
+                edges {
+                  node {
+                    id
+                    status
+                  }
+                }
               }
             }
           }
@@ -336,20 +351,25 @@ describe('dashboards on the demo institution', () => {
         advisor,
         `
           {
-            advisorDashboard {
-              student {
-                id
-                name
-              }
-              risk {
-                score
-                reasons
+            advisorDashboard(first: 100) {
+              totalCount
+              edges {
+                node {
+                  student {
+                    id
+                    name
+                  }
+                  risk {
+                    score
+                    reasons
+                  }
+                }
               }
             }
           }
         `,
       ),
-    ).advisorDashboard;
+    ).advisorDashboard.edges.map((e: { node: unknown }) => e.node);
     expect(ranked).toHaveLength(20);
     expect(ranked[0].risk.score).toBeGreaterThan(0);
     expect(ranked[0].risk.reasons.length).toBeGreaterThan(0);
@@ -359,16 +379,22 @@ describe('dashboards on the demo institution', () => {
         admin,
         `
           {
-            advisorDashboard {
-              student {
-                id
+            advisorDashboard(first: 100) {
+              totalCount
+              edges {
+                node {
+                  student {
+                    id
+                  }
+                }
               }
             }
           }
         `,
       ),
     ).advisorDashboard;
-    expect(all).toHaveLength(40);
+    expect(all.totalCount).toBe(40);
+    expect(all.edges).toHaveLength(40);
     expect(
       errorCode(
         await graphql(
@@ -377,9 +403,7 @@ describe('dashboards on the demo institution', () => {
           `
             {
               advisorDashboard {
-                student {
-                  id
-                }
+                totalCount
               }
             }
           `,
@@ -428,6 +452,7 @@ describe('dashboards on the demo institution', () => {
     const live = new ProgressService(
       new ProgressRepository(t.db.app.database, store),
       new AggregateStatesRepository(t.db.app.database),
+      new AccessService(new AggregateStatesRepository(t.db.app.database)),
     );
 
     for (const instant of [
@@ -450,6 +475,7 @@ describe('dashboards on the demo institution', () => {
         const rebuilt = new ProgressService(
           new ProgressRepository(db2, new EventStore(db2)),
           new AggregateStatesRepository(db2),
+          new AccessService(new AggregateStatesRepository(db2)),
         );
         expect(await live.cohortDashboard(actor, cohortId, asOf)).toEqual(
           await rebuilt.cohortDashboard(actor, cohortId, undefined, asOf),

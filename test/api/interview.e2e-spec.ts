@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { newInstitution } from '../support/builders';
+import { enrolledStudents, newInstitution } from '../support/builders';
 import { errorCode, graphql, type GraphqlResult, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 
 const INTERVIEW = `
   id studentId contactId status version respondedAt declineReason closedAt
@@ -27,10 +26,15 @@ function mutation(name: string): string {
 
 const ADD_CONTACT = `mutation($input: AddContactInput!) { addContact(input: $input) { contact { id } } }`;
 const INTERVIEW_QUERY = `query($id: ID!) { interview(id: $id) { ${INTERVIEW} } }`;
-const INTERVIEWS_QUERY = `query($studentId: ID!) { interviews(studentId: $studentId) { id status version } }`;
-const CONTACTS_QUERY = `query($studentId: ID!) {
-  contacts(studentId: $studentId) { id name email organization relationship referredByContactId }
+const INTERVIEWS_QUERY = `query($studentId: ID!) {
+  interviews(studentId: $studentId, first: 100) { edges { node { id status version } } }
 }`;
+const CONTACTS_QUERY = `query($studentId: ID!) {
+  contacts(studentId: $studentId, first: 100) {
+    edges { node { id name email organization relationship referredByContactId } }
+  }
+}`;
+const nodes = (connection: { edges: { node: any }[] }) => connection.edges.map((e) => e.node);
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
@@ -88,29 +92,17 @@ describe('interviews', () => {
     t = await startTestApp();
     const institution = await newInstitution(t);
     tenantId = institution.tenantId;
-    student = randomUUID();
+    let other: string;
+    [student, other] = (
+      await enrolledStudents(t, institution.adminToken, [
+        { name: 'Ada Student', email: 'ada@example.edu' },
+        { name: 'Other Student', email: 'other@example.edu' },
+      ])
+    ).studentIds;
     studentToken = await institution.studentToken(student);
-    otherStudentToken = await institution.studentToken(randomUUID());
+    otherStudentToken = await institution.studentToken(other);
     adminToken = institution.adminToken;
     advisorToken = await institution.advisorToken('advisor-without-cohort');
-    // Admins read students that exist; enrolment is another feature, so register directly.
-    await t.app.get(CommandExecutor).execute(
-      {
-        actor: { subject: 'operator', tenantId, role: 'admin' },
-        correlationId: 'seed',
-        now: new Date(),
-      },
-      {
-        type: 'RegisterStudent',
-        data: {
-          studentId: student,
-          cohortId: randomUUID(),
-          careerInterests: [],
-          personal: { name: 'Ada Student', email: 'ada@example.edu' },
-          at: new Date().toISOString(),
-        },
-      },
-    );
   });
   afterAll(() => t.close());
 
@@ -222,9 +214,9 @@ describe('interviews', () => {
       'Lee Park',
     ]);
 
-    const contacts = ok(
-      await graphql(t.app, studentToken, CONTACTS_QUERY, { studentId: student }),
-    ).contacts;
+    const contacts = nodes(
+      ok(await graphql(t.app, studentToken, CONTACTS_QUERY, { studentId: student })).contacts,
+    );
     const referralContacts = referred.referrals.map((r: { contactId: string }) =>
       contacts.find((c: { id: string }) => c.id === r.contactId),
     );
@@ -299,9 +291,9 @@ describe('interviews', () => {
     });
     expect(final.thankYou.sentAt >= heldAt).toBe(true);
 
-    const list = ok(
-      await graphql(t.app, studentToken, INTERVIEWS_QUERY, { studentId: student }),
-    ).interviews;
+    const list = nodes(
+      ok(await graphql(t.app, studentToken, INTERVIEWS_QUERY, { studentId: student })).interviews,
+    );
     expect(list).toContainEqual({ id, status: 'held', version: 10 });
   });
 
@@ -440,9 +432,9 @@ describe('interviews', () => {
       await graphql(t.app, adminToken, INTERVIEW_QUERY, { id: requested.id }),
     ).interview;
     expect(read).toMatchObject({ id: requested.id, studentId: student, status: 'requested' });
-    const list = ok(
-      await graphql(t.app, adminToken, INTERVIEWS_QUERY, { studentId: student }),
-    ).interviews;
+    const list = nodes(
+      ok(await graphql(t.app, adminToken, INTERVIEWS_QUERY, { studentId: student })).interviews,
+    );
     expect(list.map((i: { id: string }) => i.id)).toContain(requested.id);
     expect(
       errorCode(

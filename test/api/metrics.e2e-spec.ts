@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { newInstitution } from '../support/builders';
+import { enrolledStudents, newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { MAX_OPERATION_LABELS } from '../../apps/api/src/metrics/metrics.service';
@@ -25,7 +24,12 @@ describe('metrics', () => {
   it('counts appends and conflicts, times operations by name and reports projection lag', async () => {
     const before = await scrape();
     const inst = await newInstitution(t);
-    const token = await inst.studentToken(randomUUID());
+    const [studentId] = (
+      await enrolledStudents(t, inst.adminToken, [
+        { name: 'Kim Student', email: 'kim@example.edu' },
+      ])
+    ).studentIds;
+    const token = await inst.studentToken(studentId);
     const { id } = ok(
       await graphql(
         t.app,

@@ -3,6 +3,7 @@ import { type Database, type NewEvent, Tenants } from '@rapport/event-store';
 import { TokenService } from '../../apps/api/src/auth/token.service';
 import { InstitutionService } from '../../apps/api/src/institution/institution.service';
 import { randomUUID } from 'node:crypto';
+import { graphql, ok } from './graphql';
 
 export async function newTenant(database: Database, slug = `t-${randomUUID().slice(0, 8)}`) {
   return new Tenants(database).create({ slug, name: `Institution ${slug}` });
@@ -41,4 +42,48 @@ export async function newInstitution(
         studentId,
       }),
   };
+}
+
+/**
+ * A cohort of the institution with these students enrolled, through the API as an admin does it:
+ * only an enrolled student records their journey.
+ */
+export async function enrolledStudents(
+  t: { app: INestApplication },
+  adminToken: string,
+  rows: { name: string; email: string }[],
+): Promise<{ cohortId: string; studentIds: string[] }> {
+  const created = await graphql(
+    t.app,
+    adminToken,
+    `
+      mutation ($input: CreateCohortInput!) {
+        createCohort(input: $input) {
+          cohort {
+            id
+          }
+        }
+      }
+    `,
+    { input: { name: 'Cohort', term: 'Fall', startDate: '2026-09-01', endDate: '2026-12-15' } },
+  );
+  const cohortId = ok(created).createCohort.cohort.id as string;
+  const enrolled = await graphql(
+    t.app,
+    adminToken,
+    `
+      mutation ($input: EnrollStudentsInput!) {
+        enrollStudents(input: $input) {
+          accepted {
+            studentId
+          }
+        }
+      }
+    `,
+    { input: { cohortId, rows } },
+  );
+  const studentIds = ok(enrolled).enrollStudents.accepted.map(
+    (a: { studentId: string }) => a.studentId,
+  ) as string[];
+  return { cohortId, studentIds };
 }

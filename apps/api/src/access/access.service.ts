@@ -1,13 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, streamIds } from '@rapport/domain';
+import {
+  type CohortState,
+  DomainError,
+  type DomainEventType,
+  staffOnlyEventTypes,
+  streamIds,
+} from '@rapport/domain';
 import type { Actor, Role } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 
+/** The students an actor may see now; every list of students is filtered through it. */
+export interface VisibleStudents {
+  has(studentId: string): boolean;
+}
+
+const EVERY_STUDENT: VisibleStudents = { has: () => true };
+const NO_EVENT_TYPES: readonly DomainEventType[] = [];
+
 /**
- * Who may do what. Students read and write their own records; advisors read students of the
- * cohorts they are assigned to and keep notes on them; admins manage their institution.
- * Other tenants are invisible anyway: row-level security hides their rows.
+ * Who may do what (docs/adr/0013-who-sees-which-student.md). Students read their own records and
+ * write them while enrolled; advisors read the students currently on the roster of the cohorts
+ * they are assigned to and keep notes on them; admins manage their institution, withdrawn students
+ * included. Other tenants are invisible anyway: row-level security hides their rows.
  */
 @Injectable()
 export class AccessService {
@@ -19,15 +34,29 @@ export class AccessService {
     }
   }
 
-  /** The calling student's own id; only students record their own journey. */
+  /** The calling student's own id, for reading their own records (withdrawn students too). */
   ownStudentId(actor: Actor): string {
     this.requireRole(actor, 'student');
     return actor.studentId!;
   }
 
+  /**
+   * The calling student's own id, for recording something: only a student on their cohort's
+   * roster now acts; a token naming a student never enrolled, or withdrawn, only reads.
+   */
+  async actingStudentId(actor: Actor): Promise<string> {
+    const studentId = this.ownStudentId(actor);
+    if (!(await this.states.enrolledAmong(actor.tenantId, [studentId])).has(studentId)) {
+      throw AuthError.forbidden(
+        'Only a student enrolled in a cohort records their journey; this student is not enrolled',
+      );
+    }
+    return studentId;
+  }
+
   /** A record of a student (contact, interview) that the caller writes: it must be their own. */
-  assertOwnRecord(actor: Actor, record: { studentId: string }): void {
-    if (this.ownStudentId(actor) !== record.studentId)
+  async assertOwnRecord(actor: Actor, record: { studentId: string }): Promise<void> {
+    if ((await this.actingStudentId(actor)) !== record.studentId)
       throw AuthError.forbidden('This record belongs to another student');
   }
 
@@ -52,5 +81,40 @@ export class AccessService {
         return _exhaustive;
       }
     }
+  }
+
+  /**
+   * The students the actor may see now, optionally within one cohort: the same rule as
+   * `assertCanReadStudent`, for lists. A list computed as of an earlier instant is filtered by it
+   * too, so time travel never brings back a student who has since left an advisor's cohort.
+   */
+  async visibleStudents(actor: Actor, cohortId?: string): Promise<VisibleStudents> {
+    switch (actor.role) {
+      case 'admin':
+        return EVERY_STUDENT;
+      case 'student':
+        return new Set([actor.studentId!]);
+      case 'advisor': {
+        const cohorts = cohortId
+          ? [await this.states.find<CohortState>(actor.tenantId, streamIds.cohort(cohortId))]
+          : await this.states.list<CohortState>(actor.tenantId, 'cohort');
+        const visible = new Set<string>();
+        for (const cohort of cohorts) {
+          if (cohort?.state.status !== 'active') continue;
+          if (!cohort.state.advisorIds.includes(actor.subject)) continue;
+          for (const studentId of cohort.state.students.keys()) visible.add(studentId);
+        }
+        return visible;
+      }
+      default: {
+        const _exhaustive: never = actor.role;
+        return _exhaustive;
+      }
+    }
+  }
+
+  /** Event types of a student's activity the actor may not know of: notes staff keep on them. */
+  hiddenActivity(actor: Actor): readonly DomainEventType[] {
+    return actor.role === 'student' ? staffOnlyEventTypes : NO_EVENT_TYPES;
   }
 }

@@ -1,6 +1,7 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
 import { DomainError } from '@rapport/domain';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 @ObjectType()
 export class PageInfo {
@@ -40,18 +41,60 @@ export function Connection<T>(node: Type<T>, name: string) {
 
 export const MAX_PAGE_SIZE = 100;
 
+/** `first`/`after` of every list that can grow without bound. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `At most ${MAX_PAGE_SIZE}; 20 when left out` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  after?: string;
+}
+
 /** Cursors are opaque to clients: base64url of the sort key. */
 export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<K>(cursor: string | null | undefined): K | null {
+/** The shape of one list's cursor key: a decoded cursor is used only once it has it. */
+export interface CursorKind<K> {
+  is(value: unknown): value is K;
+}
+
+/** A cursor on a list ordered by an id (or another single string key). */
+export const ID_CURSOR: CursorKind<{ id: string }> = {
+  is: (value): value is { id: string } =>
+    hasOnlyKeys(value, ['id']) && typeof value.id === 'string' && value.id.length > 0,
+};
+
+/** The key of a page's last item, or null for the first page; a forged cursor is bad input. */
+export function decodeCursor<K>(cursor: string | null | undefined, kind: CursorKind<K>): K | null {
   if (!cursor) return null;
+  let key: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as K;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw DomainError.validation('The cursor is not one this API gave out', 'after');
+    key = undefined;
   }
+  if (!kind.is(key))
+    throw DomainError.validation('The cursor is not one this API gave out', 'after');
+  return key;
+}
+
+/** A plain JSON object with exactly these keys (cursors carry nothing else). */
+export function hasOnlyKeys<F extends string>(
+  value: unknown,
+  fields: readonly F[],
+): value is Record<F, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === fields.length && fields.every((f) => keys.includes(f));
 }
 
 export function pageSize(first: number | null | undefined, fallback = 20): number {
@@ -60,6 +103,38 @@ export function pageSize(first: number | null | undefined, fallback = 20): numbe
     throw DomainError.validation(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
   }
   return size;
+}
+
+/**
+ * A page of a list held in memory (sorted and filtered there): the items after the one the
+ * cursor names. A cursor naming no item of the list (it left, or never was) is bad input, so a
+ * client paging through never starts over without knowing.
+ */
+export function pageInMemory<T>(
+  items: readonly T[],
+  page: { first?: number | null; after?: string | null },
+  idOf: (item: T) => string,
+): ConnectionShape<T> {
+  const size = pageSize(page.first);
+  const after = decodeCursor(page.after, ID_CURSOR);
+  let start = 0;
+  if (after) {
+    start = items.findIndex((item) => idOf(item) === after.id) + 1;
+    if (start === 0)
+      throw DomainError.validation(
+        'The cursor names an item no longer in this list; start again without after',
+        'after',
+      );
+  }
+  return toConnection(
+    items.slice(start, start + size + 1),
+    size,
+    items.length,
+    (item) => ({
+      id: idOf(item),
+    }),
+    start > 0,
+  );
 }
 
 /** Builds a page from items fetched with one extra row (the extra row says there is a next page). */

@@ -1,10 +1,11 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { type ConnectionShape, PageArgs } from '../common/connection';
 import { commandContext, Ctx, type RequestContext } from '../common/command-context.decorator';
 import { ContactService } from './contact.service';
 import { AddContactInput, ArchiveContactInput, UpdateContactInput } from './dto/contact.inputs';
-import { Contact, ContactPayload } from './dto/contact.model';
+import { Contact, ContactConnection, ContactPayload } from './dto/contact.model';
 
 @Resolver(() => Contact)
 export class ContactResolver {
@@ -51,11 +52,14 @@ export class ContactResolver {
     return this.service.get(actor, id);
   }
 
-  @Query(() => [Contact], { description: "A student's contacts (students: their own)" })
+  @Query(() => ContactConnection, {
+    description: "A student's contacts (students: their own), paged (Relay)",
+  })
   contacts(
     @CurrentActor() actor: Actor,
     @Args('studentId', { type: () => ID }) studentId: string,
-  ): Promise<Contact[]> {
-    return this.service.listForStudent(actor, studentId);
+    @Args() page: PageArgs,
+  ): Promise<ConnectionShape<Contact>> {
+    return this.service.page(actor, studentId, page);
   }
 }

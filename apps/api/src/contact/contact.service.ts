@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { type ContactState, DomainError, streamIds } from '@rapport/domain';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
+import {
+  type ConnectionShape,
+  decodeCursor,
+  ID_CURSOR,
+  type PageArgs,
+  pageSize,
+  toConnection,
+} from '../common/connection';
 import { newId } from '../common/ids';
 import {
   AggregateStatesRepository,
@@ -27,7 +35,7 @@ export class ContactService {
   ) {}
 
   async add(context: CommandContext, input: AddContactInput): Promise<Contact> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     if (input.referredByContactId) await this.ownContact(context.actor, input.referredByContactId);
     const contactId = newId(context, 'contact');
     const result = await this.executor.execute<ContactState>(
@@ -104,6 +112,44 @@ export class ContactService {
     return toContact(contactId, stored.state, stored.version);
   }
 
+  /** A page of a student's contacts, in id order (stable while the list grows). */
+  async page(actor: Actor, studentId: string, page: PageArgs): Promise<ConnectionShape<Contact>> {
+    await this.access.assertCanReadStudent(actor, studentId);
+    return (await this.pagesOf(actor, [studentId], page)).get(studentId)!;
+  }
+
+  /** The same page of each student's contacts, for students the caller was allowed to see. */
+  async pagesOf(
+    actor: Actor,
+    studentIds: readonly string[],
+    page: PageArgs,
+  ): Promise<Map<string, ConnectionShape<Contact>>> {
+    const size = pageSize(page.first);
+    const after = decodeCursor(page.after, ID_CURSOR);
+    const { rows, totals } = await this.states.pageByStudents<ContactState>(
+      actor.tenantId,
+      'contact',
+      studentIds,
+      size + 1,
+      after ? streamIds.contact(after.id) : null,
+    );
+    return new Map(
+      studentIds.map((studentId) => [
+        studentId,
+        toConnection(
+          rows
+            .filter((r) => r.studentId === studentId)
+            .map((r) => toContact(r.aggregateId!, r.state, r.version)),
+          size,
+          totals.get(studentId) ?? 0,
+          (contact) => ({ id: contact.id }),
+          after !== null,
+        ),
+      ]),
+    );
+  }
+
+  /** All of a student's contacts (their data export). */
   async listForStudent(actor: Actor, studentId: string): Promise<Contact[]> {
     await this.access.assertCanReadStudent(actor, studentId);
     const stored = await this.states.list<ExistingContact>(actor.tenantId, 'contact', {
@@ -115,7 +161,7 @@ export class ContactService {
   /** A contact of the calling student (for writes, referral links and interviews). */
   async ownContact(actor: Actor, contactId: string): Promise<StoredAggregate<ExistingContact>> {
     const stored = await this.find(actor, contactId);
-    this.access.assertOwnRecord(actor, stored.state);
+    await this.access.assertOwnRecord(actor, stored.state);
     return stored;
   }
 

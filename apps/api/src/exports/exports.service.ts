@@ -3,7 +3,6 @@ import {
   type CohortDashboard,
   describeEvent,
   type DomainEvent,
-  type DomainEventType,
   DomainError,
   type StudentState,
   type TimelineEntry,
@@ -29,13 +28,6 @@ import type { Download } from './download';
 const CSV = 'text/csv; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TIMELINE_PAGE = 500;
-
-// Notes are staff's own record about the student: not even their existence is exported.
-const STAFF_ONLY_EVENTS = new Set<DomainEventType>([
-  'AdvisorNoteAdded',
-  'AdvisorNoteEdited',
-  'AdvisorNoteRetracted',
-]);
 
 // An instant with a date, a time and an explicit offset: `2026-11-20` alone is ambiguous.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -173,7 +165,7 @@ export class ExportsService {
     return { cohort, asOf };
   }
 
-  /** Every timeline entry of the student, newest first, read page by page. */
+  /** Every timeline entry of the student may know of, newest first, read page by page. */
   private async timeline(actor: Actor, studentId: string): Promise<TimelineEntry[]> {
     const entries: TimelineEntry[] = [];
     let after: { at: string; position: number } | null = null;
@@ -183,9 +175,10 @@ export class ExportsService {
         studentId,
         TIMELINE_PAGE,
         after,
+        // Notes are staff's own record about the student: not even their existence is exported.
+        this.access.hiddenActivity(actor),
       );
       for (const row of rows) {
-        if (STAFF_ONLY_EVENTS.has(row.event_type as DomainEventType)) continue;
         entries.push(
           describeEvent(
             { type: row.event_type, data: row.data } as DomainEvent,

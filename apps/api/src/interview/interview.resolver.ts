@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { type ConnectionShape, PageArgs } from '../common/connection';
 import { commandContext, Ctx, type RequestContext } from '../common/command-context.decorator';
 import {
   CancelInterviewInput,
@@ -19,7 +20,7 @@ import {
   ScheduleInterviewInput,
   SendInterviewRequestInput,
 } from './dto/interview.inputs';
-import { Interview, InterviewPayload } from './dto/interview.model';
+import { Interview, InterviewConnection, InterviewPayload } from './dto/interview.model';
 import { InterviewService } from './interview.service';
 
 @Resolver(() => Interview)
@@ -225,11 +226,14 @@ export class InterviewResolver {
     return this.service.get(actor, id);
   }
 
-  @Query(() => [Interview], { description: "A student's interviews (students: their own)" })
+  @Query(() => InterviewConnection, {
+    description: "A student's interviews (students: their own), paged (Relay)",
+  })
   interviews(
     @CurrentActor() actor: Actor,
     @Args('studentId', { type: () => ID }) studentId: string,
-  ): Promise<Interview[]> {
-    return this.service.listForStudent(actor, studentId);
+    @Args() page: PageArgs,
+  ): Promise<ConnectionShape<Interview>> {
+    return this.service.page(actor, studentId, page);
   }
 }

@@ -16,6 +16,14 @@ import { ConcurrencyError, Database, type Tx } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
 import { ContactService } from '../contact/contact.service';
 import type { Actor } from '../auth/actor';
+import {
+  type ConnectionShape,
+  decodeCursor,
+  ID_CURSOR,
+  type PageArgs,
+  pageSize,
+  toConnection,
+} from '../common/connection';
 import { newId } from '../common/ids';
 import {
   AggregateStatesRepository,
@@ -65,7 +73,7 @@ export class InterviewService {
   // ---- Request ------------------------------------------------------------------------------
 
   async sendRequest(context: CommandContext, input: SendInterviewRequestInput): Promise<Interview> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     await this.contacts.ownContact(context.actor, input.contactId);
     const askMinutes = input.askMinutes ?? (await this.requestedMeetingMinutes(context.actor));
     const interviewId = newId(context, 'interview');
@@ -247,7 +255,7 @@ export class InterviewService {
 
   /** With an interviewId it completes that interview; without, it starts one (no request). */
   async recordHeld(context: CommandContext, input: RecordInterviewHeldInput): Promise<Interview> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     let interviewId: string;
     let contactId: string;
     if (input.interviewId) {
@@ -403,6 +411,45 @@ export class InterviewService {
     return this.view(actor.tenantId, interviewId, stored);
   }
 
+  /** A page of a student's interviews, in id order (stable while the list grows). */
+  async page(actor: Actor, studentId: string, page: PageArgs): Promise<ConnectionShape<Interview>> {
+    await this.access.assertCanReadStudent(actor, studentId);
+    return (await this.pagesOf(actor, [studentId], page)).get(studentId)!;
+  }
+
+  /** The same page of each student's interviews, for students the caller was allowed to see. */
+  async pagesOf(
+    actor: Actor,
+    studentIds: readonly string[],
+    page: PageArgs,
+  ): Promise<Map<string, ConnectionShape<Interview>>> {
+    const size = pageSize(page.first);
+    const after = decodeCursor(page.after, ID_CURSOR);
+    const { rows, totals } = await this.states.pageByStudents<OpenInterview>(
+      actor.tenantId,
+      'interview',
+      studentIds,
+      size + 1,
+      after ? streamIds.interview(after.id) : null,
+    );
+    const details = await this.details.read(actor.tenantId, rows);
+    return new Map(
+      studentIds.map((studentId) => [
+        studentId,
+        toConnection(
+          rows
+            .filter((r) => r.studentId === studentId)
+            .map((r) => toInterview(r.aggregateId!, r.state, r.version, details.get(r.streamId)!)),
+          size,
+          totals.get(studentId) ?? 0,
+          (interview) => ({ id: interview.id }),
+          after !== null,
+        ),
+      ]),
+    );
+  }
+
+  /** All of a student's interviews (their data export). */
   async listForStudent(actor: Actor, studentId: string): Promise<Interview[]> {
     await this.access.assertCanReadStudent(actor, studentId);
     const stored = await this.states.list<OpenInterview>(actor.tenantId, 'interview', {
@@ -446,7 +493,7 @@ export class InterviewService {
   ): Promise<StoredAggregate<OpenInterview>> {
     this.access.ownStudentId(actor);
     const stored = await this.find(actor, interviewId);
-    this.access.assertOwnRecord(actor, stored.state);
+    await this.access.assertOwnRecord(actor, stored.state);
     return stored;
   }
 

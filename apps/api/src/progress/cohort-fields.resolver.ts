@@ -3,7 +3,7 @@ import { type StudentState } from '@rapport/domain';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Cohort } from '../cohort/dto/cohort.model';
-import { decodeCursor, pageSize, toConnection } from '../common/connection';
+import { pageInMemory } from '../common/connection';
 import { toStudent } from '../student/student.service';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import { CohortStudentsArgs, StudentConnection, StudentSort } from './dto/progress.args';
@@ -44,7 +44,6 @@ export class CohortFieldsResolver {
     @Context('req') req: object,
     @Args() args: CohortStudentsArgs,
   ) {
-    const size = pageSize(args.first);
     const [views, records] = await Promise.all([
       this.progress.cohortStudentViews(actor, cohort.id, args.asOf),
       this.states.list<StudentState>(actor.tenantId, 'student', { cohortId: cohort.id }),
@@ -72,10 +71,11 @@ export class CohortFieldsResolver {
     const loader = this.loaders.for(req, actor).view(args.asOf);
     for (const view of rows) loader.prime(view.studentId, view);
 
-    const after = decodeCursor<{ id: string }>(args.after);
-    const start = after ? rows.findIndex((v) => v.studentId === after.id) + 1 : 0;
-    const page = rows.slice(start, start + size + 1).map((v) => students.get(v.studentId)!);
-    return toConnection(page, size, rows.length, (s) => ({ id: s.id }), start > 0);
+    const page = pageInMemory(rows, args, (v) => v.studentId);
+    return {
+      ...page,
+      edges: page.edges.map((e) => ({ ...e, node: students.get(e.node.studentId)! })),
+    };
   }
 }
 

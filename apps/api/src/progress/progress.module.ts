@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactModule } from '../contact/contact.module';
 import { InterviewModule } from '../interview/interview.module';
 import { CohortFieldsResolver } from './cohort-fields.resolver';
 import { DashboardCache } from './dashboard-cache';
@@ -9,7 +10,7 @@ import { RequestLoaders } from './request-loaders';
 import { StudentFieldsResolver } from './student-fields.resolver';
 
 @Module({
-  imports: [InterviewModule],
+  imports: [ContactModule, InterviewModule],
   providers: [
     ProgressRepository,
     ProgressService,

@@ -27,6 +27,12 @@ export interface ActivityRow {
   data: DomainEvent['data'];
 }
 
+/** Where a page of activity ends: the entry's instant and its position in the log. */
+export interface ActivityKey {
+  at: string;
+  position: number;
+}
+
 /** The SQL behind the dashboards. Every read is one statement, whatever the number of students. */
 @Injectable()
 export class ProgressRepository {
@@ -150,12 +156,13 @@ export class ProgressRepository {
     return folded;
   }
 
-  /** A page of a student's activity, newest first, after the keyset cursor. */
+  /** A page of a student's activity, newest first, after the keyset cursor, without `hidden` types. */
   async activity(
     tenantId: string,
     studentId: string,
     limit: number,
-    after: { at: string; position: number } | null,
+    after: ActivityKey | null,
+    hidden: readonly string[],
   ): Promise<{ rows: ActivityRow[]; total: number }> {
     return this.database.withTenant(tenantId, async (tx) => {
       const rows = await tx.query<ActivityRow>(
@@ -163,15 +170,16 @@ export class ProgressRepository {
                 e.schema_version, e.data
            FROM ${STUDENT_ACTIVITY} a
            JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
-          WHERE a.tenant_id = $1 AND a.student_id = $2
+          WHERE a.tenant_id = $1 AND a.student_id = $2 AND a.event_type <> ALL($6)
             AND ($3::timestamptz IS NULL OR (a.occurred_at, a.global_position) < ($3, $4))
           ORDER BY a.occurred_at DESC, a.global_position DESC
           LIMIT $5`,
-        [tx.tenantId, studentId, after?.at ?? null, after?.position ?? 0, limit],
+        [tx.tenantId, studentId, after?.at ?? null, after?.position ?? 0, limit, hidden],
       );
       const [{ total }] = await tx.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM ${STUDENT_ACTIVITY} WHERE tenant_id = $1 AND student_id = $2`,
-        [tx.tenantId, studentId],
+        `SELECT count(*)::int AS total FROM ${STUDENT_ACTIVITY}
+          WHERE tenant_id = $1 AND student_id = $2 AND event_type <> ALL($3)`,
+        [tx.tenantId, studentId, hidden],
       );
       // Old events are read in their current shape, like every other read of the log.
       for (const row of rows) {

@@ -2,6 +2,8 @@ import { Injectable, Optional } from '@nestjs/common';
 import {
   type CohortState,
   cohortDashboard,
+  describeEvent,
+  type DomainEvent,
   DomainError,
   type FollowUpItem,
   followUpsOf,
@@ -18,14 +20,37 @@ import {
   type StudentProgress,
   summarizeProgress,
   type CohortDashboard,
+  type TimelineEntry,
 } from '@rapport/domain';
+import { AccessService, type VisibleStudents } from '../access/access.service';
 import type { Actor } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import {
+  type ConnectionShape,
+  type CursorKind,
+  decodeCursor,
+  hasOnlyKeys,
+  type PageArgs,
+  pageSize,
+  toConnection,
+} from '../common/connection';
 import { DashboardCache } from './dashboard-cache';
-import { ProgressRepository } from './progress.repository';
+import { type ActivityKey, ProgressRepository } from './progress.repository';
 
 type ActiveCohort = Extract<CohortState, { status: 'active' }>;
+
+/** A timeline cursor: the last entry's instant, exactly as `toISOString` wrote it, and log position. */
+const TIMELINE_CURSOR: CursorKind<ActivityKey> = {
+  is: (value): value is ActivityKey =>
+    hasOnlyKeys(value, ['at', 'position']) &&
+    typeof value.at === 'string' &&
+    /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value.at) &&
+    !Number.isNaN(Date.parse(value.at)) &&
+    new Date(value.at).toISOString() === value.at &&
+    Number.isSafeInteger(value.position) &&
+    (value.position as number) >= 0,
+};
 
 /** Everything the dashboards show about one student at one instant. */
 export interface StudentView {
@@ -53,6 +78,7 @@ export class ProgressService {
   constructor(
     private readonly progress: ProgressRepository,
     private readonly states: AggregateStatesRepository,
+    private readonly access: AccessService,
     /** Absent where every call must compute (benchmarks of the computation itself). */
     @Optional() private readonly cache?: DashboardCache,
   ) {}
@@ -120,7 +146,10 @@ export class ProgressService {
     );
   }
 
-  /** Every student of a cohort with their view, for sorting and paging in memory (≤ 1,000). */
+  /**
+   * The students of a cohort enrolled then (at `asOf`, or now) that the caller may see now, with
+   * their view, for sorting and paging in memory (≤ 1,000).
+   */
   async cohortStudentViews(
     actor: Actor,
     cohortId: string,
@@ -128,28 +157,46 @@ export class ProgressService {
     now = new Date(),
   ): Promise<StudentView[]> {
     this.assertStaff(actor);
-    const [students, frame] = await Promise.all([
-      this.cohortProgress(actor.tenantId, cohortId, asOf),
-      this.frame(actor.tenantId, asOf ?? now),
-    ]);
-    return students.filter((p) => p.enrolled).map((p) => this.view(p, frame));
+    const visible = await this.access.visibleStudents(actor, cohortId);
+    return this.visibleCohortViews(actor, cohortId, visible, asOf, now);
   }
 
   /** The advisor's students (an admin's: everyone's) ranked by risk, with the reasons. */
   async advisorDashboard(actor: Actor, asOf?: Date, now = new Date()): Promise<StudentView[]> {
     this.assertStaff(actor);
-    const cohorts = await this.states.list<CohortState>(actor.tenantId, 'cohort');
+    const [cohorts, visible] = await Promise.all([
+      this.states.list<CohortState>(actor.tenantId, 'cohort'),
+      this.access.visibleStudents(actor),
+    ]);
     const mine = cohorts.filter(
       (c) =>
         c.state.status === 'active' &&
         (actor.role === 'admin' || c.state.advisorIds.includes(actor.subject)),
     );
     const views = (
-      await Promise.all(mine.map((c) => this.cohortStudentViews(actor, c.aggregateId!, asOf, now)))
+      await Promise.all(
+        mine.map((c) => this.visibleCohortViews(actor, c.aggregateId!, visible, asOf, now)),
+      )
     ).flat();
     return views.sort(
       (a, b) => b.risk.score - a.risk.score || a.studentId.localeCompare(b.studentId),
     );
+  }
+
+  private async visibleCohortViews(
+    actor: Actor,
+    cohortId: string,
+    visible: VisibleStudents,
+    asOf: Date | undefined,
+    now: Date,
+  ): Promise<StudentView[]> {
+    const [students, frame] = await Promise.all([
+      this.cohortProgress(actor.tenantId, cohortId, asOf),
+      this.frame(actor.tenantId, asOf ?? now),
+    ]);
+    return students
+      .filter((p) => p.enrolled && visible.has(p.studentId))
+      .map((p) => this.view(p, frame));
   }
 
   async referralNetwork(actor: Actor, studentId: string, asOf?: Date): Promise<ReferralForest> {
@@ -159,21 +206,53 @@ export class ProgressService {
     return referralNetwork(progress.get(studentId) ?? initialStudentProgress(studentId));
   }
 
-  /** Professionals several students of the institution contacted, to spread the load. */
+  /** Professionals several students the caller may see contacted, to spread the load. */
   async sharedProfessionals(actor: Actor): Promise<SharedProfessional[]> {
     this.assertStaff(actor);
-    const cohorts = await this.states.list<CohortState>(actor.tenantId, 'cohort');
-    const visible = cohorts.filter(
+    const [cohorts, visible] = await Promise.all([
+      this.states.list<CohortState>(actor.tenantId, 'cohort'),
+      this.access.visibleStudents(actor),
+    ]);
+    const mine = cohorts.filter(
       (c) =>
         c.state.status === 'active' &&
         (actor.role === 'admin' || c.state.advisorIds.includes(actor.subject)),
     );
     const students = (
       await Promise.all(
-        visible.map((c) => this.progress.progressOfCohort(actor.tenantId, c.aggregateId!)),
+        mine.map((c) => this.progress.progressOfCohort(actor.tenantId, c.aggregateId!)),
       )
     ).flat();
-    return sharedProfessionals(students);
+    return sharedProfessionals(students.filter((p) => visible.has(p.studentId)));
+  }
+
+  /** A page of the student's activity as the caller may know it, newest first. */
+  async timeline(
+    actor: Actor,
+    studentId: string,
+    page: PageArgs,
+  ): Promise<ConnectionShape<TimelineEntry>> {
+    const size = pageSize(page.first);
+    const after = decodeCursor(page.after, TIMELINE_CURSOR);
+    const { rows, total } = await this.progress.activity(
+      actor.tenantId,
+      studentId,
+      size + 1,
+      after,
+      this.access.hiddenActivity(actor),
+    );
+    const entries = rows.map((row) => ({
+      key: { at: row.occurred_at.toISOString(), position: Number(row.global_position) },
+      entry: describeEvent(
+        { type: row.event_type, data: row.data } as DomainEvent,
+        row.actor_id ? { id: row.actor_id, role: row.actor_role ?? 'unknown' } : null,
+      ),
+    }));
+    const connection = toConnection(entries, size, total, (e) => e.key, after !== null);
+    return {
+      ...connection,
+      edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: edge.node.entry })),
+    };
   }
 
   private view(progress: StudentProgress, frame: Frame): StudentView {

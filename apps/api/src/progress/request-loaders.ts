@@ -1,20 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { type ContactState, type OpenInterview } from '@rapport/domain';
 import DataLoader from 'dataloader';
+import { AccessService, type VisibleStudents } from '../access/access.service';
 import type { Actor } from '../auth/actor';
-import { toContact } from '../contact/contact.service';
+import { AuthError } from '../auth/auth.errors';
+import type { ConnectionShape, PageArgs } from '../common/connection';
+import { ContactService } from '../contact/contact.service';
 import type { Contact } from '../contact/dto/contact.model';
 import type { Interview } from '../interview/dto/interview.model';
-import { InterviewDetailsReader } from '../interview/interview-details.reader';
-import { toInterview } from '../interview/interview.mapper';
+import { InterviewService } from '../interview/interview.service';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import { ProgressService, type StudentView } from './progress.service';
 
 /** DataLoaders of one request: every nested list of a page of students costs one batch. */
 export interface Loaders {
+  /** Refuses a student the caller may not see now, whichever path led to them. */
+  assertVisible(studentId: string): Promise<void>;
   view(asOf: Date | undefined): DataLoader<string, StudentView>;
-  contacts: DataLoader<string, Contact[]>;
-  interviews: DataLoader<string, Interview[]>;
+  contacts(page: PageArgs): DataLoader<string, ConnectionShape<Contact>>;
+  interviews(page: PageArgs): DataLoader<string, ConnectionShape<Interview>>;
+  enrolled: DataLoader<string, boolean>;
 }
 
 const perRequest = new WeakMap<object, Loaders>();
@@ -24,7 +28,9 @@ export class RequestLoaders {
   constructor(
     private readonly progress: ProgressService,
     private readonly states: AggregateStatesRepository,
-    private readonly details: InterviewDetailsReader,
+    private readonly access: AccessService,
+    private readonly contacts: ContactService,
+    private readonly interviews: InterviewService,
   ) {}
 
   /** The loaders of this request (created on first use, dropped with the request). */
@@ -38,45 +44,69 @@ export class RequestLoaders {
   }
 
   private create(actor: Actor): Loaders {
+    let scope: Promise<VisibleStudents> | undefined;
+    const visible = () => (scope ??= this.access.visibleStudents(actor));
+    // Every batch leaves out students the caller may not see now, whichever path led to them.
+    const guarded =
+      <V>(batch: (ids: readonly string[]) => Promise<Map<string, V>>) =>
+      async (ids: readonly string[]): Promise<(V | Error)[]> => {
+        const allowed = await visible();
+        const found = await batch(ids.filter((id) => allowed.has(id)));
+        return ids.map((id) => (allowed.has(id) ? found.get(id)! : notVisible()));
+      };
     const views = new Map<string, DataLoader<string, StudentView>>();
+    const contactPages = new Map<string, DataLoader<string, ConnectionShape<Contact>>>();
+    const interviewPages = new Map<string, DataLoader<string, ConnectionShape<Interview>>>();
     return {
-      view: (asOf) => {
-        const key = asOf?.toISOString() ?? 'live';
-        let loader = views.get(key);
-        if (!loader) {
-          loader = new DataLoader(async (ids) => {
-            const found = await this.progress.studentViews(actor, ids, asOf);
-            return ids.map((id) => found.get(id)!);
-          });
-          views.set(key, loader);
-        }
-        return loader;
+      assertVisible: async (studentId) => {
+        if (!(await visible()).has(studentId)) throw notVisible();
       },
-      contacts: new DataLoader(async (studentIds) => {
-        const stored = await this.states.listByStudents<ContactState>(
-          actor.tenantId,
-          'contact',
-          studentIds,
-        );
-        return studentIds.map((id) =>
-          stored
-            .filter((s) => (s.state as { studentId?: string }).studentId === id)
-            .map((s) => toContact(s.aggregateId!, s.state, s.version)),
-        );
-      }),
-      interviews: new DataLoader(async (studentIds) => {
-        const stored = await this.states.listByStudents<OpenInterview>(
-          actor.tenantId,
-          'interview',
-          studentIds,
-        );
-        const details = await this.details.read(actor.tenantId, stored);
-        return studentIds.map((id) =>
-          stored
-            .filter((s) => s.state.studentId === id)
-            .map((s) => toInterview(s.aggregateId!, s.state, s.version, details.get(s.streamId)!)),
-        );
-      }),
+      view: (asOf) =>
+        memo(
+          views,
+          asOf?.toISOString() ?? 'live',
+          guarded((ids) => this.progress.studentViews(actor, ids, asOf)),
+        ),
+      contacts: (page) =>
+        memo(
+          contactPages,
+          pageKey(page),
+          guarded((ids) => this.contacts.pagesOf(actor, ids, page)),
+        ),
+      interviews: (page) =>
+        memo(
+          interviewPages,
+          pageKey(page),
+          guarded((ids) => this.interviews.pagesOf(actor, ids, page)),
+        ),
+      enrolled: new DataLoader(
+        guarded(async (ids) => {
+          const enrolled = await this.states.enrolledAmong(actor.tenantId, ids);
+          return new Map(ids.map((id) => [id, enrolled.has(id)]));
+        }),
+      ),
     };
   }
+}
+
+function notVisible(): AuthError {
+  return AuthError.forbidden('You advise no cohort this student is enrolled in');
+}
+
+/** One loader per distinct arguments, so fields with the same arguments share a batch. */
+function memo<V>(
+  loaders: Map<string, DataLoader<string, V>>,
+  key: string,
+  batch: (ids: readonly string[]) => Promise<(V | Error)[]>,
+): DataLoader<string, V> {
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new DataLoader(batch);
+    loaders.set(key, loader);
+  }
+  return loader;
+}
+
+function pageKey(page: PageArgs): string {
+  return JSON.stringify([page.first ?? null, page.after ?? null]);
 }

@@ -24,7 +24,7 @@ export class StudentService {
    * only requested: it takes effect when confirmed from the message sent to it.
    */
   async updateProfile(context: CommandContext, input: UpdateStudentProfileInput): Promise<Student> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     const { name, email } = input;
     const result = await this.emailChanges.updateProfile(
       context,
@@ -55,7 +55,7 @@ export class StudentService {
     context: CommandContext,
     input: SetDigestPreferenceInput,
   ): Promise<Student> {
-    const studentId = this.access.ownStudentId(context.actor);
+    const studentId = await this.access.actingStudentId(context.actor);
     const result = await this.executor.execute<StudentState>(
       context,
       {

@@ -1,6 +1,6 @@
 import { type DomainEvent } from '../domain';
 import { day, events } from './read-models.fixtures';
-import { describeEvent } from './timeline';
+import { describeEvent, staffOnlyEventTypes } from './timeline';
 
 const e = events();
 const student = { id: 's-1', role: 'student' };
@@ -81,5 +81,14 @@ describe('describeEvent', () => {
         expect(text).not.toContain(secret);
       }
     }
+  });
+});
+
+describe('staffOnlyEventTypes', () => {
+  it('are the events of the notes staff keep on a student, and nothing else', () => {
+    expect(staffOnlyEventTypes).toEqual(
+      expect.arrayContaining(['AdvisorNoteAdded', 'AdvisorNoteEdited', 'AdvisorNoteRetracted']),
+    );
+    for (const type of staffOnlyEventTypes) expect(type).toMatch(/^AdvisorNote/);
   });
 });

@@ -1,3 +1,4 @@
+import { AdvisorNotesEventSchemaVersions } from '../advisor-notes/advisor-notes.events';
 import { type DomainEvent, type DomainEventType } from '../domain';
 import {
   type InterviewFormat,
@@ -14,6 +15,14 @@ export interface TimelineEntry {
   title: string;
   detail?: string;
 }
+
+/**
+ * Events in a student's activity that only staff may know of: the notes advisors keep on them.
+ * Derived from the notes' event list, so a new kind of note event is hidden too.
+ */
+export const staffOnlyEventTypes: readonly DomainEventType[] = Object.keys(
+  AdvisorNotesEventSchemaVersions,
+) as DomainEventType[];
 
 export interface TimelineActor {
   id: string;

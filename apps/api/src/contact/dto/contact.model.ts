@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { type ContactRelationship, contactRelationships } from '@rapport/domain';
+import { Connection } from '../../common/connection';
 import { enumFromList } from '../../common/graphql-enum';
 
 export const ContactRelationshipEnum = enumFromList(
@@ -58,3 +59,6 @@ export class ContactPayload {
   @Field(() => Contact)
   contact!: Contact;
 }
+
+@ObjectType()
+export class ContactConnection extends Connection(Contact, 'Contact') {}

@@ -13,6 +13,7 @@ import {
   type TouchpointKind,
   touchpointKinds,
 } from '@rapport/domain';
+import { Connection } from '../../common/connection';
 import { enumFromList } from '../../common/graphql-enum';
 
 /** Statuses an existing interview can be in (`none` only describes a stream not yet started). */
@@ -284,6 +285,9 @@ export class Interview {
   @Field(() => Int, { description: 'Pass as expectedVersion to change it only if nobody else did' })
   version!: number;
 }
+
+@ObjectType()
+export class InterviewConnection extends Connection(Interview, 'Interview') {}
 
 @ObjectType()
 export class InterviewPayload {

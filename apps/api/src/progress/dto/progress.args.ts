@@ -3,15 +3,19 @@ import {
   Field,
   GraphQLISODateTime,
   InputType,
-  Int,
   ObjectType,
   registerEnumType,
 } from '@nestjs/graphql';
 import { type ProgressStage } from '@rapport/domain';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Connection } from '../../common/connection';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Connection, PageArgs } from '../../common/connection';
 import { Student } from '../../student/dto/student.model';
-import { Risk, ProgressStageEnum, TimelineEntryView } from './progress.model';
+import {
+  Risk,
+  ProgressStageEnum,
+  SharedProfessionalView,
+  TimelineEntryView,
+} from './progress.model';
 
 export enum StudentSort {
   NAME = 'NAME',
@@ -45,21 +49,6 @@ export class CohortStudentsFilter {
 }
 
 @ArgsType()
-export class PageArgs {
-  @Field(() => Int, { nullable: true, description: 'At most 100; 20 when left out' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  after?: string;
-}
-
-@ArgsType()
 export class CohortStudentsArgs extends PageArgs {
   @Field(() => CohortStudentsFilter, { nullable: true })
   @IsOptional()
@@ -86,4 +75,20 @@ export class TimelineConnection extends Connection(TimelineEntryView, 'TimelineE
 export class RankedStudent {
   @Field(() => Student) student!: Student;
   @Field(() => Risk) risk!: Risk;
+}
+
+@ObjectType()
+export class RankedStudentConnection extends Connection(RankedStudent, 'RankedStudent') {}
+
+@ObjectType()
+export class SharedProfessionalConnection extends Connection(
+  SharedProfessionalView,
+  'SharedProfessional',
+) {}
+
+@ArgsType()
+export class AdvisorDashboardArgs extends PageArgs {
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'As it was at this instant' })
+  @IsOptional()
+  asOf?: Date;
 }
