@@ -48,7 +48,9 @@ describe('countOperations', () => {
 
   it('does not count cheap nested selections', () => {
     expect(
-      count('{ cohorts { id name studentIds } student(id: "s") { name contacts { id } } }'),
+      count(
+        '{ cohorts { id name studentIds } student(id: "s") { name contacts { edges { node { id } } } } }',
+      ),
     ).toBe(2);
   });
 
@@ -99,7 +101,9 @@ describe('countOperations', () => {
 
   it('counts root dashboards and professionals once per alias, as before', () => {
     expect(
-      count('{ a: advisorDashboard { risk { score } } b: sharedProfessionals { role } }'),
+      count(
+        '{ a: advisorDashboard { edges { node { risk { score } } } } b: sharedProfessionals { edges { node { role } } } }',
+      ),
     ).toBe(2);
   });
 
