@@ -2,6 +2,7 @@ import {
   type Database,
   EventStore,
   EventStore1764230400000,
+  WorkerRole1764300000000,
   START,
   Tenants,
   type Tx,
@@ -17,11 +18,11 @@ describe('tenancy enforced by PostgreSQL', () => {
   let tenantB: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000]);
+    db = await createTestDatabase([EventStore1764230400000, WorkerRole1764300000000]);
     app = db.app.database;
     store = new EventStore(app);
-    tenantA = (await newTenant(app)).tenantId;
-    tenantB = (await newTenant(app)).tenantId;
+    tenantA = (await newTenant(db.worker.database)).tenantId;
+    tenantB = (await newTenant(db.worker.database)).tenantId;
     await store.append(tenantA, 'same-id', [newEvent('OfA')]);
     await store.append(tenantB, 'same-id', [newEvent('OfB')]);
   });

@@ -7,7 +7,7 @@ const usage =
   'usage: npm run db:bootstrap -- --admin-url postgres://postgres@host:5432/postgres --database rapport [--fresh]';
 
 /**
- * Creates the database (with --fresh: drops it first) and the three roles Rapport needs, as a
+ * Creates the database (with --fresh: drops it first) and the four roles Rapport needs, as a
  * superuser. Idempotent; the role passwords are development defaults.
  */
 runCli(async () => {
@@ -34,7 +34,7 @@ runCli(async () => {
   url.pathname = `/${database}`;
   await withClient(url.toString(), (client) => client.query(bootstrapSql(database)));
   console.log(
-    `database ${database} and roles rapport_owner, rapport_app, rapport_global are ready`,
+    `database ${database} and roles rapport_owner, rapport_app, rapport_worker, rapport_global are ready`,
   );
 });
 
