@@ -109,8 +109,9 @@ describe('tenancy enforced by PostgreSQL', () => {
     expect(await owner.withTenant(tenantB, (tx) => count(tx, 'events'))).toBe(1);
   });
 
-  it('crosses tenants only through the narrow global functions', async () => {
-    const page = await store.readAll(START);
+  it('crosses tenants only through the narrow global functions, as the worker role', async () => {
+    await expect(store.readAll(START)).rejects.toThrow(/permission denied for function/);
+    const page = await new EventStore(db.worker.database).readAll(START);
     expect(new Set(page.events.map((e) => e.tenantId))).toEqual(new Set([tenantA, tenantB]));
     await expect(
       app.withoutTenant((tx) =>
@@ -122,7 +123,10 @@ describe('tenancy enforced by PostgreSQL', () => {
   });
 
   it('creates institutions through the registry with clear errors for bad input', async () => {
-    const tenants = new Tenants(app);
+    await expect(
+      new Tenants(app).create({ slug: 'from-api', name: 'From a request' }),
+    ).rejects.toThrow(/permission denied for function rapport_create_tenant/);
+    const tenants = new Tenants(db.worker.database);
     const created = await tenants.create({ slug: 'state-u', name: 'State University' });
     expect(await tenants.findBySlug('state-u')).toEqual(created);
     await expect(tenants.create({ slug: 'state-u', name: 'Again' })).rejects.toThrow(

@@ -17,7 +17,8 @@ interface RoleFacts {
 }
 
 /** Which connection is being checked: the one request paths use, or the background one. */
-export type CheckedConnection = { kind: 'app'; setting: string } | { kind: 'worker'; setting: string };
+export type CheckedConnection =
+  { kind: 'app'; setting: string } | { kind: 'worker'; setting: string };
 
 /**
  * Refuses a connection whose role row-level security cannot fence: a superuser, a BYPASSRLS
@@ -31,7 +32,9 @@ export async function assertFencedRole(
   connection: CheckedConnection,
 ): Promise<void> {
   const forbidden: string[] =
-    connection.kind === 'app' ? [Roles.owner, Roles.global, Roles.worker] : [Roles.owner, Roles.global];
+    connection.kind === 'app'
+      ? [Roles.owner, Roles.global, Roles.worker]
+      : [Roles.owner, Roles.global];
   const [facts] = await database.withoutTenant((tx) =>
     tx.query<RoleFacts>(
       `SELECT r.rolname AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypassrls,
@@ -41,8 +44,8 @@ export async function assertFencedRole(
                        AND pg_has_role(current_user, c.relowner, 'MEMBER')
                      ORDER BY c.relname LIMIT 3) AS owns,
               ARRAY(SELECT b.rolname::text FROM pg_roles b
-                     WHERE b.rolname <> current_user
-                       AND (b.rolsuper OR b.rolbypassrls OR b.rolname = ANY($1::text[]))
+                     WHERE ((b.rolname <> current_user AND (b.rolsuper OR b.rolbypassrls))
+                            OR b.rolname = ANY($1::text[]))
                        AND pg_has_role(current_user, b.oid, 'MEMBER')
                      ORDER BY b.rolname) AS memberships
          FROM pg_roles r WHERE r.rolname = current_user`,
@@ -56,8 +59,10 @@ export async function assertFencedRole(
     problems.push(
       `it owns ${facts.owns.join(', ')}${facts.owns.length === 3 ? ' and more' : ''}, and an owner can switch RLS off`,
     );
-  if (!facts.superuser && facts.memberships.length > 0)
-    problems.push(`it can act as ${facts.memberships.join(', ')} (role membership)`);
+  if (facts.memberships.includes(facts.role)) problems.push(`it is ${facts.role}`);
+  const others = facts.memberships.filter((m) => m !== facts.role);
+  if (!facts.superuser && others.length > 0)
+    problems.push(`it can act as ${others.join(', ')} (role membership)`);
   if (problems.length === 0) return;
   const expected =
     connection.kind === 'app'
