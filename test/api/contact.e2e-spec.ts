@@ -16,7 +16,7 @@ describe('contacts', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    tenantId = (await newTenant(t.db.app.database)).tenantId;
+    tenantId = (await newTenant(t.db.worker.database)).tenantId;
     student = randomUUID();
     studentToken = await tokenFor(t.app, {
       subject: 'stu-1',
