@@ -7,6 +7,7 @@ import {
   ProjectionRebuilder,
   ProjectionRunner,
   type RecordedEvent,
+  statusOf,
 } from '@rapport/event-store';
 import { newEvent, newTenant } from '../support/builders';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
@@ -168,6 +169,36 @@ describe('projections', () => {
       const [after] = await runner.status();
       expect(after).toMatchObject({ name: table, mode: 'async', lagEvents: 0, lagSeconds: 0 });
       expect(await runner.catchUp(projection.name)).toBe(0);
+    });
+
+    it('reports lag to the application role from what the runner recorded, growing when the runner stops', async () => {
+      const { projection } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(db.worker.database, store, [projection]);
+      await store.append(tenant, 'lag', [counted('1')]);
+      await runner.catchUp(projection.name);
+      await runner.status(); // records: nothing pending at the log's head
+      expect(await statusOf(app, [projection])).toMatchObject([{ lagEvents: 0, lagSeconds: 0 }]);
+
+      // The runner dies (its last measurement 90 s ago), and events keep arriving.
+      await db.owner.database.withoutTenant((tx) =>
+        tx.query(
+          `UPDATE projection_checkpoints SET measured_at = now() - interval '90 seconds' WHERE name = $1`,
+          [projection.name],
+        ),
+      );
+      expect((await statusOf(app, [projection]))[0].lagSeconds).toBe(0);
+      await store.append(tenant, 'lag', [counted('2'), counted('3')]);
+      const [dead] = await statusOf(app, [projection]);
+      expect(dead.lagEvents).toBe(2);
+      expect(dead.lagSeconds).toBeGreaterThanOrEqual(90);
+
+      // A live runner measures again: the pending events and the oldest one's age.
+      await runner.recordLag();
+      const [measured] = await statusOf(app, [projection]);
+      expect(measured.lagEvents).toBe(2);
+      expect(measured.lagSeconds).toBeLessThan(90);
+      await runner.catchUp(projection.name);
+      expect((await runner.status())[0]).toMatchObject({ lagEvents: 0, lagSeconds: 0 });
     });
 
     it('applies events of several tenants each under its own tenant', async () => {
