@@ -79,6 +79,7 @@ export class MissingWorkerConnectionError extends Error {
 }
 
 const MIGRATIONS_TABLE = 'migrations';
+const WORKER_POOL_SIZE = 4;
 
 export async function openDatabase(
   config: DatabaseConfig,
@@ -111,7 +112,10 @@ async function openServer(
       : {};
   const dataSource = await connect(
     url,
-    config.poolSize ?? 10,
+    // Background work runs a few transactions at a time; requests get the configured pool.
+    options.role === 'worker'
+      ? Math.min(config.poolSize ?? 10, WORKER_POOL_SIZE)
+      : (config.poolSize ?? 10),
     migrations,
     options.applicationName,
     sessionLimits,
