@@ -160,7 +160,10 @@ export async function appendWorkload(args: Args): Promise<void> {
   const { app, owner } = await freshDatabase(ourDb, writers);
   await owner.close();
   await recreate(emmettDb);
-  const tenant = await new Tenants(app.database).create({ slug: 'bench', name: 'Bench' });
+  const worker = await app.as('worker'); // only the worker role may create a tenant
+  const tenant = await new Tenants(worker.database)
+    .create({ slug: 'bench', name: 'Bench' })
+    .finally(() => worker.close());
   // Same columns, defaults and indexes as `events`, without RLS or the append function.
   const plainPool = new Pool({ connectionString: dbUrl(ourDb), max: writers });
   await plainPool.query(`

@@ -128,7 +128,9 @@ async function ours(
   messages: number,
 ): Promise<{ rate: number; sent: number }> {
   const database = handle.database;
-  const tenant = await new Tenants(database).create({
+  // Creating a tenant and claiming the outbox are the worker role's (docs/adr/0011).
+  const worker = await handle.as('worker');
+  const tenant = await new Tenants(worker.database).create({
     slug: `bench-${randomUUID().slice(0, 8)}`,
     name: 'Bench University',
   });
@@ -152,12 +154,13 @@ async function ours(
     transport,
     database,
     new EventStore(database),
-    new DigestRepository(database),
+    new DigestRepository(database, worker.database),
   );
   const started = performance.now();
   const report = await delivery.deliverDue();
   const seconds = (performance.now() - started) / 1000;
   await transport.close();
+  await worker.close();
   return { rate: report.sent / seconds, sent: report.sent };
 }
 

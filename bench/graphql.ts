@@ -117,6 +117,7 @@ async function startRapport(database: string, port: number, dataDir: string) {
     PORT: String(port),
     DATABASE_URL: dbUrl(database, 'rapport_app'),
     DATABASE_OWNER_URL: dbUrl(database, 'rapport_owner'),
+    DATABASE_WORKER_URL: dbUrl(database, 'rapport_worker'),
     DATABASE_POOL_SIZE: '10',
     JWT_SECRET,
     DATA_DIR: dataDir,

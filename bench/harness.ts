@@ -207,6 +207,7 @@ export function databaseConfig(name: string, poolSize: number): DatabaseConfig {
     mode: 'server',
     url: dbUrl(name, 'rapport_app'),
     ownerUrl: dbUrl(name, 'rapport_owner'),
+    workerUrl: dbUrl(name, 'rapport_worker'),
     poolSize,
   };
 }

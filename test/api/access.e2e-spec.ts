@@ -37,7 +37,7 @@ describe('access edges', () => {
       `,
     );
     expect(errorCode(result)).toBe('UNAUTHENTICATED');
-    const events = await t.db.app.database.withoutTenant((tx) =>
+    const events = await t.db.worker.database.withoutTenant((tx) =>
       tx.query(`SELECT * FROM rapport_read_all_events('0', 0, 10)`),
     );
     expect(events).toEqual([]);

@@ -19,7 +19,7 @@ describe('advisor digest', () => {
     t = await startTestApp({ mail: testMail(sink.url) });
     await t.app.get(DemoSeedService).seedIfEmpty(new Date('2026-11-27T15:00:00Z'));
     await caughtUp(t.app);
-    tenantId = (await new Tenants(t.db.app.database).findBySlug(DEMO_SLUG))!.tenantId;
+    tenantId = (await new Tenants(t.db.worker.database).findBySlug(DEMO_SLUG))!.tenantId;
   });
   afterAll(async () => {
     await t.close();

@@ -55,7 +55,7 @@ describe('dashboards on the demo institution', () => {
     t = await startTestApp();
     const tokens = (await t.app.get(DemoSeedService).seedIfEmpty(now))!;
     await caughtUp(t.app);
-    tenantId = (await new Tenants(t.db.app.database).findBySlug(DEMO_SLUG))!.tenantId;
+    tenantId = (await new Tenants(t.db.worker.database).findBySlug(DEMO_SLUG))!.tenantId;
     ({ admin, advisor, student, studentId } = tokens);
     cohortId = ok(
       await graphql(
@@ -432,7 +432,7 @@ describe('dashboards on the demo institution', () => {
 
   it('answers asOf exactly as a rebuild of the history truncated at that instant', async () => {
     const events: RecordedEvent[] = [];
-    const store = new EventStore(t.db.app.database);
+    const store = new EventStore(t.db.worker.database);
     for (
       let page = await store.readAll({ transactionId: '0', globalPosition: 0 }, 5000);
       page.events.length > 0;
@@ -464,7 +464,11 @@ describe('dashboards on the demo institution', () => {
       const truncated: TestDatabase = await createTestDatabase(migrations);
       try {
         const db2 = truncated.app.database;
-        await new Tenants(db2).create({ slug: DEMO_SLUG, name: 'Demo', tenantId });
+        await new Tenants(truncated.worker.database).create({
+          slug: DEMO_SLUG,
+          name: 'Demo',
+          tenantId,
+        });
         const upTo = events.filter(
           (e) => ((e.data as { at?: string }).at ?? '') <= asOf.toISOString(),
         );

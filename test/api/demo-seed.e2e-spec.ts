@@ -10,7 +10,7 @@ describe('demo data', () => {
   beforeAll(async () => {
     t = await startTestApp();
     expect(await t.app.get(DemoSeedService).seedIfEmpty(now)).not.toBeNull();
-    tenantId = (await new Tenants(t.db.app.database).findBySlug(DEMO_SLUG))!.tenantId;
+    tenantId = (await new Tenants(t.db.worker.database).findBySlug(DEMO_SLUG))!.tenantId;
   });
   afterAll(() => t.close());
 

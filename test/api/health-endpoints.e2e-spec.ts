@@ -25,7 +25,7 @@ describe('health endpoints', () => {
     // No lag allowed at all: any committed, unprojected event makes the instance unready.
     const strict = await startInstance(t.db, { readiness: { maxProjectionLagSeconds: 0 } });
     try {
-      const tenant = (await newTenant(t.db.app.database)).tenantId;
+      const tenant = (await newTenant(t.db.worker.database)).tenantId;
       await new EventStore(t.db.app.database).append(tenant, 'student-lagging', [
         newEvent('StudentRegistered', {
           studentId: 'lagging',

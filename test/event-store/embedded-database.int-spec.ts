@@ -1,4 +1,10 @@
-import { EventStore, EventStore1764230400000, openDatabase, START } from '@rapport/event-store';
+import {
+  EventStore,
+  EventStore1764230400000,
+  openDatabase,
+  START,
+  WorkerRole1764300000000,
+} from '@rapport/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +21,14 @@ describe('embedded PGlite database', () => {
   const open = () =>
     openDatabase(
       { mode: 'embedded', dataDir, poolSize: 4 },
-      { role: 'app', migrate: [EventStore1764230400000] },
+      { role: 'app', migrate: [EventStore1764230400000, WorkerRole1764300000000] },
     );
 
   it('keeps its data across a restart and does not migrate twice', async () => {
     const first = await open();
-    const tenant = (await newTenant(first.database)).tenantId;
+    const worker = await first.as('worker');
+    const tenant = (await newTenant(worker.database)).tenantId;
+    await worker.close();
     await new EventStore(first.database).append(tenant, 'kept', [newEvent('Kept')]);
     await first.close();
 
@@ -40,7 +48,10 @@ describe('embedded PGlite database', () => {
       expect(cli.description).toMatch(/served by process/);
       const tenant = (await newTenant(cli.database)).tenantId;
       await new EventStore(cli.database).append(tenant, 'from-cli', [newEvent('FromCli')]);
-      const page = await new EventStore(server.database).readAll(START);
+      const worker = await server.as('worker');
+      const page = await new EventStore(worker.database)
+        .readAll(START)
+        .finally(() => worker.close());
       expect(page.events.map((e) => e.type)).toEqual(['FromCli']);
     } finally {
       await cli.close();

@@ -3,6 +3,7 @@ import {
   type Database,
   EventStore,
   EventStore1764230400000,
+  WorkerRole1764300000000,
   EventStoreError,
   EventStoreErrorCode,
   LeanAppend1764230950000,
@@ -20,13 +21,17 @@ describe('event store', () => {
   let tenant: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000, LeanAppend1764230950000]);
+    db = await createTestDatabase([
+      EventStore1764230400000,
+      LeanAppend1764230950000,
+      WorkerRole1764300000000,
+    ]);
     app = db.app.database;
     store = new EventStore(app);
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    tenant = (await newTenant(app)).tenantId;
+    tenant = (await newTenant(db.worker.database)).tenantId;
   });
 
   describe('append', () => {
@@ -231,7 +236,7 @@ describe('event store', () => {
     });
 
     it('keeps the same stream id in two tenants apart', async () => {
-      const other = (await newTenant(app)).tenantId;
+      const other = (await newTenant(db.worker.database)).tenantId;
       await store.append(tenant, 'shared-id', [newEvent('Mine')], { expectedVersion: 'noStream' });
       await store.append(other, 'shared-id', [newEvent('Theirs')], { expectedVersion: 'noStream' });
       expect((await store.readStream(tenant, 'shared-id')).map((e) => e.type)).toEqual(['Mine']);
@@ -241,7 +246,7 @@ describe('event store', () => {
     });
 
     it('pages through one tenant and through all tenants in commit order', async () => {
-      const other = (await newTenant(app)).tenantId;
+      const other = (await newTenant(db.worker.database)).tenantId;
       for (let i = 0; i < 5; i++) {
         await store.append(tenant, 'paged', [newEvent('Mine', { i })]);
         await store.append(other, 'paged', [newEvent('Theirs', { i })]);
@@ -258,7 +263,7 @@ describe('event store', () => {
       const all = [];
       let checkpoint = START;
       for (;;) {
-        const page = await store.readAll(checkpoint, 3);
+        const page = await new EventStore(db.worker.database).readAll(checkpoint, 3);
         if (page.events.length === 0) break;
         all.push(...page.events);
         checkpoint = page.checkpoint;

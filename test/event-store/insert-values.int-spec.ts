@@ -1,4 +1,9 @@
-import { type Database, EventStore1764230400000, insertValues } from '@rapport/event-store';
+import {
+  type Database,
+  EventStore1764230400000,
+  insertValues,
+  WorkerRole1764300000000,
+} from '@rapport/event-store';
 import { newTenant } from '../support/builders';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
 
@@ -8,14 +13,14 @@ describe('insertValues', () => {
   let tenant: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000]);
+    db = await createTestDatabase([EventStore1764230400000, WorkerRole1764300000000]);
     app = db.app.database;
     await db.owner.database.withoutTenant(async (tx) => {
       await tx.query(`CREATE TABLE docs (tenant_id uuid NOT NULL, id text NOT NULL, at timestamptz,
                         doc jsonb NOT NULL, PRIMARY KEY (tenant_id, id))`);
       await tx.query(`SELECT rapport_secure_tenant_table('docs')`);
     });
-    tenant = (await newTenant(app)).tenantId;
+    tenant = (await newTenant(db.worker.database)).tenantId;
   });
   afterAll(() => db.close());
 

@@ -2,10 +2,12 @@ import {
   type Database,
   EventStore,
   EventStore1764230400000,
+  WorkerRole1764300000000,
   type Projection,
   ProjectionRebuilder,
   ProjectionRunner,
   type RecordedEvent,
+  statusOf,
 } from '@rapport/event-store';
 import { newEvent, newTenant } from '../support/builders';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
@@ -139,13 +141,13 @@ describe('projections', () => {
   let table: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000]);
+    db = await createTestDatabase([EventStore1764230400000, WorkerRole1764300000000]);
     app = db.app.database;
     store = new EventStore(app);
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    tenant = (await newTenant(app)).tenantId;
+    tenant = (await newTenant(db.worker.database)).tenantId;
     table = `counts_${++tableNo}`;
     await createCountTable(db.owner.database, table);
   });
@@ -153,7 +155,9 @@ describe('projections', () => {
   describe('async runner', () => {
     it('applies every event once, skips types it does not handle and reports its lag', async () => {
       const { projection } = countingProjection(table, 'async');
-      const runner = new ProjectionRunner(app, store, [projection], { batchSize: 3 });
+      const runner = new ProjectionRunner(db.worker.database, store, [projection], {
+        batchSize: 3,
+      });
       for (let i = 0; i < 7; i++)
         await store.append(tenant, `s-${i % 2}`, [counted(`e${i}`), newEvent('Ignored')]);
 
@@ -167,19 +171,51 @@ describe('projections', () => {
       expect(await runner.catchUp(projection.name)).toBe(0);
     });
 
+    it('reports lag to the application role from what the runner recorded, growing when the runner stops', async () => {
+      const { projection } = countingProjection(table, 'async');
+      const runner = new ProjectionRunner(db.worker.database, store, [projection]);
+      await store.append(tenant, 'lag', [counted('1')]);
+      await runner.catchUp(projection.name);
+      await runner.status(); // records: nothing pending at the log's head
+      expect(await statusOf(app, [projection])).toMatchObject([{ lagEvents: 0, lagSeconds: 0 }]);
+
+      // The runner dies (its last measurement 90 s ago), and events keep arriving.
+      await db.owner.database.withoutTenant((tx) =>
+        tx.query(
+          `UPDATE projection_checkpoints SET measured_at = now() - interval '90 seconds' WHERE name = $1`,
+          [projection.name],
+        ),
+      );
+      expect((await statusOf(app, [projection]))[0].lagSeconds).toBe(0);
+      await store.append(tenant, 'lag', [counted('2'), counted('3')]);
+      const [dead] = await statusOf(app, [projection]);
+      expect(dead.lagEvents).toBe(2);
+      expect(dead.lagSeconds).toBeGreaterThanOrEqual(90);
+
+      // A live runner measures again: the pending events and the oldest one's age.
+      await runner.recordLag();
+      const [measured] = await statusOf(app, [projection]);
+      expect(measured.lagEvents).toBe(2);
+      expect(measured.lagSeconds).toBeLessThan(90);
+      await runner.catchUp(projection.name);
+      expect((await runner.status())[0]).toMatchObject({ lagEvents: 0, lagSeconds: 0 });
+    });
+
     it('applies events of several tenants each under its own tenant', async () => {
-      const other = (await newTenant(app)).tenantId;
+      const other = (await newTenant(db.worker.database)).tenantId;
       const { projection } = countingProjection(table, 'async');
       await store.append(tenant, 'mine', [counted('a')]);
       await store.append(other, 'theirs', [counted('b'), counted('c')]);
-      await new ProjectionRunner(app, store, [projection]).catchUp(projection.name);
+      await new ProjectionRunner(db.worker.database, store, [projection]).catchUp(projection.name);
       expect(await countsOf(app, tenant, table)).toEqual({ mine: 1 });
       expect(await countsOf(app, other, table)).toEqual({ theirs: 2 });
     });
 
     it('leaves read model and checkpoint untouched when a handler throws mid-batch, then applies each event once', async () => {
       const { projection, failOn } = countingProjection(table, 'async');
-      const runner = new ProjectionRunner(app, store, [projection], { batchSize: 100 });
+      const runner = new ProjectionRunner(db.worker.database, store, [projection], {
+        batchSize: 100,
+      });
       await store.append(tenant, 'crash', [counted('1'), counted('2'), counted('3'), counted('4')]);
       const [before] = await runner.status();
 
@@ -196,11 +232,11 @@ describe('projections', () => {
     it('lets only one of several runners work a projection at a time', async () => {
       const first = countingProjection(table, 'async');
       const second = countingProjection(table, 'async');
-      const runnerA = new ProjectionRunner(app, store, [first.projection], {
+      const runnerA = new ProjectionRunner(db.worker.database, store, [first.projection], {
         ownerId: 'A',
         batchSize: 2,
       });
-      const runnerB = new ProjectionRunner(app, store, [second.projection], {
+      const runnerB = new ProjectionRunner(db.worker.database, store, [second.projection], {
         ownerId: 'B',
         batchSize: 2,
       });
@@ -219,7 +255,9 @@ describe('projections', () => {
 
     it('polls in the background and wakes on appends from this process', async () => {
       const { projection } = countingProjection(table, 'async');
-      const runner = new ProjectionRunner(app, store, [projection], { pollIntervalMs: 60_000 });
+      const runner = new ProjectionRunner(db.worker.database, store, [projection], {
+        pollIntervalMs: 60_000,
+      });
       const listening = new EventStore(app);
       listening.onAppended(() => runner.nudge());
       runner.start();
@@ -235,7 +273,7 @@ describe('projections', () => {
     const onServerIt = onRealPostgres ? it : () => undefined;
     onServerIt('never passes an event whose transaction commits later', async () => {
       const { projection, seen } = countingProjection(table, 'async');
-      const runner = new ProjectionRunner(app, store, [projection]);
+      const runner = new ProjectionRunner(db.worker.database, store, [projection]);
       await runner.catchUp(projection.name); // history of earlier tests
       seen.length = 0;
       let releaseT1!: () => void;
@@ -294,7 +332,7 @@ describe('projections', () => {
   describe('rebuild', () => {
     it('replays history into twin tables and swaps them in while queries keep working', async () => {
       const { projection } = countingProjection(table, 'async');
-      const runner = new ProjectionRunner(app, store, [projection]);
+      const runner = new ProjectionRunner(db.worker.database, store, [projection]);
       for (let i = 0; i < 30; i++) await store.append(tenant, `r-${i % 3}`, [counted(`${i}`)]);
       await runner.catchUp(table);
       const expected = await countsOf(app, tenant, table);
@@ -340,7 +378,7 @@ describe('projections', () => {
     });
 
     it('runs queued writes in order, under their tenant, before any later read and before each commit', async () => {
-      const other = (await newTenant(app)).tenantId;
+      const other = (await newTenant(db.worker.database)).tenantId;
       const { projection, deferred } = deferringProjection(table);
       const expected: Record<string, Record<string, number>> = { [tenant]: {}, [other]: {} };
       for (let i = 0; i < 23; i++) {
@@ -412,7 +450,7 @@ describe('projections', () => {
       await createCountTable(db.owner.database, second);
       const counting = countingProjection(table, 'async').projection;
       await store.append(tenant, 'kept', [counted('1')]);
-      await new ProjectionRunner(app, store, [counting]).catchUp(table);
+      await new ProjectionRunner(db.worker.database, store, [counting]).catchUp(table);
       await store.append(tenant, 'kept', [counted('2')]);
 
       await expect(

@@ -1,4 +1,4 @@
-import { EventStore1764230400000 } from '@rapport/event-store';
+import { EventStore1764230400000, WorkerRole1764300000000 } from '@rapport/event-store';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-database';
 
 // DATABASE_STATEMENT_TIMEOUT_MS: a runaway API query is cancelled by PostgreSQL itself.
@@ -8,7 +8,9 @@ describe('statement timeout of the application role', () => {
   const onServerIt = onRealPostgres ? it : () => undefined;
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000], { statementTimeoutMs: 100 });
+    db = await createTestDatabase([EventStore1764230400000, WorkerRole1764300000000], {
+      statementTimeoutMs: 100,
+    });
   });
   afterAll(() => db.close());
 

@@ -2,6 +2,7 @@ import {
   type Database,
   EventStore,
   EventStore1764230400000,
+  WorkerRole1764300000000,
   START,
   Tenants,
   type Tx,
@@ -17,11 +18,11 @@ describe('tenancy enforced by PostgreSQL', () => {
   let tenantB: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase([EventStore1764230400000]);
+    db = await createTestDatabase([EventStore1764230400000, WorkerRole1764300000000]);
     app = db.app.database;
     store = new EventStore(app);
-    tenantA = (await newTenant(app)).tenantId;
-    tenantB = (await newTenant(app)).tenantId;
+    tenantA = (await newTenant(db.worker.database)).tenantId;
+    tenantB = (await newTenant(db.worker.database)).tenantId;
     await store.append(tenantA, 'same-id', [newEvent('OfA')]);
     await store.append(tenantB, 'same-id', [newEvent('OfB')]);
   });
@@ -108,8 +109,9 @@ describe('tenancy enforced by PostgreSQL', () => {
     expect(await owner.withTenant(tenantB, (tx) => count(tx, 'events'))).toBe(1);
   });
 
-  it('crosses tenants only through the narrow global functions', async () => {
-    const page = await store.readAll(START);
+  it('crosses tenants only through the narrow global functions, as the worker role', async () => {
+    await expect(store.readAll(START)).rejects.toThrow(/permission denied for function/);
+    const page = await new EventStore(db.worker.database).readAll(START);
     expect(new Set(page.events.map((e) => e.tenantId))).toEqual(new Set([tenantA, tenantB]));
     await expect(
       app.withoutTenant((tx) =>
@@ -121,7 +123,10 @@ describe('tenancy enforced by PostgreSQL', () => {
   });
 
   it('creates institutions through the registry with clear errors for bad input', async () => {
-    const tenants = new Tenants(app);
+    await expect(
+      new Tenants(app).create({ slug: 'from-api', name: 'From a request' }),
+    ).rejects.toThrow(/permission denied for function rapport_create_tenant/);
+    const tenants = new Tenants(db.worker.database);
     const created = await tenants.create({ slug: 'state-u', name: 'State University' });
     expect(await tenants.findBySlug('state-u')).toEqual(created);
     await expect(tenants.create({ slug: 'state-u', name: 'Again' })).rejects.toThrow(

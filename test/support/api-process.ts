@@ -23,6 +23,7 @@ export function apiEnv(db: TestDatabase, extra: Record<string, string> = {}): No
     NODE_ENV: 'production',
     DATABASE_URL: db.config.url,
     DATABASE_OWNER_URL: db.config.ownerUrl,
+    DATABASE_WORKER_URL: db.config.workerUrl,
     JWT_SECRET: TEST_JWT_SECRET,
     SEED_DEMO: 'false',
     DIGESTS: 'off',

@@ -74,7 +74,12 @@ export async function startInstance(
 ): Promise<INestApplication> {
   // The test database already ran migrations; each instance gets its own pool on it.
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(testConfig(db, overrides), () => db.app.as('app'))],
+    imports: [
+      AppModule.forRoot(testConfig(db, overrides), {
+        app: () => db.app.as('app'),
+        worker: () => db.app.as('worker'),
+      }),
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   app.useLogger(app.get(AppLogger));

@@ -24,6 +24,8 @@ export interface TestDatabase {
   config: DatabaseConfig;
   app: DatabaseHandle;
   owner: DatabaseHandle;
+  /** The rapport_worker role: cross-tenant background work (runner, tenant registry, claims). */
+  worker: DatabaseHandle;
   /** A plain superuser client on the same database, for checks from outside the app. */
   name: string;
   close(): Promise<void>;
@@ -46,19 +48,23 @@ export async function createTestDatabase(
     mode: 'server',
     url: databaseUrl(adminUrl, name, 'rapport_app'),
     ownerUrl: databaseUrl(adminUrl, name, 'rapport_owner'),
+    workerUrl: databaseUrl(adminUrl, name, 'rapport_worker'),
     poolSize: 20,
     ...options,
   };
   const app = await openDatabase(config, { role: 'app', migrate: migrations });
   const owner = await app.as('owner');
+  const worker = await app.as('worker');
   return {
     config,
     app,
     owner,
+    worker,
     name,
     async close() {
       await app.close();
       await owner.close();
+      await worker.close();
       await withClient(adminUrl, (c) => c.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`));
     },
   };
@@ -71,13 +77,16 @@ async function createEmbedded(
   const config: DatabaseConfig = { mode: 'embedded', dataDir: null, poolSize: 10, ...options };
   const app = await openDatabase(config, { role: 'app', migrate: migrations });
   const owner = await app.as('owner');
+  const worker = await app.as('worker');
   return {
     config,
     app,
     owner,
+    worker,
     name: 'postgres',
     async close() {
       await owner.close();
+      await worker.close();
       await app.close();
     },
   };

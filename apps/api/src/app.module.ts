@@ -66,13 +66,21 @@ export const resolvers = [
   DigestResolver,
 ];
 
+/** Connections opened by the caller instead of from `config.database` (tests). */
+export interface OpenDatabases {
+  /** The application role's pool: every request path. */
+  app: () => Promise<DatabaseHandle>;
+  /** The worker role's pool: projections, digest planning and claims, registrations. */
+  worker: () => Promise<DatabaseHandle>;
+}
+
 export function eventStoreOptions(
   config: AppConfig,
-  openDatabase?: () => Promise<DatabaseHandle>,
+  openDatabases?: OpenDatabases,
 ): EventStoreModuleOptions {
   return {
     database: config.database,
-    open: openDatabase,
+    open: openDatabases,
     migrations,
     projections,
     runProjections: config.runProjections,
@@ -81,14 +89,14 @@ export function eventStoreOptions(
 
 @Module({})
 export class AppModule {
-  /** `openDatabase` replaces the configured connection (tests pass a pool on their database). */
-  static forRoot(config: AppConfig, openDatabase?: () => Promise<DatabaseHandle>): DynamicModule {
+  /** `openDatabases` replaces the configured connections (tests pass pools on their database). */
+  static forRoot(config: AppConfig, openDatabases?: OpenDatabases): DynamicModule {
     return {
       module: AppModule,
       imports: [
         LoggingModule.forRoot(config.log),
         EventStoreModule.forRootAsync({
-          useFactory: () => eventStoreOptions(config, openDatabase),
+          useFactory: () => eventStoreOptions(config, openDatabases),
         }),
         MetricsModule,
         AuthModule,

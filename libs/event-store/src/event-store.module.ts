@@ -12,8 +12,10 @@ import {
   type DatabaseConfig,
   type DatabaseHandle,
   type MigrationClass,
+  MissingWorkerConnectionError,
   openDatabase,
 } from './database/open-database';
+import { assertFencedRole } from './database/role-check';
 import { EventStore } from './event-store';
 import type { Projection } from './projections/projection';
 import { ProjectionRunner, type RunnerOptions } from './projections/projection-runner';
@@ -22,8 +24,8 @@ import type { Upcasters } from './upcasters';
 
 export interface EventStoreModuleOptions {
   database: DatabaseConfig;
-  /** Use this connection instead of opening `database` (tests share one database this way). */
-  open?: () => Promise<DatabaseHandle>;
+  /** Use these connections instead of opening `database` (tests share one database this way). */
+  open?: { app: () => Promise<DatabaseHandle>; worker: () => Promise<DatabaseHandle> };
   migrations: readonly MigrationClass[];
   projections?: readonly Projection[];
   upcasters?: Upcasters;
@@ -34,6 +36,10 @@ export interface EventStoreModuleOptions {
 
 export const EVENT_STORE_OPTIONS = Symbol('EVENT_STORE_OPTIONS');
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+/** The rapport_worker connection: cross-tenant background work only, never a request path. */
+export const WORKER_DATABASE_HANDLE = Symbol('WORKER_DATABASE_HANDLE');
+/** The worker connection's `Database`; inject it with `@Inject(WORKER_DATABASE)`. */
+export const WORKER_DATABASE = Symbol('WORKER_DATABASE');
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
 @Injectable()
@@ -43,23 +49,30 @@ class EventStoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(EVENT_STORE_OPTIONS) private readonly options: EventStoreModuleOptions,
     @Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle,
+    @Inject(WORKER_DATABASE_HANDLE) private readonly worker: DatabaseHandle,
     private readonly runner: ProjectionRunner,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.logger.log(`database: ${this.handle.description}`);
+    // Checkpoint rows exist from the start, so health can tell a runner that never ran.
+    await this.runner.register();
     if (this.options.runProjections) this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    // The worker first: closing the app handle stops an embedded database.
+    await this.worker.close();
     await this.handle.close();
   }
 }
 
 /**
- * Provides `Database`, `EventStore`, `Tenants` and the `ProjectionRunner` over one
- * connection pool. Migrations run (as the owner) before anything else is created.
+ * Provides `Database` (the application role, for request paths), `EventStore`, and over a
+ * second pool as rapport_worker the `ProjectionRunner`, `Tenants` and `WORKER_DATABASE` for
+ * cross-tenant background work. Migrations run (as the owner) before anything else is
+ * created; a connection whose role RLS cannot fence is refused.
  */
 @Module({})
 export class EventStoreModule {
@@ -81,14 +94,40 @@ export class EventStoreModule {
         {
           provide: DATABASE_HANDLE,
           inject: [EVENT_STORE_OPTIONS],
-          useFactory: (o: EventStoreModuleOptions) =>
-            o.open
-              ? o.open()
+          useFactory: async (o: EventStoreModuleOptions) => {
+            // Fail before migrating anything when the worker connection cannot be opened.
+            if (!o.open && o.database.mode === 'server' && !o.database.workerUrl)
+              throw new MissingWorkerConnectionError();
+            const handle = await (o.open
+              ? o.open.app()
               : openDatabase(o.database, {
                   role: 'app',
                   migrate: o.migrations,
                   applicationName: 'rapport-api',
-                }),
+                }));
+            await refuseUnfenced(handle, { kind: 'app', setting: 'DATABASE_URL' });
+            return handle;
+          },
+        },
+        {
+          provide: WORKER_DATABASE_HANDLE,
+          // From the app handle: migrations have run, and an embedded database is shared.
+          inject: [EVENT_STORE_OPTIONS, DATABASE_HANDLE],
+          useFactory: async (o: EventStoreModuleOptions, app: DatabaseHandle) => {
+            try {
+              const handle = await (o.open ? o.open.worker() : app.as('worker'));
+              await refuseUnfenced(handle, { kind: 'worker', setting: 'DATABASE_WORKER_URL' });
+              return handle;
+            } catch (error) {
+              await app.close(); // a failed start must not leave the app pool open
+              throw error;
+            }
+          },
+        },
+        {
+          provide: WORKER_DATABASE,
+          inject: [WORKER_DATABASE_HANDLE],
+          useFactory: (h: DatabaseHandle) => h.database,
         },
         {
           provide: Database,
@@ -111,15 +150,15 @@ export class EventStoreModule {
         },
         {
           provide: ProjectionRunner,
-          inject: [Database, EventStore, EVENT_STORE_OPTIONS, PROJECTIONS],
+          inject: [WORKER_DATABASE, EventStore, EVENT_STORE_OPTIONS, PROJECTIONS],
           useFactory: (
-            db: Database,
+            worker: Database,
             store: EventStore,
             o: EventStoreModuleOptions,
             projections: Projection[],
           ) => {
             const runner = new ProjectionRunner(
-              db,
+              worker,
               store,
               projections.filter((p) => p.mode === 'async'),
               o.runner,
@@ -128,10 +167,36 @@ export class EventStoreModule {
             return runner;
           },
         },
-        { provide: Tenants, inject: [Database], useFactory: (db: Database) => new Tenants(db) },
+        {
+          provide: Tenants,
+          inject: [WORKER_DATABASE],
+          useFactory: (worker: Database) => new Tenants(worker),
+        },
         EventStoreLifecycle,
       ],
-      exports: [DATABASE_HANDLE, Database, EventStore, ProjectionRunner, Tenants, PROJECTIONS],
+      exports: [
+        DATABASE_HANDLE,
+        Database,
+        WORKER_DATABASE_HANDLE,
+        WORKER_DATABASE,
+        EventStore,
+        ProjectionRunner,
+        Tenants,
+        PROJECTIONS,
+      ],
     };
+  }
+}
+
+/** Closes the pool before refusing, so a refused start leaves no connection behind. */
+async function refuseUnfenced(
+  handle: DatabaseHandle,
+  connection: Parameters<typeof assertFencedRole>[1],
+): Promise<void> {
+  try {
+    await assertFencedRole(handle.database, connection);
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }

@@ -1,6 +1,7 @@
 export * from './database/database';
 export * from './database/open-database';
 export * from './database/roles';
+export * from './database/role-check';
 export * from './database/tenant-id';
 export * from './database/embedded-postgres';
 export * from './event-store';
@@ -14,4 +15,5 @@ export * from './projections/projection-rebuilder';
 export * from './event-store.module';
 export { EventStore1764230400000 } from './migrations/1764230400000-event-store';
 export { LeanAppend1764230950000 } from './migrations/1764230950000-lean-append';
+export { WorkerRole1764300000000 } from './migrations/1764300000000-worker-role';
 export * from './projections/insert-values';

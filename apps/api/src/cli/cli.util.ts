@@ -1,4 +1,4 @@
-import { type DatabaseHandle, openDatabase } from '@rapport/event-store';
+import { type DatabaseHandle, type DatabaseRole, openDatabase } from '@rapport/event-store';
 import { loadConfig } from '../config/app-config';
 import { migrations } from '../database/migrations';
 
@@ -6,10 +6,7 @@ import { migrations } from '../database/migrations';
  * Command-line tools open the configured database. In embedded mode they attach to the
  * running API's PGlite through its socket when it is up, or open the data directory themselves.
  */
-export async function openCliDatabase(
-  role: 'app' | 'owner',
-  migrate = true,
-): Promise<DatabaseHandle> {
+export async function openCliDatabase(role: DatabaseRole, migrate = true): Promise<DatabaseHandle> {
   const config = loadConfig();
   return openDatabase(config.database, {
     role,

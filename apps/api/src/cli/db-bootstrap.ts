@@ -7,7 +7,7 @@ const usage =
   'usage: npm run db:bootstrap -- --admin-url postgres://postgres@host:5432/postgres --database rapport [--fresh]';
 
 /**
- * Creates the database (with --fresh: drops it first) and the roles Rapport needs, as a
+ * Creates the database (with --fresh: drops it first) and the four roles Rapport needs, as a
  * superuser. Idempotent; a role named in one of the connection URLs the API will use gets that
  * URL's password (docker-compose generates them), the others keep the development defaults.
  */
@@ -42,7 +42,7 @@ runCli(async () => {
     }
   });
   console.log(
-    `database ${database} and roles rapport_owner, rapport_app, rapport_global are ready`,
+    `database ${database} and roles rapport_owner, rapport_app, rapport_worker, rapport_global are ready`,
   );
 });
 

@@ -25,7 +25,8 @@ runCli(async () => {
   if (!values.tenant || !ROLES.includes(role)) throw new Error(usage);
   if (role === 'student' && !values.student)
     throw new Error('a student token needs --student <student id>');
-  const handle = await openCliDatabase('app', false);
+  // Resolving a slug reads the tenant registry across tenants: the worker's job.
+  const handle = await openCliDatabase('worker', false);
   const tenant = await new Tenants(handle.database)
     .findBySlug(values.tenant)
     .finally(() => handle.close());

@@ -98,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         mode: 'server',
         url: env.DATABASE_URL,
         ownerUrl: env.DATABASE_OWNER_URL,
+        // Background work's role; required where the API or a CLI needs it (docs/adr/0011).
+        workerUrl: env.DATABASE_WORKER_URL || undefined,
         poolSize,
         statementTimeoutMs,
       }

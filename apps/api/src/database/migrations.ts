@@ -2,12 +2,14 @@ import {
   EventStore1764230400000,
   LeanAppend1764230950000,
   type MigrationClass,
+  WorkerRole1764300000000,
 } from '@rapport/event-store';
 import { AggregateStates1764230500000 } from './migrations/1764230500000-aggregate-states';
 import { ProgressReadModels1764230600000 } from './migrations/1764230600000-progress-read-models';
 import { ProgressSnapshots1764230700000 } from './migrations/1764230700000-progress-snapshots';
 import { Digests1764230800000 } from './migrations/1764230800000-digests';
 import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-documents';
+import { WorkerClaimsOutbox1764300100000 } from './migrations/1764300100000-worker-claims-outbox';
 import { OutboxMessageKinds1764300200000 } from './migrations/1764300200000-outbox-message-kinds';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
@@ -19,5 +21,7 @@ export const migrations: readonly MigrationClass[] = [
   Digests1764230800000,
   LeanAppend1764230950000,
   JsonDocuments1764231000000,
+  WorkerRole1764300000000,
+  WorkerClaimsOutbox1764300100000,
   OutboxMessageKinds1764300200000,
 ];

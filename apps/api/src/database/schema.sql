@@ -57,7 +57,11 @@ column outbox.week text
 column projection_checkpoints.global_position bigint not null default 0
 column projection_checkpoints.lease_expires_at timestamp with time zone
 column projection_checkpoints.lease_owner text
+column projection_checkpoints.log_head bigint not null default 0
+column projection_checkpoints.measured_at timestamp with time zone
 column projection_checkpoints.name text not null
+column projection_checkpoints.oldest_pending_at timestamp with time zone
+column projection_checkpoints.pending_events bigint not null default 0
 column projection_checkpoints.transaction_id xid8 not null default '0'::xid8
 column projection_checkpoints.updated_at timestamp with time zone not null default now()
 column settings_timelines.tenant_id uuid not null
@@ -119,12 +123,12 @@ constraint tenants.tenants_pkey PRIMARY KEY (tenant_id)
 constraint tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
 constraint tenants.tenants_slug_key UNIQUE (slug)
 function rapport_append_events(p_tenant uuid, p_stream text, p_expected text, p_events jsonb) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl==X/rapport_owner,rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
-function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns TABLE(tenant_id uuid, message_id uuid, attempts integer) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
-function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
-function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
-function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns TABLE(tenant_id uuid, message_id uuid, attempts integer) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_read_all_committed_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global
-function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_app=X/rapport_global,rapport_global=X/rapport_global,rapport_owner=X/rapport_global
+function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_secure_tenant_table(p_table regclass, p_privileges text) returns void security_definer=f owner=rapport_owner acl=rapport_owner=X/rapport_owner
 index CREATE INDEX aggregate_states_by_cohort_idx ON public.aggregate_states USING btree (tenant_id, kind, cohort_id)
 index CREATE INDEX aggregate_states_by_student_idx ON public.aggregate_states USING btree (tenant_id, kind, student_id)
@@ -173,7 +177,7 @@ table digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arw
 table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table outbox rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=rw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
-table projection_checkpoints rls=f force=f acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table projection_checkpoints rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner,rapport_worker=arw/rapport_owner
 table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_activity rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

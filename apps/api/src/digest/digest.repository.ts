@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Database, type Tx } from '@rapport/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { Database, type Tx, WORKER_DATABASE } from '@rapport/event-store';
 
 export type RecipientKind = 'student' | 'advisor';
 /** What an outbox row is; only digests belong to a week. */
@@ -60,7 +60,10 @@ export interface WeekStats {
 /** The SQL of digests: runs per week, the one-per-recipient-per-week key, and the outbox. */
 @Injectable()
 export class DigestRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    @Inject(WORKER_DATABASE) private readonly worker: Database,
+  ) {}
 
   async lastCompletedWeek(tenantId: string): Promise<string | null> {
     const [row] = await this.database.withTenant(tenantId, (tx) =>
@@ -147,12 +150,12 @@ export class DigestRepository {
     return inserted.length > 0;
   }
 
-  /** Due messages of every tenant, leased to this worker (the cross-tenant path). */
+  /** Due messages of every tenant, leased to this worker (the cross-tenant path, worker role only). */
   async claimDue(
     limit: number,
     leaseSeconds: number,
   ): Promise<{ tenant_id: string; message_id: string; attempts: number }[]> {
-    return this.database.withoutTenant((tx) =>
+    return this.worker.withoutTenant((tx) =>
       tx.query(`SELECT * FROM rapport_claim_outbox($1, $2)`, [limit, leaseSeconds]),
     );
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
   type InstitutionState,
@@ -7,7 +7,7 @@ import {
   type RegisterInstitution,
   streamIds,
 } from '@rapport/domain';
-import { Database, Tenants } from '@rapport/event-store';
+import { type Database, Tenants, WORKER_DATABASE } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
@@ -34,12 +34,13 @@ export interface RegisteredInstitution {
 
 /**
  * Institutions are tenants. Registering one is an operator action (the CLI, demo data): the
- * tenant row and the InstitutionRegistered event commit together or not at all.
+ * tenant row and the InstitutionRegistered event commit together or not at all, on the worker
+ * connection, the only one allowed to create a tenant.
  */
 @Injectable()
 export class InstitutionService {
   constructor(
-    private readonly database: Database,
+    @Inject(WORKER_DATABASE) private readonly worker: Database,
     private readonly tenants: Tenants,
     private readonly executor: CommandExecutor,
     private readonly states: AggregateStatesRepository,
@@ -63,7 +64,7 @@ export class InstitutionService {
     const decided = institutionDecider.decide(command, institutionDecider.initialState());
     if (isDomainError(decided)) throw decided;
 
-    return this.database.withoutTenant(async (tx) => {
+    return this.worker.withoutTenant(async (tx) => {
       const tenant = await this.tenants.create({ slug: input.slug, name: input.name }, tx);
       await tx.setTenant(tenant.tenantId);
       const context: CommandContext = {

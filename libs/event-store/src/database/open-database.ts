@@ -22,10 +22,12 @@ interface CommonDatabaseConfig {
 export type DatabaseConfig =
   | (CommonDatabaseConfig & {
       mode: 'server';
-      /** The application role's connection. */
+      /** The application role's connection (request paths). */
       url: string;
       /** The owner role's connection, for migrations and table swaps. */
       ownerUrl?: string;
+      /** The worker role's connection, for cross-tenant background work (docs/adr/0011). */
+      workerUrl?: string;
     })
   | (CommonDatabaseConfig & {
       mode: 'embedded';
@@ -35,9 +37,11 @@ export type DatabaseConfig =
 
 export type MigrationClass = new () => MigrationInterface;
 
+export type DatabaseRole = 'app' | 'owner' | 'worker';
+
 export interface OpenOptions {
   /** Which role the returned database acts as. */
-  role: 'app' | 'owner';
+  role: DatabaseRole;
   /** Run these migrations (as the owner) before returning. */
   migrate?: readonly MigrationClass[];
   applicationName?: string;
@@ -48,8 +52,8 @@ export interface DatabaseHandle {
   mode: DatabaseMode;
   /** One line for logs and the `health` query; never contains a password. */
   description: string;
-  /** Another pool on the same database acting as another role (tests, CLIs). */
-  as(role: OpenOptions['role']): Promise<DatabaseHandle>;
+  /** Another pool on the same database acting as another role (tests, CLIs, the worker). */
+  as(role: DatabaseRole): Promise<DatabaseHandle>;
   close(): Promise<void>;
 }
 
@@ -63,7 +67,19 @@ export class MissingOwnerConnectionError extends Error {
   }
 }
 
+export class MissingWorkerConnectionError extends Error {
+  constructor() {
+    super(
+      'DATABASE_WORKER_URL is not set. Background work (projections, digests, registering ' +
+        'institutions) connects as the rapport_worker role, never as the API role: set ' +
+        'DATABASE_WORKER_URL to a connection string for rapport_worker (docs/adr/0011).',
+    );
+    this.name = 'MissingWorkerConnectionError';
+  }
+}
+
 const MIGRATIONS_TABLE = 'migrations';
+const WORKER_POOL_SIZE = 4;
 
 export async function openDatabase(
   config: DatabaseConfig,
@@ -76,7 +92,7 @@ async function openServer(
   config: Extract<DatabaseConfig, { mode: 'server' }>,
   options: OpenOptions,
 ): Promise<DatabaseHandle> {
-  const url = options.role === 'owner' ? (config.ownerUrl ?? config.url) : config.url;
+  const url = serverUrl(config, options.role);
   const migrations = options.migrate ?? [];
   if (migrations.length > 0) {
     if (config.ownerUrl) {
@@ -87,7 +103,7 @@ async function openServer(
   }
   // A server session belongs to one pool, so the limits are set once per connection.
   const sessionLimits: Record<string, number> =
-    options.role === 'app' && config.statementTimeoutMs
+    options.role !== 'owner' && config.statementTimeoutMs
       ? {
           statement_timeout: config.statementTimeoutMs,
           // A transaction left open by a bug would hold back every async projection (xid8 fence).
@@ -96,7 +112,10 @@ async function openServer(
       : {};
   const dataSource = await connect(
     url,
-    config.poolSize ?? 10,
+    // Background work runs a few transactions at a time; requests get the configured pool.
+    options.role === 'worker'
+      ? Math.min(config.poolSize ?? 10, WORKER_POOL_SIZE)
+      : (config.poolSize ?? 10),
     migrations,
     options.applicationName,
     sessionLimits,
@@ -109,6 +128,16 @@ async function openServer(
     as: (role) => openServer(config, { role, applicationName: options.applicationName }),
     close: () => database.close(),
   };
+}
+
+function serverUrl(
+  config: Extract<DatabaseConfig, { mode: 'server' }>,
+  role: DatabaseRole,
+): string {
+  if (role === 'owner') return config.ownerUrl ?? config.url;
+  if (role === 'app') return config.url;
+  if (!config.workerUrl) throw new MissingWorkerConnectionError();
+  return config.workerUrl;
 }
 
 async function openEmbedded(
@@ -124,8 +153,8 @@ async function openEmbedded(
     // Another process owns the data directory (the API while a CLI runs): use its socket.
     url = embeddedUrl(running);
   } else {
-    // Room for the pool plus command-line tools attaching while the API runs.
-    server = await startEmbeddedServer(dataDir, Math.max(poolSize + 16, 32));
+    // Room for the pool, the worker's pool and command-line tools attaching while the API runs.
+    server = await startEmbeddedServer(dataDir, Math.max(poolSize + 24, 40));
     url = server.url;
     await bootstrapEmbedded(url);
   }
@@ -149,7 +178,7 @@ async function openEmbedded(
 
 async function attachEmbedded(
   url: string,
-  role: OpenOptions['role'],
+  role: DatabaseRole,
   description: string,
   applicationName?: string,
 ): Promise<DatabaseHandle> {
@@ -165,11 +194,8 @@ async function attachEmbedded(
 }
 
 /** PGlite has one superuser session for every connection: the role is set per transaction. */
-function embeddedDatabase(dataSource: DataSource, role: OpenOptions['role']): Database {
-  return new Database(dataSource, {
-    mode: 'embedded',
-    localRole: role === 'owner' ? Roles.owner : Roles.app,
-  });
+function embeddedDatabase(dataSource: DataSource, role: DatabaseRole): Database {
+  return new Database(dataSource, { mode: 'embedded', localRole: Roles[role] });
 }
 
 async function bootstrapEmbedded(url: string): Promise<void> {

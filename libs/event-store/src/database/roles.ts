@@ -1,12 +1,21 @@
 /**
- * The three database roles Rapport relies on. Tenant isolation is only as strong as
+ * The four database roles Rapport relies on. Tenant isolation is only as strong as
  * the separation between them, so their names are fixed and checked at start-up.
  */
 export const Roles = {
   /** Owns every table; migrations and table swaps run as this role. Subject to FORCE RLS. */
   owner: 'rapport_owner',
-  /** What the API connects as: DML only, no BYPASSRLS, owns nothing. */
+  /**
+   * What request paths connect as: DML under RLS only, no BYPASSRLS, owns nothing, and may
+   * execute no function that crosses tenants (docs/adr/0011).
+   */
   app: 'rapport_app',
+  /**
+   * Background work (projection runner, digest planning and delivery claims, institution
+   * registration): a member of rapport_app, so subject to RLS for every row it writes, plus
+   * EXECUTE on the narrow cross-tenant functions. No request path uses its connection.
+   */
+  worker: 'rapport_worker',
   /** NOLOGIN, BYPASSRLS; owns only the few SECURITY DEFINER functions that must cross tenants. */
   global: 'rapport_global',
 } as const;
@@ -29,13 +38,17 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${Roles.app}') THEN
     CREATE ROLE ${Roles.app} LOGIN PASSWORD '${Roles.app}' NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB;
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${Roles.worker}') THEN
+    CREATE ROLE ${Roles.worker} LOGIN PASSWORD '${Roles.worker}' NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB;
+  END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${Roles.global}') THEN
     CREATE ROLE ${Roles.global} NOLOGIN NOSUPERUSER BYPASSRLS;
   END IF;
 END
 $$;
 GRANT ${Roles.global} TO ${Roles.owner};
-GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${Roles.owner}, ${Roles.app};
+GRANT ${Roles.app} TO ${Roles.worker};
+GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${Roles.owner}, ${Roles.app}, ${Roles.worker};
 GRANT CREATE ON DATABASE ${db} TO ${Roles.owner};
 GRANT USAGE, CREATE ON SCHEMA public TO ${Roles.owner}, ${Roles.global};
 `;

@@ -11,6 +11,8 @@ export interface RunnerOptions {
   leaseMs?: number;
   /** Identifies this process in the lease column. */
   ownerId?: string;
+  /** How often, at most, the polling loop measures and records each projection's lag. */
+  lagIntervalMs?: number;
   onError?: (projection: string, error: unknown) => void;
 }
 
@@ -39,13 +41,17 @@ interface CheckpointRow {
 /**
  * Feeds async projections from the commit-safe log. Each batch applies events and moves the
  * checkpoint with compare-and-set in one transaction, so a crash neither skips nor repeats.
- * A lease row makes one runner per projection active across processes.
+ * A lease row makes one runner per projection active across processes. Its database is the
+ * worker role's (it reads every tenant's events); it records its lag on the checkpoint row,
+ * where request paths read it (docs/adr/0011).
  */
 export class ProjectionRunner {
   readonly ownerId: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly lagIntervalMs: number;
+  private lagMeasuredAt = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -61,6 +67,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.leaseMs = options.leaseMs ?? 15_000;
+    this.lagIntervalMs = options.lagIntervalMs ?? 1_000;
     for (const p of projections) {
       if (p.mode !== 'async') throw new Error(`${p.name} is not an async projection`);
     }
@@ -84,6 +91,40 @@ export class ProjectionRunner {
         [this.ownerId],
       ),
     );
+  }
+
+  /** Creates the checkpoint rows (idempotent); their creation time bounds the lag of a runner that never ran. */
+  async register(): Promise<void> {
+    if (this.projections.length === 0) return;
+    await this.database.withoutTenant((tx) =>
+      tx.execute(
+        `INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+        [this.projections.map((p) => p.name)],
+      ),
+    );
+  }
+
+  /**
+   * Counts each projection's unapplied events and records them with the log's head on its
+   * checkpoint row. The head is read first: an event appended meanwhile then shows as new.
+   */
+  async recordLag(): Promise<void> {
+    await this.database.withoutTenant(async (tx) => {
+      const [{ head }] = await tx.query<{ head: string }>(LOG_HEAD);
+      for (const p of this.projections) {
+        await tx.execute(
+          `UPDATE projection_checkpoints c
+              SET pending_events = l.pending, oldest_pending_at = l.oldest_recorded_at,
+                  log_head = $2, measured_at = now()
+             FROM rapport_events_after(
+                    (SELECT transaction_id FROM projection_checkpoints WHERE name = $1),
+                    (SELECT global_position FROM projection_checkpoints WHERE name = $1)) l
+            WHERE c.name = $1`,
+          [p.name, head],
+        );
+      }
+    });
+    this.lagMeasuredAt = Date.now();
   }
 
   /** A hint that new events exist; the poll would find them anyway. */
@@ -138,7 +179,10 @@ export class ProjectionRunner {
     });
   }
 
+  /** Measures and records the lag now, then reports it as request paths see it. */
   async status(): Promise<ProjectionStatus[]> {
+    await this.register();
+    await this.recordLag();
     return statusOf(this.database, this.projections);
   }
 
@@ -176,6 +220,9 @@ export class ProjectionRunner {
         } catch (error) {
           this.options.onError?.(projection.name, error);
         }
+      }
+      if (this.running && Date.now() - this.lagMeasuredAt >= this.lagIntervalMs) {
+        await this.recordLag().catch((error: unknown) => this.options.onError?.('lag', error));
       }
       if (!busy && this.running) await this.sleep();
     }
@@ -225,15 +272,42 @@ export async function applyByTenant(
   await flush();
 }
 
+/** The log's head: the last global position handed out (rolled-back appends included). */
+const LOG_HEAD = `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'global_position')::regclass), 0)::text AS head`;
+
+interface MeasuredRow extends CheckpointRow {
+  lease_owner: string | null;
+  updated_at: Date;
+  pending_events: string;
+  oldest_pending_at: Date | null;
+  log_head: string;
+  measured_at: Date | null;
+}
+
+/**
+ * Each projection's lag as the runner last recorded it, readable by the application role
+ * (no cross-tenant read). Events appended since that measurement (the log's head moved on)
+ * count as pending, and the read model is then known complete only as of the measurement:
+ * a runner that died or never ran shows a lag that grows.
+ */
 export async function statusOf(
   database: Database,
   projections: readonly Projection[],
 ): Promise<ProjectionStatus[]> {
   return database.withoutTenant(async (tx) => {
-    const statuses: ProjectionStatus[] = [];
-    for (const p of projections) {
+    const async = projections.filter((p) => p.mode === 'async').map((p) => p.name);
+    const [{ head }] = await tx.query<{ head: string }>(LOG_HEAD);
+    const rows = await tx.query<MeasuredRow & { name: string }>(
+      `SELECT name, transaction_id::text, global_position, lease_owner, updated_at,
+              pending_events, oldest_pending_at, log_head, measured_at
+         FROM projection_checkpoints WHERE name = ANY($1::text[])`,
+      [async],
+    );
+    const now = Date.now();
+    const age = (since: Date) => Math.max(0, (now - since.getTime()) / 1000);
+    return projections.map((p): ProjectionStatus => {
       if (p.mode === 'inline') {
-        statuses.push({
+        return {
           name: p.name,
           mode: p.mode,
           checkpoint: null,
@@ -241,34 +315,27 @@ export async function statusOf(
           lagSeconds: 0,
           leaseOwner: null,
           updatedAt: null,
-        });
-        continue;
+        };
       }
-      const [row] = await tx.query<
-        CheckpointRow & { lease_owner: string | null; updated_at: Date }
-      >(
-        `SELECT transaction_id::text, global_position, lease_owner, updated_at FROM projection_checkpoints WHERE name = $1`,
-        [p.name],
+      const row = rows.find((r) => r.name === p.name);
+      const pending = Number(row?.pending_events ?? 0);
+      const arrived = Math.max(0, Number(head) - Number(row?.log_head ?? 0));
+      const completeAsOf = row?.measured_at ?? row?.updated_at ?? null;
+      const lagSeconds = Math.max(
+        pending > 0 && row?.oldest_pending_at ? age(row.oldest_pending_at) : 0,
+        arrived > 0 && completeAsOf ? age(completeAsOf) : 0,
       );
-      const checkpoint = row
-        ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) }
-        : { transactionId: '0', globalPosition: 0 };
-      const [lag] = await tx.query<{ pending: string; oldest_recorded_at: Date | null }>(
-        `SELECT * FROM rapport_events_after($1::xid8, $2)`,
-        [checkpoint.transactionId, checkpoint.globalPosition],
-      );
-      statuses.push({
+      return {
         name: p.name,
         mode: p.mode,
-        checkpoint,
-        lagEvents: Number(lag.pending),
-        lagSeconds: lag.oldest_recorded_at
-          ? Math.max(0, (Date.now() - lag.oldest_recorded_at.getTime()) / 1000)
-          : 0,
+        checkpoint: row
+          ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) }
+          : { transactionId: '0', globalPosition: 0 },
+        lagEvents: pending + arrived,
+        lagSeconds,
         leaseOwner: row?.lease_owner ?? null,
         updatedAt: row?.updated_at ?? null,
-      });
-    }
-    return statuses;
+      };
+    });
   });
 }
