@@ -24,8 +24,8 @@ describe('starting in production', () => {
     // main.ts logs this after the seeding decision has played out.
     await until(async () => /GraphQL ready at/.test(api!.output()), 60_000, api.output);
     expect(await readiness(api)).toBe(200);
-    expect(await new Tenants(db.app.database).findBySlug(DEMO_SLUG)).toBeNull();
-    expect(await new Tenants(db.app.database).list()).toEqual([]);
+    expect(await new Tenants(db.worker.database).findBySlug(DEMO_SLUG)).toBeNull();
+    expect(await new Tenants(db.worker.database).list()).toEqual([]);
     expect(api.output()).not.toMatch(/Demo tokens/);
   });
 
