@@ -60,6 +60,11 @@ export class AccessService {
       throw AuthError.forbidden('This record belongs to another student');
   }
 
+  /** An address not confirmed yet is the student's and their admins' business only. */
+  seesPendingEmail(actor: Actor, studentId: string): boolean {
+    return actor.role === 'admin' || (actor.role === 'student' && actor.studentId === studentId);
+  }
+
   async assertCanReadStudent(actor: Actor, studentId: string): Promise<void> {
     switch (actor.role) {
       case 'admin':

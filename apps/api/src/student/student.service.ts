@@ -45,10 +45,8 @@ export class StudentService {
     return toStudent(studentId, result.state, result.version);
   }
 
-  /** An address not confirmed yet is the student's and their admins' business only. */
   pendingEmail(actor: Actor, student: Student): string | null {
-    const self = actor.role === 'student' && actor.studentId === student.id;
-    return self || actor.role === 'admin' ? student.pendingEmail : null;
+    return this.access.seesPendingEmail(actor, student.id) ? student.pendingEmail : null;
   }
 
   async setDigestPreference(
