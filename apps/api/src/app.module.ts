@@ -49,6 +49,7 @@ import { ProgressResolver } from './progress/progress.resolver';
 import { StudentFieldsResolver } from './progress/student-fields.resolver';
 import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
+import { IdentityModule } from './identity/identity.module';
 
 /** Every resolver, for printing the schema without starting the application. */
 export const resolvers = [
@@ -100,6 +101,7 @@ export class AppModule {
         }),
         MetricsModule,
         AuthModule,
+        IdentityModule,
         RateLimitModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { Role } from '../auth/actor';
 
 /** What a provider's verified token says about a person, to find them in Rapport's records. */
@@ -15,12 +16,25 @@ export interface MatchedPerson {
   personId: string;
 }
 
-/**
- * Finds the person a first sign-in belongs to. Each kind of person (students, staff) provides
- * one under PERSON_MATCHERS; sign-in asks them all and refuses an ambiguous answer.
- */
+/** Finds the people of one kind (students, staff) a first sign-in could belong to. */
 export interface PersonMatcher {
   match(tenantId: string, claims: PersonClaims): Promise<MatchedPerson[]>;
 }
 
-export const PERSON_MATCHERS = Symbol('PERSON_MATCHERS');
+/**
+ * Every kind of person registers its matcher here when its module starts (`onModuleInit`), so
+ * sign-in asks them all without knowing each feature; it refuses an ambiguous answer.
+ */
+@Injectable()
+export class PersonMatchers {
+  private readonly matchers: PersonMatcher[] = [];
+
+  register(matcher: PersonMatcher): void {
+    this.matchers.push(matcher);
+  }
+
+  async match(tenantId: string, claims: PersonClaims): Promise<MatchedPerson[]> {
+    const found = await Promise.all(this.matchers.map((m) => m.match(tenantId, claims)));
+    return found.flat();
+  }
+}
