@@ -9,6 +9,8 @@ export type CreateCohort = Command<
     startDate: string;
     endDate: string;
     interviewTargetOverride?: number | null;
+    /** Welcome emails to students enrolled from now on; on unless false. */
+    welcomeEmails?: boolean;
     at: string;
   }
 >;
@@ -23,6 +25,7 @@ export type UpdateCohort = Command<
     startDate?: string;
     endDate?: string;
     interviewTargetOverride?: number | null;
+    welcomeEmails?: boolean;
     at: string;
   }
 >;

@@ -1,7 +1,7 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
-import { cohortDecider } from './cohort.decider';
-import { type CohortCreated, type StudentEnrolled } from './cohort.events';
+import { cohortDecider, welcomesNewStudents } from './cohort.decider';
+import { type CohortCreated, type CohortEvent, type StudentEnrolled } from './cohort.events';
 
 const spec = deciderSpec(cohortDecider);
 const at = '2025-08-20T14:00:00.000Z';
@@ -16,6 +16,7 @@ const created: CohortCreated = {
     startDate: '2025-09-01',
     endDate: '2025-12-15',
     interviewTargetOverride: null,
+    welcomeEmails: true,
     at,
   },
 };
@@ -91,6 +92,79 @@ describe('cohort decider', () => {
         .given([])
         .when({ type: 'UpdateCohort', data: { cohortId, name: 'X', at } })
         .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('welcome emails', () => {
+    // A cohort created before the setting existed: its events do not name it.
+    const { welcomeEmails: _, ...before } = created.data;
+    const createdBeforeTheSetting: CohortCreated = { type: 'CohortCreated', data: before };
+    const welcomesAfter = (events: CohortEvent[]) => {
+      const state = events.reduce(cohortDecider.evolve, cohortDecider.initialState());
+      if (state.status !== 'active') throw new Error('The cohort should exist');
+      return welcomesNewStudents(state);
+    };
+
+    it('are on unless the cohort is created without them', () => {
+      spec
+        .given([])
+        .when({ type: 'CreateCohort', data: { ...before, welcomeEmails: false } })
+        .then([{ type: 'CohortCreated', data: { ...created.data, welcomeEmails: false } }]);
+    });
+
+    it('can be turned off and on again, recording the full details', () => {
+      const off: CohortEvent = {
+        type: 'CohortUpdated',
+        data: { ...created.data, welcomeEmails: false },
+      };
+      spec
+        .given([created])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: false, at } })
+        .then([off]);
+      spec
+        .given([created, off])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: true, at } })
+        .then([{ type: 'CohortUpdated', data: { ...created.data, welcomeEmails: true } }]);
+      expect(welcomesAfter([created, off])).toBe(false);
+    });
+
+    it('keep their value when an update does not name them', () => {
+      const off: CohortEvent = {
+        type: 'CohortUpdated',
+        data: { ...created.data, welcomeEmails: false },
+      };
+      spec
+        .given([created, off])
+        .when({ type: 'UpdateCohort', data: { cohortId, name: 'Renamed', at } })
+        .then([
+          {
+            type: 'CohortUpdated',
+            data: { ...created.data, name: 'Renamed', welcomeEmails: false },
+          },
+        ]);
+      spec
+        .given([created, off])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: false, at } })
+        .thenNothing();
+    });
+
+    it('are on for a cohort whose events predate the setting', () => {
+      expect(welcomesAfter([createdBeforeTheSetting])).toBe(true);
+      spec
+        .given([createdBeforeTheSetting])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: true, at } })
+        .thenNothing();
+      spec
+        .given([createdBeforeTheSetting])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: false, at } })
+        .then([{ type: 'CohortUpdated', data: { ...created.data, welcomeEmails: false } }]);
+    });
+
+    it('must be on or off', () => {
+      spec
+        .given([created])
+        .when({ type: 'UpdateCohort', data: { cohortId, welcomeEmails: 'no' as never, at } })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'welcomeEmails' });
     });
   });
 

@@ -31,6 +31,11 @@ export type CohortState =
       students: ReadonlyMap<string, string>;
     });
 
+/** A cohort's welcome setting; absent (cohorts from before the setting) means on. */
+export function welcomesNewStudents(cohort: Pick<CohortDetails, 'welcomeEmails'>): boolean {
+  return cohort.welcomeEmails !== false;
+}
+
 type Active = Extract<CohortState, { status: 'active' }>;
 type Result = CohortEvent[] | DomainError;
 
@@ -107,6 +112,7 @@ function create({ data }: CreateCohort, state: CohortState): Result {
     startDate: data.startDate,
     endDate: data.endDate,
     interviewTargetOverride: data.interviewTargetOverride ?? null,
+    welcomeEmails: data.welcomeEmails ?? true,
   };
   const error = firstError(
     requireId(data.cohortId, 'cohortId', 'The cohort id'),
@@ -128,11 +134,13 @@ function update({ data }: UpdateCohort, state: Active): Result {
       data.interviewTargetOverride === undefined
         ? state.interviewTargetOverride
         : data.interviewTargetOverride,
+    welcomeEmails: data.welcomeEmails ?? welcomesNewStudents(state),
   };
   const error = firstError(checkDetails(details), requireInstant(data.at, 'at', 'The update time'));
   if (error) return error;
+  const current = { ...state, welcomeEmails: welcomesNewStudents(state) };
   const unchanged = (Object.keys(details) as (keyof CohortDetails)[]).every(
-    (key) => details[key] === state[key],
+    (key) => details[key] === current[key],
   );
   if (unchanged) return [];
   return [{ type: 'CohortUpdated', data: { ...details, at: normalizeInstant(data.at) } }];
@@ -230,5 +238,8 @@ function checkDetails(details: CohortDetails): Check {
           1,
           100,
         ),
+    typeof details.welcomeEmails === 'boolean'
+      ? undefined
+      : DomainError.validation('Welcome emails must be turned on or off', 'welcomeEmails'),
   );
 }

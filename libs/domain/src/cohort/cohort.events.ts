@@ -11,6 +11,11 @@ export interface CohortDetails {
   endDate: string;
   /** Replaces the institution's interview target for this cohort; null means "use it". */
   interviewTargetOverride: number | null;
+  /**
+   * Whether students enrolled from now on get a welcome email. Events written before the
+   * setting existed lack it, which means on: read it through `welcomesNewStudents`.
+   */
+  welcomeEmails?: boolean;
 }
 
 export type CohortCreated = Event<'CohortCreated', CohortDetails & { at: string }>;
