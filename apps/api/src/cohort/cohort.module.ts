@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DigestModule } from '../digest/digest.module';
 import { CohortResolver } from './cohort.resolver';
 import { CohortService } from './cohort.service';
+import { WelcomeMail } from './welcome-mail.service';
 
-@Module({ providers: [CohortResolver, CohortService], exports: [CohortService] })
+@Module({
+  imports: [DigestModule],
+  providers: [CohortResolver, CohortService, WelcomeMail],
+  exports: [CohortService],
+})
 export class CohortModule {}

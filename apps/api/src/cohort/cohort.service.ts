@@ -5,8 +5,10 @@ import {
   type EnrollmentRow,
   planEnrollment,
   registerStudentOnEnrollment,
+  type StudentEnrolled,
   type StudentState,
   streamIds,
+  welcomesNewStudents,
 } from '@rapport/domain';
 import { Database } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
@@ -28,6 +30,7 @@ import type {
   WithdrawStudentInput,
 } from './dto/cohort.inputs';
 import type { AcceptedEnrollment, Cohort, RejectedEnrollment } from './dto/cohort.model';
+import { WelcomeMail } from './welcome-mail.service';
 
 type ActiveCohort = Extract<CohortState, { status: 'active' }>;
 
@@ -45,6 +48,7 @@ export class CohortService {
     private readonly states: AggregateStatesRepository,
     private readonly access: AccessService,
     private readonly database: Database,
+    private readonly welcome: WelcomeMail,
   ) {}
 
   async create(context: CommandContext, input: CreateCohortInput): Promise<Cohort> {
@@ -61,6 +65,7 @@ export class CohortService {
           startDate: input.startDate,
           endDate: input.endDate,
           interviewTargetOverride: input.interviewTargetOverride ?? null,
+          welcomeEmails: input.welcomeEmails ?? true,
           at: context.now.toISOString(),
         },
       },
@@ -84,6 +89,7 @@ export class CohortService {
           startDate: changes.startDate ?? undefined,
           endDate: changes.endDate ?? undefined,
           interviewTargetOverride: changes.interviewTargetOverride,
+          welcomeEmails: changes.welcomeEmails ?? undefined,
           at: context.now.toISOString(),
         },
       },
@@ -147,11 +153,13 @@ export class CohortService {
         },
         { expectedVersion: input.expectedVersion, tx },
       );
-      for (const event of result.events) {
-        if (event.type !== 'StudentEnrolled') continue;
+      const enrolled = result.events.filter(
+        (e): e is StudentEnrolled => e.type === 'StudentEnrolled',
+      );
+      for (const event of enrolled)
         await this.executor.execute(context, registerStudentOnEnrollment(event), { tx });
-      }
       const cohort = activeOrNotFound(input.cohortId, result.state);
+      await this.welcome.queue(tx, cohort, enrolled);
       // Planned against the roster as it was before this upload (without its own students),
       // so a replayed retry reports the same rows as the first attempt did.
       const ownIds = new Set(rows.map((row) => row.studentId));
@@ -250,6 +258,7 @@ export function toCohort(
     startDate: cohort.startDate,
     endDate: cohort.endDate,
     interviewTargetOverride: cohort.interviewTargetOverride,
+    welcomeEmails: welcomesNewStudents(cohort),
     advisorIds: [...cohort.advisorIds],
     studentIds: actor.role === 'student' ? null : [...cohort.students.keys()],
     enrolledCount: cohort.students.size,

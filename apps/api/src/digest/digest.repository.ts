@@ -3,7 +3,7 @@ import { Database, type Tx, WORKER_DATABASE } from '@rapport/event-store';
 
 export type RecipientKind = 'student' | 'advisor';
 /** What an outbox row is; only digests belong to a week. */
-export type OutboxKind = 'digest' | 'email_confirmation';
+export type OutboxKind = 'digest' | 'email_confirmation' | 'welcome';
 
 export interface OutboxMessage {
   tenant_id: string;
@@ -148,6 +148,29 @@ export class DigestRepository {
       ],
     );
     return inserted.length > 0;
+  }
+
+  /** Queues several messages in one statement in the caller's transaction; ids queued already are skipped. */
+  async insertMessages(tx: Tx, messages: readonly NewOutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const column = (pick: (m: NewOutboxMessage) => string) => messages.map(pick);
+    await tx.execute(
+      `INSERT INTO outbox (tenant_id, message_id, kind, recipient_kind, recipient_id, to_address, subject, html, text)
+       SELECT $1, m.* FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS m(message_id, kind, recipient_kind, recipient_id, to_address, subject, html, text)
+       ON CONFLICT DO NOTHING`,
+      [
+        tx.tenantId,
+        column((m) => m.messageId),
+        column((m) => m.kind),
+        column((m) => m.recipientKind),
+        column((m) => m.recipientId),
+        column((m) => m.to),
+        column((m) => m.subject),
+        column((m) => m.html),
+        column((m) => m.text),
+      ],
+    );
   }
 
   /** Due messages of every tenant, leased to this worker (the cross-tenant path, worker role only). */

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -39,6 +40,15 @@ export class CreateCohortInput extends MutationInput {
   @IsOptional()
   @IsInt()
   interviewTargetOverride?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: 'Whether students enrolled from now on get a welcome email',
+  })
+  @IsOptional()
+  @IsBoolean()
+  welcomeEmails?: boolean | null;
 }
 
 /** Absent fields keep their value; `interviewTargetOverride: null` clears it. */
@@ -77,6 +87,14 @@ export class UpdateCohortInput extends MutationInput {
   @IsOptional()
   @IsInt()
   interviewTargetOverride?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Turns welcome emails to students enrolled from now on off or back on',
+  })
+  @IsOptional()
+  @IsBoolean()
+  welcomeEmails?: boolean | null;
 }
 
 @InputType()

@@ -39,6 +39,11 @@ export class Cohort {
   })
   interviewTargetOverride!: number | null;
 
+  @Field(() => Boolean, {
+    description: 'Whether students enrolled from now on get a welcome email',
+  })
+  welcomeEmails!: boolean;
+
   @Field(() => [ID], { description: 'Advisors assigned to the cohort' })
   advisorIds!: string[];
 
