@@ -5,7 +5,6 @@ import {
   type EnrollmentRow,
   planEnrollment,
   registerStudentOnEnrollment,
-  type StudentEnrolled,
   type StudentState,
   streamIds,
   welcomesNewStudents,
@@ -153,13 +152,12 @@ export class CohortService {
         },
         { expectedVersion: input.expectedVersion, tx },
       );
-      const enrolled = result.events.filter(
-        (e): e is StudentEnrolled => e.type === 'StudentEnrolled',
-      );
-      for (const event of enrolled)
+      for (const event of result.events) {
+        if (event.type !== 'StudentEnrolled') continue;
         await this.executor.execute(context, registerStudentOnEnrollment(event), { tx });
+      }
       const cohort = activeOrNotFound(input.cohortId, result.state);
-      await this.welcome.queue(tx, cohort, enrolled);
+      await this.welcome.queue(tx, cohort, result.events);
       // Planned against the roster as it was before this upload (without its own students),
       // so a replayed retry reports the same rows as the first attempt did.
       const ownIds = new Set(rows.map((row) => row.studentId));

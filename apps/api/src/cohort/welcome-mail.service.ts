@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type CohortState,
+  type DomainEvent,
   type InstitutionState,
   type StudentEnrolled,
   streamIds,
@@ -28,8 +29,9 @@ export class WelcomeMail {
     private readonly outbox: DigestRepository,
   ) {}
 
-  /** Queues a welcome per enrolment in `events`, unless the cohort has them turned off. */
-  async queue(tx: Tx, cohort: ActiveCohort, events: readonly StudentEnrolled[]): Promise<void> {
+  /** Queues a welcome per StudentEnrolled in `decided`, unless the cohort has them turned off. */
+  async queue(tx: Tx, cohort: ActiveCohort, decided: readonly DomainEvent[]): Promise<void> {
+    const events = decided.filter((e): e is StudentEnrolled => e.type === 'StudentEnrolled');
     if (events.length === 0 || !welcomesNewStudents(cohort)) return;
     const tenantId = tx.tenantId!;
     const institution = await this.executor.load<InstitutionState>(
