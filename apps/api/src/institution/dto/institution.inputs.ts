@@ -93,13 +93,14 @@ export class SetIdentityProviderInput extends MutationInput {
   audience!: string;
 
   @Field(() => String, {
+    nullable: true,
     defaultValue: 'email',
     description: 'The claim with the email; used only when `email_verified` is true',
   })
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  emailClaim?: string;
+  emailClaim?: string | null;
 
   @Field(() => String, {
     nullable: true,
