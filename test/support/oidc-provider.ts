@@ -36,19 +36,21 @@ export class TestOidcProvider {
   ) {}
 
   static async start(options: TestOidcProviderOptions = {}): Promise<TestOidcProvider> {
-    let handler: TestOidcProvider | undefined;
+    // The server outlives each Provider instance: rotating keys swaps the instance behind it.
+    const ref: { current?: TestOidcProvider } = {};
     const server = createServer((request, response) => {
-      if (request.url?.startsWith('/jwks')) handler!.jwksRequests++;
-      void handler!.provider.callback()(request, response);
+      if (request.url?.startsWith('/jwks')) ref.current!.jwksRequests++;
+      void ref.current!.provider.callback()(request, response);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    handler = new TestOidcProvider(
+    const handler = new TestOidcProvider(
       `http://127.0.0.1:${port}`,
       options.audience ?? `https://rapport.test/api/${randomUUID().slice(0, 8)}`,
       options.alg ?? 'RS256',
       server,
     );
+    ref.current = handler;
     await handler.rotateKeys();
     return handler;
   }
@@ -135,7 +137,7 @@ class ClientsAdapter implements Adapter {
   constructor(
     private readonly model: string,
     private readonly secrets: Map<string, string>,
-    private readonly alg: string,
+    private readonly alg: 'RS256' | 'ES256',
   ) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
