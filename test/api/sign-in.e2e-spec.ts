@@ -141,18 +141,26 @@ describe("sign-in through each institution's own OpenID provider (docs/adr/0015)
   });
 
   it('refuses an unverified email with NOT_ENROLLED and a message for the help desk', async () => {
-    const subject = `ann-unverified-${randomUUID()}`;
-    providerA.person(subject, { email: 'ann@a.edu', email_verified: false });
+    const [cleoId] = (
+      await enrolledStudents(t, a.adminToken, [{ name: 'Cleo Park', email: 'cleo@a.edu' }])
+    ).studentIds;
+    const subject = `cleo-${randomUUID()}`;
+    providerA.person(subject, { email: 'cleo@a.edu', email_verified: false });
     const result = await graphql(t.app, await providerA.token(subject), ME);
     expect(errorCode(result)).toBe('NOT_ENROLLED');
     expect(result.errors![0].message).toMatch(/verified email/);
-    expect(result.errors![0].message).not.toContain('ann@a.edu');
+    expect(result.errors![0].message).not.toContain('cleo@a.edu');
 
-    // The provider sending the claim as a string is not "verified" either.
-    providerA.person(subject, { email: 'ann@a.edu', email_verified: 'true' });
-    expect(errorCode(await graphql(t.app, await providerA.token(subject), ME))).toBe(
-      'NOT_ENROLLED',
-    );
+    // The provider sending the claim as a string is not "verified" either; nor is a missing one.
+    for (const claims of [{ email_verified: 'true' }, {}]) {
+      providerA.person(subject, { email: 'cleo@a.edu', ...claims });
+      expect(errorCode(await graphql(t.app, await providerA.token(subject), ME))).toBe(
+        'NOT_ENROLLED',
+      );
+    }
+    // Verified, the same account is Cleo.
+    providerA.person(subject, { email: 'cleo@a.edu', email_verified: true });
+    expect(ok(await graphql(t.app, await providerA.token(subject), ME)).me.subject).toBe(cleoId);
   });
 
   it('refuses a verified email that is on no roster with NOT_ENROLLED', async () => {
