@@ -518,7 +518,7 @@ describe('dashboards on the demo institution', () => {
       5,
       3,
     ).rebuildMany(projections);
-    expect(result.projections).toEqual(['aggregate-states', 'student-progress']);
+    expect(result.projections).toEqual(['aggregate-states', 'student-progress', 'identity-links']);
     expect(await snapshotOf()).toEqual(incremental);
   });
 

@@ -22,6 +22,7 @@ const CROSS_TENANT_CALLS: Record<string, string> = {
   rapport_claim_outbox: `SELECT * FROM rapport_claim_outbox(100, 60)`,
   rapport_find_tenants: `SELECT * FROM rapport_find_tenants(NULL)`,
   rapport_create_tenant: `SELECT rapport_create_tenant(gen_random_uuid(), 'forged-x', 'Forged')`,
+  rapport_identity_providers: `SELECT * FROM rapport_identity_providers()`,
   rapport_secure_tenant_table: `SELECT rapport_secure_tenant_table('events')`,
 };
 

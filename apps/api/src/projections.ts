@@ -1,4 +1,5 @@
 import type { Projection } from '@rapport/event-store';
+import { identityLinksProjection } from './identity/identity-links.projection';
 import { studentProgressProjection } from './progress/student-progress.projection';
 import { aggregateStateProjection } from './write/aggregate-state.projection';
 
@@ -6,4 +7,5 @@ import { aggregateStateProjection } from './write/aggregate-state.projection';
 export const projections: readonly Projection[] = [
   aggregateStateProjection,
   studentProgressProjection,
+  identityLinksProjection,
 ];

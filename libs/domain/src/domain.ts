@@ -12,6 +12,8 @@ import {
   InstitutionEventSchemaVersions,
   type InstitutionEvent,
 } from './institution/institution.events';
+import { type IdentityCommand } from './identity/identity.commands';
+import { IdentityEventSchemaVersions, type IdentityEvent } from './identity/identity.events';
 import { type InterviewCommand } from './interview/interview.commands';
 import { InterviewEventSchemaVersions, type InterviewEvent } from './interview/interview.events';
 import { type QuestionBankCommand } from './question-bank/question-bank.commands';
@@ -31,7 +33,8 @@ export type DomainEvent =
   | ContactEvent
   | InterviewEvent
   | QuestionBankEvent
-  | AdvisorNotesEvent;
+  | AdvisorNotesEvent
+  | IdentityEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -42,7 +45,8 @@ export type DomainCommand =
   | ContactCommand
   | InterviewCommand
   | QuestionBankCommand
-  | AdvisorNotesCommand;
+  | AdvisorNotesCommand
+  | IdentityCommand;
 
 /** The schema version to store with each event type; bump one together with an upcaster. */
 export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
@@ -53,6 +57,7 @@ export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
   ...InterviewEventSchemaVersions,
   ...QuestionBankEventSchemaVersions,
   ...AdvisorNotesEventSchemaVersions,
+  ...IdentityEventSchemaVersions,
 };
 
 export function isDomainEventType(type: string): type is DomainEventType {
@@ -65,7 +70,10 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'RegisterInstitution':
     case 'ChangeInstitutionSettings':
     case 'RenameInstitution':
+    case 'SetIdentityProvider':
       return streamIds.institution();
+    case 'LinkIdentity':
+      return streamIds.identity(command.data.personId);
     case 'CreateCohort':
     case 'UpdateCohort':
     case 'AssignAdvisor':

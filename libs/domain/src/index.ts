@@ -39,6 +39,10 @@ export * from './advisor-notes/advisor-notes.events';
 export * from './advisor-notes/advisor-notes.commands';
 export * from './advisor-notes/advisor-notes.decider';
 
+export * from './identity/identity.events';
+export * from './identity/identity.commands';
+export * from './identity/identity.decider';
+
 export * from './policies/reactions.policy';
 
 export * from './domain';

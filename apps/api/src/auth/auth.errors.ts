@@ -1,6 +1,8 @@
 export enum AuthErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
+  /** A valid provider token whose person Rapport cannot find: a help-desk case, not an attack. */
+  NotEnrolled = 'NOT_ENROLLED',
 }
 
 /** One error class for authentication and authorization; mapped to GraphQL codes in one place. */
@@ -19,5 +21,9 @@ export class AuthError extends Error {
 
   static forbidden(message = 'You may not do this'): AuthError {
     return new AuthError(AuthErrorCode.Forbidden, message);
+  }
+
+  static notEnrolled(message: string): AuthError {
+    return new AuthError(AuthErrorCode.NotEnrolled, message);
   }
 }

@@ -1,15 +1,34 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { persistentSecret } from '../config/persistent-secret';
+import type { ProviderIdentity } from '../identity/sign-in.service';
 import { type Actor, type Role, ROLES } from './actor';
 import { AuthError } from './auth.errors';
+import { IssuerDirectory, type IssuerEntry } from './issuer-directory.service';
+import { ProviderKeys } from './provider-keys.service';
 
 /** Leeway for the identity provider's clock on `exp`, `nbf` and `iat`. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 const DEV_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+
+/** ADR 12: an identity provider's token is refused a day after it was issued, unless configured. */
+const PROVIDER_MAX_AGE_SECONDS = 24 * 60 * 60;
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
+// OpenID Connect Core §2: a subject is at most 255 ASCII characters.
+const MAX_SUBJECT = 255;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,16 +39,29 @@ interface RapportClaims extends JWTPayload {
 }
 
 /**
- * Bearer JWTs. Development and tests sign with HS256 (JWT_SECRET, or a secret generated once
- * into the data directory so dev tokens survive restarts); production verifies against the
- * institution's identity provider (JWT_JWKS_URL with issuer and audience).
+ * What a verified token says: Rapport's own claims (development tokens, or the single provider of
+ * JWT_JWKS_URL), or an account of an institution's own provider, whose person is looked up next.
+ */
+export type VerifiedToken =
+  { kind: 'rapport'; actor: Actor } | { kind: 'provider'; identity: ProviderIdentity };
+
+/**
+ * Bearer JWTs. A token whose issuer is an institution's registered provider is verified with that
+ * provider's keys and carries only standard claims (docs/adr/0015). Any other token is Rapport's
+ * own: HS256 in development and tests (JWT_SECRET, or a secret generated once into the data
+ * directory so dev tokens survive restarts), or JWT_JWKS_URL with issuer and audience.
  */
 @Injectable()
 export class TokenService {
   private readonly verifyKey: Parameters<typeof jwtVerify>[1];
   private readonly secret: Uint8Array | null;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Absent where tokens are only signed (the `token` CLI).
+    @Optional() private readonly issuers?: IssuerDirectory,
+    @Optional() private readonly providerKeys?: ProviderKeys,
+  ) {
     const auth = config.auth;
     if (auth.jwksUrl) {
       this.secret = null;
@@ -42,7 +74,65 @@ export class TokenService {
     }
   }
 
-  async verify(token: string): Promise<Actor> {
+  async verify(token: string): Promise<VerifiedToken> {
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw AuthError.unauthenticated('The bearer token is invalid or expired');
+    }
+    // The development issuer (or none) is Rapport's own; any other must be registered.
+    if (issuer !== undefined && issuer !== this.config.auth.issuer) {
+      const entry = this.issuers?.get(issuer);
+      if (!entry || !this.providerKeys)
+        throw AuthError.unauthenticated(
+          "The token's issuer is not the identity provider of any institution in Rapport; an admin of your institution registers it with setIdentityProvider",
+        );
+      return { kind: 'provider', identity: await this.verifyWithProvider(token, entry) };
+    }
+    return { kind: 'rapport', actor: await this.verifyRapport(token) };
+  }
+
+  private async verifyWithProvider(token: string, entry: IssuerEntry): Promise<ProviderIdentity> {
+    const keys = await this.providerKeys!.keysOf(entry.issuer);
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, keys, {
+        algorithms: ASYMMETRIC,
+        issuer: entry.issuer,
+        audience: entry.audience,
+        requiredClaims: ['iss', 'aud', 'exp', 'sub'],
+        maxTokenAge: this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch (error) {
+      throw AuthError.unauthenticated(rejection(error));
+    }
+    if (!claims.sub || claims.sub.length > MAX_SUBJECT)
+      throw AuthError.unauthenticated('The token has no valid subject (sub)');
+    const email = claims[entry.emailClaim];
+    const externalId = entry.externalIdClaim ? claims[entry.externalIdClaim] : undefined;
+    return {
+      tenantId: entry.tenantId,
+      issuer: entry.issuer,
+      subject: claims.sub,
+      claims: {
+        // Only an address the provider verified can stand for the person.
+        verifiedEmail:
+          claims.email_verified === true && typeof email === 'string' && email.trim()
+            ? email.trim().toLowerCase()
+            : null,
+        externalId:
+          typeof externalId === 'string' && externalId.trim()
+            ? externalId.trim()
+            : typeof externalId === 'number'
+              ? String(externalId)
+              : null,
+      },
+    };
+  }
+
+  private async verifyRapport(token: string): Promise<Actor> {
     let claims: RapportClaims;
     try {
       const { payload } = await jwtVerify<RapportClaims>(token, this.verifyKey as Uint8Array, {
@@ -94,7 +184,15 @@ function rejection(error: unknown): string {
   if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
     if (error.claim === 'exp') return 'The bearer token has no expiry (exp)';
     if (error.claim === 'iat') return 'The bearer token has no issue time (iat)';
+    return `The bearer token has no ${error.claim} claim`;
   }
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+    return 'The bearer token is not for Rapport (its aud is not the registered audience)';
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return 'The bearer token is signed with a key its provider does not publish';
+  // A key set that could not be fetched fails outside jose's own errors.
+  if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError))
+    return 'The identity provider of your institution could not be reached for its keys; try again shortly';
   return 'The bearer token is invalid or expired';
 }
 

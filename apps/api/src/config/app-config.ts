@@ -65,6 +65,17 @@ export interface AuthConfig {
   audience?: string;
   /** Tokens issued (`iat`) longer ago than this are refused; unset: only `exp` limits a token. */
   maxTokenAgeSeconds?: number;
+  /** Each institution's own OpenID provider (docs/adr/0015); defaults when left out. */
+  providers?: ProviderConfig;
+}
+
+export interface ProviderConfig {
+  /** How often each process reloads the issuer → institution directory (IDP_DIRECTORY_REFRESH_MS, 5 s). */
+  directoryRefreshMs?: number;
+  /** A token with an unknown key id refetches a provider's keys at most this often (IDP_JWKS_COOLDOWN_MS, 30 s). */
+  jwksCooldownMs?: number;
+  /** Keys are refetched at least this often (IDP_JWKS_MAX_AGE_MS, 10 min). */
+  jwksMaxAgeMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +193,11 @@ function loadAuth(env: NodeJS.ProcessEnv, production: boolean): AuthConfig {
   const maxAge = env.JWT_MAX_AGE_SECONDS
     ? positive(env.JWT_MAX_AGE_SECONDS, 0, 'JWT_MAX_AGE_SECONDS')
     : undefined;
+  const providers: ProviderConfig = {
+    directoryRefreshMs: positive(env.IDP_DIRECTORY_REFRESH_MS, 5_000, 'IDP_DIRECTORY_REFRESH_MS'),
+    jwksCooldownMs: positive(env.IDP_JWKS_COOLDOWN_MS, 30_000, 'IDP_JWKS_COOLDOWN_MS'),
+    jwksMaxAgeMs: positive(env.IDP_JWKS_MAX_AGE_MS, 600_000, 'IDP_JWKS_MAX_AGE_MS'),
+  };
   if (jwksUrl) {
     if (!issuer || !audience)
       throw new ConfigError('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too');
@@ -193,13 +209,13 @@ function loadAuth(env: NodeJS.ProcessEnv, production: boolean): AuthConfig {
     }
     if (production && url.protocol !== 'https:')
       throw new ConfigError('JWT_JWKS_URL must be an https URL in production');
-    return { jwksUrl, issuer, audience, maxTokenAgeSeconds: maxAge ?? DAY_SECONDS };
+    return { jwksUrl, issuer, audience, maxTokenAgeSeconds: maxAge ?? DAY_SECONDS, providers };
   }
   if (production && !secret)
     throw new ConfigError('production needs JWT_JWKS_URL (your identity provider) or JWT_SECRET');
   if (production && secret && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES)
     throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
-  return { secret, issuer, audience, maxTokenAgeSeconds: maxAge };
+  return { secret, issuer, audience, maxTokenAgeSeconds: maxAge, providers };
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {

@@ -11,6 +11,7 @@ import { Digests1764230800000 } from './migrations/1764230800000-digests';
 import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-documents';
 import { WorkerClaimsOutbox1764300100000 } from './migrations/1764300100000-worker-claims-outbox';
 import { OutboxMessageKinds1764300200000 } from './migrations/1764300200000-outbox-message-kinds';
+import { IdentityProviders1764400100000 } from './migrations/1764400100000-identity-providers';
 import { WelcomeMessages1764400400000 } from './migrations/1764400400000-welcome-messages';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
@@ -25,5 +26,6 @@ export const migrations: readonly MigrationClass[] = [
   WorkerRole1764300000000,
   WorkerClaimsOutbox1764300100000,
   OutboxMessageKinds1764300200000,
+  IdentityProviders1764400100000,
   WelcomeMessages1764400400000,
 ];

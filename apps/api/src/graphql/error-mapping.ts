@@ -18,6 +18,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
+  /** Forbidden because a valid sign-in matched no enrolled student or staff member. */
+  NotEnrolled = 'NOT_ENROLLED',
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
   RateLimited = 'RATE_LIMITED',

@@ -2,7 +2,11 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { commandContext, Ctx, type RequestContext } from '../common/command-context.decorator';
-import { ChangeInstitutionSettingsInput, RenameInstitutionInput } from './dto/institution.inputs';
+import {
+  ChangeInstitutionSettingsInput,
+  RenameInstitutionInput,
+  SetIdentityProviderInput,
+} from './dto/institution.inputs';
 import { Institution, InstitutionPayload } from './dto/institution.model';
 import { InstitutionService } from './institution.service';
 
@@ -31,6 +35,20 @@ export class InstitutionResolver {
     return {
       clientMutationId: input.clientMutationId ?? null,
       institution: await this.service.rename(commandContext(ctx, input), input),
+    };
+  }
+
+  @Mutation(() => InstitutionPayload, {
+    description:
+      "Admins: the institution's own OpenID provider; its people sign in with its tokens from then on",
+  })
+  async setIdentityProvider(
+    @Ctx() ctx: RequestContext,
+    @Args('input') input: SetIdentityProviderInput,
+  ): Promise<InstitutionPayload> {
+    return {
+      clientMutationId: input.clientMutationId ?? null,
+      institution: await this.service.setIdentityProvider(commandContext(ctx, input), input),
     };
   }
 

@@ -3,6 +3,7 @@ import {
   cohortDecider,
   contactDecider,
   type Decider,
+  identityDecider,
   institutionDecider,
   interviewDecider,
   parseStreamId,
@@ -22,6 +23,7 @@ export const decidersByKind: Record<StreamKind, AnyDecider> = {
   interview: interviewDecider,
   questionBank: questionBankDecider,
   advisorNotes: advisorNotesDecider,
+  identity: identityDecider,
 };
 
 export interface StreamAggregate {

@@ -22,5 +22,26 @@ export type ChangeInstitutionSettings = Command<
 
 export type RenameInstitution = Command<'RenameInstitution', { name: string; at: string }>;
 
+/** The institution's OpenID provider, replacing any earlier one. */
+export type SetIdentityProvider = Command<
+  'SetIdentityProvider',
+  {
+    /** Exactly the `iss` its tokens carry: an https URL. */
+    issuer: string;
+    /** The `aud` its tokens for Rapport carry. */
+    audience: string;
+    /** The claim holding the email; used only when `email_verified` is true. Default `email`. */
+    emailClaim?: string | null;
+    /** The claim holding the institution's own id for the person (student number), if any. */
+    externalIdClaim?: string | null;
+    /**
+     * Development and tests run a provider on loopback over plain http; the caller says whether
+     * that is allowed here (never in production).
+     */
+    allowLoopbackHttp: boolean;
+    at: string;
+  }
+>;
+
 export type InstitutionCommand =
-  RegisterInstitution | ChangeInstitutionSettings | RenameInstitution;
+  RegisterInstitution | ChangeInstitutionSettings | RenameInstitution | SetIdentityProvider;

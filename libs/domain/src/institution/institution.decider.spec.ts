@@ -175,4 +175,99 @@ describe('institution decider', () => {
         .thenError(DomainErrorCode.NOT_FOUND);
     });
   });
+
+  describe('SetIdentityProvider', () => {
+    const provider = {
+      issuer: 'https://login.state-u.edu',
+      audience: 'rapport',
+      allowLoopbackHttp: false,
+      at,
+    };
+    const set = {
+      type: 'IdentityProviderSet' as const,
+      data: {
+        issuer: 'https://login.state-u.edu',
+        audience: 'rapport',
+        emailClaim: 'email',
+        externalIdClaim: null,
+        previousIssuer: null,
+        at,
+      },
+    };
+
+    it('records the provider with the default email claim', () => {
+      spec.given([registered]).when({ type: 'SetIdentityProvider', data: provider }).then([set]);
+    });
+
+    it('replaces a provider, naming the issuer it replaces, and keeps claims given', () => {
+      spec
+        .given([registered, set])
+        .when({
+          type: 'SetIdentityProvider',
+          data: {
+            ...provider,
+            issuer: 'https://idp.state-u.edu/realms/students',
+            emailClaim: 'mail',
+            externalIdClaim: 'student_number',
+          },
+        })
+        .then([
+          {
+            type: 'IdentityProviderSet',
+            data: {
+              issuer: 'https://idp.state-u.edu/realms/students',
+              audience: 'rapport',
+              emailClaim: 'mail',
+              externalIdClaim: 'student_number',
+              previousIssuer: 'https://login.state-u.edu',
+              at,
+            },
+          },
+        ]);
+    });
+
+    it('records nothing when the provider is unchanged', () => {
+      spec
+        .given([registered, set])
+        .when({ type: 'SetIdentityProvider', data: { ...provider, emailClaim: 'email' } })
+        .thenNothing();
+    });
+
+    it('allows http on loopback only where the caller allows it (development, tests)', () => {
+      const loopback = { ...provider, issuer: 'http://127.0.0.1:4000' };
+      spec
+        .given([registered])
+        .when({ type: 'SetIdentityProvider', data: loopback })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'issuer' });
+      spec
+        .given([registered])
+        .when({ type: 'SetIdentityProvider', data: { ...loopback, allowLoopbackHttp: true } })
+        .then([{ ...set, data: { ...set.data, issuer: 'http://127.0.0.1:4000' } }]);
+    });
+
+    it.each([
+      [{ issuer: 'http://login.state-u.edu' }, 'issuer'],
+      [{ issuer: 'http://login.state-u.edu', allowLoopbackHttp: true }, 'issuer'],
+      [{ issuer: 'login.state-u.edu' }, 'issuer'],
+      [{ issuer: 'https://login.state-u.edu/?tenant=1' }, 'issuer'],
+      [{ issuer: 'https://login.state-u.edu/#x' }, 'issuer'],
+      [{ issuer: 'https://user:pw@login.state-u.edu' }, 'issuer'],
+      [{ audience: '  ' }, 'audience'],
+      [{ emailClaim: 'e mail' }, 'emailClaim'],
+      [{ externalIdClaim: 'x'.repeat(201) }, 'externalIdClaim'],
+      [{ at: 'now' }, 'at'],
+    ])('rejects %j', (override, field) => {
+      spec
+        .given([registered])
+        .when({ type: 'SetIdentityProvider', data: { ...provider, ...override } })
+        .thenError(DomainErrorCode.VALIDATION, { field });
+    });
+
+    it('rejects before registration', () => {
+      spec
+        .given([])
+        .when({ type: 'SetIdentityProvider', data: provider })
+        .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
 });

@@ -14,6 +14,7 @@ import {
   type InstitutionCommand,
   type RegisterInstitution,
   type RenameInstitution,
+  type SetIdentityProvider,
 } from './institution.commands';
 import { type InstitutionEvent } from './institution.events';
 import {
@@ -32,7 +33,17 @@ export type InstitutionState =
       slug: string;
       timeZone: string;
       settings: InstitutionSettings;
+      /** Absent in states stored before providers existed: none configured. */
+      identityProvider?: IdentityProviderConfig | null;
     };
+
+/** How the institution's own OpenID provider signs its people in. */
+export interface IdentityProviderConfig {
+  issuer: string;
+  audience: string;
+  emailClaim: string;
+  externalIdClaim: string | null;
+}
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,62}$/;
 
@@ -45,6 +56,8 @@ export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, I
         return changeSettings(command, state);
       case 'RenameInstitution':
         return rename(command, state);
+      case 'SetIdentityProvider':
+        return setIdentityProvider(command, state);
       default: {
         const _exhaustive: never = command;
         return _exhaustive;
@@ -64,6 +77,11 @@ export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, I
       case 'InstitutionRenamed':
         if (state.status !== 'registered') return state;
         return { ...state, name: event.data.name };
+      case 'IdentityProviderSet': {
+        if (state.status !== 'registered') return state;
+        const { issuer, audience, emailClaim, externalIdClaim } = event.data;
+        return { ...state, identityProvider: { issuer, audience, emailClaim, externalIdClaim } };
+      }
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -155,6 +173,90 @@ function rename(
       data: { name, previousName: state.name, at: normalizeInstant(data.at) },
     },
   ];
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+// A claim name is a JSON member name; URLs are common (`https://example.edu/claims/id`).
+const CLAIM_NAME = /^[\x21-\x7e]{1,200}$/;
+
+function setIdentityProvider(
+  { data }: SetIdentityProvider,
+  state: InstitutionState,
+): InstitutionEvent[] | DomainError {
+  if (state.status !== 'registered') return notRegistered();
+  const issuer = data.issuer.trim();
+  const audience = data.audience.trim();
+  const emailClaim = data.emailClaim?.trim() || 'email';
+  const externalIdClaim = data.externalIdClaim?.trim() || null;
+  const error = firstError(
+    checkIssuer(issuer, data.allowLoopbackHttp),
+    requireText(
+      audience,
+      'audience',
+      'The audience (the `aud` your provider puts in tokens for Rapport)',
+      500,
+    ),
+    checkClaimName(emailClaim, 'emailClaim', 'The email claim'),
+    externalIdClaim === null
+      ? undefined
+      : checkClaimName(externalIdClaim, 'externalIdClaim', 'The external id claim'),
+    requireInstant(data.at, 'at', 'The time of the change'),
+  );
+  if (error) return error;
+  const current = state.identityProvider ?? null;
+  if (
+    current?.issuer === issuer &&
+    current.audience === audience &&
+    current.emailClaim === emailClaim &&
+    current.externalIdClaim === externalIdClaim
+  )
+    return [];
+  return [
+    {
+      type: 'IdentityProviderSet',
+      data: {
+        issuer,
+        audience,
+        emailClaim,
+        externalIdClaim,
+        previousIssuer: current?.issuer ?? null,
+        at: normalizeInstant(data.at),
+      },
+    },
+  ];
+}
+
+/** The issuer is compared with `iss` as a string and names where discovery is fetched from. */
+function checkIssuer(issuer: string, allowLoopbackHttp: boolean): Check {
+  const invalid = DomainError.validation(
+    'The issuer must be an https URL without query or fragment, exactly as your provider writes it in `iss` (e.g. https://login.example.edu)',
+    'issuer',
+  );
+  if (issuer.length === 0 || issuer.length > 500) return invalid;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return invalid;
+  }
+  if (url.search || url.hash || issuer.includes('#') || url.username || url.password)
+    return invalid;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
+    return allowLoopbackHttp
+      ? undefined
+      : DomainError.validation(
+          "A plain-http issuer on loopback is for development only; use your provider's https URL",
+          'issuer',
+        );
+  }
+  return invalid;
+}
+
+function checkClaimName(value: string, field: string, label: string): Check {
+  return CLAIM_NAME.test(value)
+    ? undefined
+    : DomainError.validation(`${label} must be a claim name of 1-200 visible characters`, field);
 }
 
 function notRegistered(): DomainError {

@@ -31,8 +31,22 @@ export type InstitutionRenamed = Event<
   { name: string; previousName: string; at: string }
 >;
 
+/** The OpenID provider whose tokens sign people of this institution in, replacing any earlier one. */
+export type IdentityProviderSet = Event<
+  'IdentityProviderSet',
+  {
+    issuer: string;
+    audience: string;
+    emailClaim: string;
+    externalIdClaim: string | null;
+    /** The issuer it replaces, if any (its tokens stop working). */
+    previousIssuer: string | null;
+    at: string;
+  }
+>;
+
 export type InstitutionEvent =
-  InstitutionRegistered | InstitutionSettingsChanged | InstitutionRenamed;
+  InstitutionRegistered | InstitutionSettingsChanged | InstitutionRenamed | IdentityProviderSet;
 
 export type InstitutionEventType = InstitutionEvent['type'];
 
@@ -40,4 +54,5 @@ export const InstitutionEventSchemaVersions: Record<InstitutionEventType, number
   InstitutionRegistered: 1,
   InstitutionSettingsChanged: 1,
   InstitutionRenamed: 1,
+  IdentityProviderSet: 1,
 };

@@ -130,6 +130,8 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'InstitutionRegistered':
     case 'InstitutionSettingsChanged':
     case 'InstitutionRenamed':
+    case 'IdentityProviderSet':
+    case 'IdentityLinked':
     case 'CohortCreated':
     case 'CohortUpdated':
     case 'AdvisorAssigned':
@@ -203,6 +205,8 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'InstitutionRegistered':
     case 'InstitutionSettingsChanged':
     case 'InstitutionRenamed':
+    case 'IdentityProviderSet':
+    case 'IdentityLinked':
     case 'CohortCreated':
     case 'CohortUpdated':
     case 'AdvisorAssigned':

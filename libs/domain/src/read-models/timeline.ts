@@ -51,6 +51,10 @@ function describe(event: DomainEvent): string[] {
       return ['Program settings changed', `Changed: ${event.data.changed.join(', ')}`];
     case 'InstitutionRenamed':
       return ['Institution renamed'];
+    case 'IdentityProviderSet':
+      return ['Sign-in provider set'];
+    case 'IdentityLinked':
+      return ['Signed in for the first time'];
     case 'CohortCreated':
       return ['Cohort created', `${event.data.startDate} to ${event.data.endDate}`];
     case 'CohortUpdated':

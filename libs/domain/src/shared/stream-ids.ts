@@ -10,6 +10,8 @@ export const streamIds = {
   interview: (interviewId: string): string => `interview-${interviewId}`,
   questionBank: (): string => 'question-bank',
   advisorNotes: (studentId: string): string => `advisor-notes-${studentId}`,
+  /** The sign-in accounts linked to one person (a student or a staff member), by their id. */
+  identity: (personId: string): string => `identity-${personId}`,
 } as const;
 
 export type StreamKind = keyof typeof streamIds;
@@ -18,6 +20,7 @@ export type StreamKind = keyof typeof streamIds;
 const prefixes: readonly (readonly [string, StreamKind])[] = [
   ['advisor-notes-', 'advisorNotes'],
   ['interview-', 'interview'],
+  ['identity-', 'identity'],
   ['student-', 'student'],
   ['contact-', 'contact'],
   ['cohort-', 'cohort'],

@@ -79,3 +79,35 @@ export class RenameInstitutionInput extends MutationInput {
   @Length(1, 200)
   name!: string;
 }
+
+@InputType()
+export class SetIdentityProviderInput extends MutationInput {
+  @Field({ description: 'Exactly the `iss` of its tokens, e.g. https://login.state-u.edu' })
+  @IsString()
+  @MaxLength(500)
+  issuer!: string;
+
+  @Field({ description: 'The `aud` its tokens for Rapport carry (often the client id)' })
+  @IsString()
+  @MaxLength(500)
+  audience!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    defaultValue: 'email',
+    description: 'The claim with the email; used only when `email_verified` is true',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  emailClaim?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The claim with the institution's own id for the person (student number)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  externalIdClaim?: string | null;
+}

@@ -35,6 +35,23 @@ export class InstitutionSettings {
   referralFollowUpDays!: number;
 }
 
+@ObjectType({
+  description: "The institution's own OpenID provider, through which its people sign in",
+})
+export class IdentityProvider {
+  @Field({ description: 'The `iss` of its tokens; its keys come from OpenID discovery there' })
+  issuer!: string;
+
+  @Field({ description: 'The `aud` its tokens for Rapport carry' })
+  audience!: string;
+
+  @Field({ description: 'The claim with the email (used only when `email_verified` is true)' })
+  emailClaim!: string;
+
+  @Field(() => String, { nullable: true, description: "The claim with the institution's own id" })
+  externalIdClaim!: string | null;
+}
+
 @ObjectType({ description: 'The institution (tenant) of the caller' })
 export class Institution {
   @Field(() => ID, { description: 'The tenant id' })
@@ -51,6 +68,12 @@ export class Institution {
 
   @Field(() => InstitutionSettings)
   settings!: InstitutionSettings;
+
+  @Field(() => IdentityProvider, {
+    nullable: true,
+    description: 'Its OpenID provider; null until an admin sets one',
+  })
+  identityProvider!: IdentityProvider | null;
 
   @Field(() => Int, { description: 'Pass as expectedVersion to change it only if nobody else did' })
   version!: number;
