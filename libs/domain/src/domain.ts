@@ -20,6 +20,8 @@ import {
   type QuestionBankEvent,
 } from './question-bank/question-bank.events';
 import { streamIds } from './shared/stream-ids';
+import { type StaffCommand } from './staff/staff.commands';
+import { StaffEventSchemaVersions, type StaffEvent } from './staff/staff.events';
 import { type StudentCommand } from './student/student.commands';
 import { StudentEventSchemaVersions, type StudentEvent } from './student/student.events';
 
@@ -31,7 +33,8 @@ export type DomainEvent =
   | ContactEvent
   | InterviewEvent
   | QuestionBankEvent
-  | AdvisorNotesEvent;
+  | AdvisorNotesEvent
+  | StaffEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -42,7 +45,8 @@ export type DomainCommand =
   | ContactCommand
   | InterviewCommand
   | QuestionBankCommand
-  | AdvisorNotesCommand;
+  | AdvisorNotesCommand
+  | StaffCommand;
 
 /** The schema version to store with each event type; bump one together with an upcaster. */
 export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
@@ -53,6 +57,7 @@ export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
   ...InterviewEventSchemaVersions,
   ...QuestionBankEventSchemaVersions,
   ...AdvisorNotesEventSchemaVersions,
+  ...StaffEventSchemaVersions,
 };
 
 export function isDomainEventType(type: string): type is DomainEventType {
@@ -89,6 +94,11 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'EditAdvisorNote':
     case 'RetractAdvisorNote':
       return streamIds.advisorNotes(command.data.studentId);
+    case 'InviteStaff':
+    case 'ResendStaffInvitation':
+    case 'ActivateStaff':
+    case 'DeactivateStaff':
+      return streamIds.staff(command.data.staffId);
     case 'SendRequest':
     case 'NudgeRequest':
     case 'RecordAcceptance':

@@ -39,6 +39,10 @@ export * from './advisor-notes/advisor-notes.events';
 export * from './advisor-notes/advisor-notes.commands';
 export * from './advisor-notes/advisor-notes.decider';
 
+export * from './staff/staff.events';
+export * from './staff/staff.commands';
+export * from './staff/staff.decider';
+
 export * from './policies/reactions.policy';
 
 export * from './domain';

@@ -7,6 +7,7 @@ import {
   interviewDecider,
   parseStreamId,
   questionBankDecider,
+  staffDecider,
   type StreamKind,
   studentDecider,
 } from '@rapport/domain';
@@ -22,6 +23,7 @@ export const decidersByKind: Record<StreamKind, AnyDecider> = {
   interview: interviewDecider,
   questionBank: questionBankDecider,
   advisorNotes: advisorNotesDecider,
+  staff: staffDecider,
 };
 
 export interface StreamAggregate {

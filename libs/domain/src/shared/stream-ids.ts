@@ -10,6 +10,7 @@ export const streamIds = {
   interview: (interviewId: string): string => `interview-${interviewId}`,
   questionBank: (): string => 'question-bank',
   advisorNotes: (studentId: string): string => `advisor-notes-${studentId}`,
+  staff: (staffId: string): string => `staff-${staffId}`,
 } as const;
 
 export type StreamKind = keyof typeof streamIds;
@@ -21,6 +22,7 @@ const prefixes: readonly (readonly [string, StreamKind])[] = [
   ['student-', 'student'],
   ['contact-', 'contact'],
   ['cohort-', 'cohort'],
+  ['staff-', 'staff'],
 ];
 
 /** Reads a stream id back into its kind and id (projections route on it); null if unknown. */
