@@ -8,4 +8,5 @@ export * from './html';
 export * from './signed-token';
 export * from './unsubscribe-token';
 export * from './email-confirmation';
+export * from './staff-invitation';
 export * from './mail-transport';

@@ -11,6 +11,8 @@ import { Digests1764230800000 } from './migrations/1764230800000-digests';
 import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-documents';
 import { WorkerClaimsOutbox1764300100000 } from './migrations/1764300100000-worker-claims-outbox';
 import { OutboxMessageKinds1764300200000 } from './migrations/1764300200000-outbox-message-kinds';
+import { StaffInvitationOutboxKind1764400200000 } from './migrations/1764400200000-staff-invitation-outbox-kind';
+import { LegacyAdvisorsBecomeStaff1764400200001 } from './migrations/1764400200001-legacy-advisors-become-staff';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -24,4 +26,6 @@ export const migrations: readonly MigrationClass[] = [
   WorkerRole1764300000000,
   WorkerClaimsOutbox1764300100000,
   OutboxMessageKinds1764300200000,
+  StaffInvitationOutboxKind1764400200000,
+  LegacyAdvisorsBecomeStaff1764400200001,
 ];

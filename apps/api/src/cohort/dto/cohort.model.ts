@@ -39,7 +39,7 @@ export class Cohort {
   })
   interviewTargetOverride!: number | null;
 
-  @Field(() => [ID], { description: 'Advisors assigned to the cohort' })
+  @Field(() => [ID], { description: 'Staff ids of the advisors assigned to the cohort' })
   advisorIds!: string[];
 
   @Field(() => [ID], {
