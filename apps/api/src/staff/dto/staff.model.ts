@@ -7,8 +7,9 @@ export const StaffRoleEnum = { ADVISOR: 'advisor', ADMIN: 'admin' } as const sat
   string,
   StaffRole
 >;
+// `StaffRole` (lower case) names the role a note was written in; this is a member's role.
 registerEnumType(StaffRoleEnum, {
-  name: 'StaffRole',
+  name: 'StaffMemberRole',
   description: 'Advisors follow the cohorts they are given; admins run the institution',
 });
 
