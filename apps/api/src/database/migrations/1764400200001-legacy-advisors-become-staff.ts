@@ -22,9 +22,9 @@ export class LegacyAdvisorsBecomeStaff1764400200001 implements MigrationInterfac
   name = 'LegacyAdvisorsBecomeStaff1764400200001';
 
   async up(db: QueryRunner): Promise<void> {
-    const tenants: { tenant_id: string }[] = await db.query(
-      `SELECT tenant_id FROM rapport_find_tenants(NULL)`,
-    );
+    const tenants = (await db.query(`SELECT tenant_id FROM rapport_find_tenants(NULL)`)) as {
+      tenant_id: string;
+    }[];
     for (const { tenant_id: tenantId } of tenants) await migrateTenant(db, tenantId, new Date());
   }
 
@@ -36,11 +36,11 @@ export class LegacyAdvisorsBecomeStaff1764400200001 implements MigrationInterfac
 /** One institution's free-string advisors, in the migration's transaction. */
 export async function migrateTenant(db: QueryRunner, tenantId: string, now: Date): Promise<void> {
   await db.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-  const rows: (StateRow & { kind: string })[] = await db.query(
+  const rows = (await db.query(
     `SELECT stream_id, kind, aggregate_id, version, state FROM aggregate_states
       WHERE tenant_id = $1 AND kind IN ('cohort', 'staff')`,
     [tenantId],
-  );
+  )) as (StateRow & { kind: string })[];
   const staff = rows.filter((r) => r.kind === 'staff');
   const staffIds = new Set(staff.map((r) => r.aggregate_id));
   const staffByEmail = new Map<string, string>();
@@ -140,10 +140,12 @@ async function append(
     data: event.data,
     metadata: { actorId: MIGRATION_ACTOR, actorRole: 'system', correlationId: MIGRATION_ACTOR },
   }));
-  const [row]: { next_expected_version: string }[] = await db.query(
-    `SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`,
-    [tenantId, streamId, expected === 0 ? 'no_stream' : String(expected), JSON.stringify(payload)],
-  );
+  const [row] = (await db.query(`SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`, [
+    tenantId,
+    streamId,
+    expected === 0 ? 'no_stream' : String(expected),
+    JSON.stringify(payload),
+  ])) as { next_expected_version: string }[];
   return Number(row.next_expected_version);
 }
 
