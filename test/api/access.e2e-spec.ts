@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { newInstitution } from '../support/builders';
+import { newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, type GraphqlResult, ok, tokenFor } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -62,20 +62,21 @@ describe('access edges', () => {
         `,
       ),
     ).createCohort.cohort.id;
+    const staff = await newStaff(t, inst.adminToken);
     ok(
       await graphql(
         t.app,
         inst.adminToken,
         `
-          mutation ($c: ID!) {
-            assignAdvisor(input: { cohortId: $c, advisorId: "adv-1" }) {
+          mutation ($c: ID!, $a: ID!) {
+            assignAdvisor(input: { cohortId: $c, advisorId: $a }) {
               cohort {
                 id
               }
             }
           }
         `,
-        { c: cohortId },
+        { c: cohortId, a: staff.staffId },
       ),
     );
     const [studentId] = ok(
@@ -96,7 +97,7 @@ describe('access edges', () => {
         { c: cohortId },
       ),
     ).enrollStudents.accepted.map((a: { studentId: string }) => a.studentId);
-    const advisor = await inst.advisorToken('adv-1');
+    const advisor = staff.token;
     ok(await graphql(t.app, advisor, STUDENT, { id: studentId }));
 
     ok(
@@ -227,23 +228,24 @@ describe('who sees which student (ADR 13)', () => {
         `,
       ),
     ).createCohort.cohort.id;
+    const staff = await newStaff(t, inst.adminToken);
     ok(
       await graphql(
         t.app,
         inst.adminToken,
         `
-          mutation ($c: ID!) {
-            assignAdvisor(input: { cohortId: $c, advisorId: "adv-1" }) {
+          mutation ($c: ID!, $a: ID!) {
+            assignAdvisor(input: { cohortId: $c, advisorId: $a }) {
               cohort {
                 id
               }
             }
           }
         `,
-        { c: cohortId },
+        { c: cohortId, a: staff.staffId },
       ),
     );
-    advisor = await inst.advisorToken('adv-1');
+    advisor = staff.token;
     [ada, bo, cy] = ok(
       await graphql(
         t.app,

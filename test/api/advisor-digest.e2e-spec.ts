@@ -6,7 +6,7 @@ import { caughtUp } from '../support/projections';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, testMail, type TestApp } from '../support/test-app';
 
-// The demo's advisors have email-shaped ids, so they get the weekly advisor digest.
+// The demo's advisors are staff members with an email, so they get the weekly advisor digest.
 describe('advisor digest', () => {
   let t: TestApp;
   let sink: SmtpSink;
@@ -38,6 +38,11 @@ describe('advisor digest', () => {
     expect(maria[0].html).not.toContain('Tech &amp; Business Pathways');
     expect(james[0].html).toContain('Tech &amp; Business Pathways');
     expect(maria[0].html).toContain('Riverside State University');
+    // Greeted by name: the staff member's, sent to the staff member's email.
+    expect(maria[0].text).toContain('Hi Maria Lopez,');
+    expect(maria[0].html).toContain('Hi Maria Lopez,');
+    expect(james[0].text).toContain('Hi James Okoro,');
+    expect(maria[0].text).not.toContain('Hello,');
     expect(maria[0].text).toMatch(/no activity|overdue|no interview/i);
     expect(maria[0].headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     // Students got theirs too, each exactly once.

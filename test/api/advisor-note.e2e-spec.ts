@@ -1,4 +1,4 @@
-import { newInstitution } from '../support/builders';
+import { newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -15,6 +15,7 @@ describe('advisor notes', () => {
   let inst: Awaited<ReturnType<typeof newInstitution>>;
   let studentId: string;
   let advisor: string;
+  let mariaId: string;
   let colleague: string;
   let studentToken: string;
 
@@ -71,7 +72,9 @@ describe('advisor notes', () => {
         },
       ),
     ).enrollStudents.accepted[0].studentId;
-    for (const advisorId of ['adv-maria', 'adv-june']) {
+    const [maria, june] = [await newStaff(t, inst.adminToken), await newStaff(t, inst.adminToken)];
+    mariaId = maria.staffId;
+    for (const advisorId of [maria.staffId, june.staffId]) {
       ok(
         await graphql(
           t.app,
@@ -89,8 +92,8 @@ describe('advisor notes', () => {
         ),
       );
     }
-    advisor = await inst.advisorToken('adv-maria');
-    colleague = await inst.advisorToken('adv-june');
+    advisor = maria.token;
+    colleague = june.token;
     studentToken = await inst.studentToken(studentId);
   });
   afterAll(() => t.close());
@@ -108,7 +111,7 @@ describe('advisor notes', () => {
     expect(added.clientMutationId).toBe('note-1');
     expect(added.note).toMatchObject({
       studentId,
-      authorId: 'adv-maria',
+      authorId: mariaId,
       text: 'Nervous about outreach; suggested family first.',
       editedAt: null,
       retracted: false,
@@ -227,8 +230,8 @@ describe('advisor notes', () => {
       await graphql(t.app, advisor, ADD, { input: { studentId, text: 'Prefers morning calls.' } }),
     ).addAdvisorNote.note;
     expect(note).toMatchObject({
-      authorId: 'adv-maria',
-      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+      authorId: mariaId,
+      lastChangedBy: { id: mariaId, role: 'advisor' },
       lastChangedAt: note.addedAt,
     });
     const before = (await recorded()).length;
@@ -260,7 +263,7 @@ describe('advisor notes', () => {
     );
     expect(unchanged).toMatchObject({
       text: 'Prefers morning calls.',
-      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+      lastChangedBy: { id: mariaId, role: 'advisor' },
     });
 
     const edited = ok(
@@ -270,7 +273,7 @@ describe('advisor notes', () => {
     ).editAdvisorNote.note;
     expect(edited).toMatchObject({
       text: 'Prefers morning calls, before 10.',
-      lastChangedBy: { id: 'adv-maria', role: 'advisor' },
+      lastChangedBy: { id: mariaId, role: 'advisor' },
       lastChangedAt: edited.editedAt,
     });
 
@@ -278,7 +281,7 @@ describe('advisor notes', () => {
       await graphql(t.app, inst.adminToken, RETRACT, { input: { studentId, noteId: note.id } }),
     ).retractAdvisorNote.note;
     expect(takenDown).toMatchObject({
-      authorId: 'adv-maria',
+      authorId: mariaId,
       retracted: true,
       text: null,
       lastChangedBy: { id: `admin-${inst.slug}`, role: 'admin' },

@@ -1,4 +1,4 @@
-import { newInstitution } from '../support/builders';
+import { newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -80,25 +80,26 @@ describe('cohorts', () => {
     });
 
     const assign = `mutation($input: AssignAdvisorInput!) { assignAdvisor(input: $input) { cohort { advisorIds version } } }`;
+    const maria = (await newStaff(t, inst.adminToken)).staffId;
     expect(
       ok(
         await graphql(t.app, inst.adminToken, assign, {
-          input: { cohortId: created.id, advisorId: 'adv-maria' },
+          input: { cohortId: created.id, advisorId: maria },
         }),
       ).assignAdvisor.cohort,
     ).toEqual({
-      advisorIds: ['adv-maria'],
+      advisorIds: [maria],
       version: 3,
     });
     const again = await graphql(t.app, inst.adminToken, assign, {
-      input: { cohortId: created.id, advisorId: 'adv-maria' },
+      input: { cohortId: created.id, advisorId: maria },
     });
     expect(errorCode(again)).toBe('BAD_USER_INPUT');
     const unassign = `mutation($input: UnassignAdvisorInput!) { unassignAdvisor(input: $input) { cohort { advisorIds } } }`;
     expect(
       ok(
         await graphql(t.app, inst.adminToken, unassign, {
-          input: { cohortId: created.id, advisorId: 'adv-maria' },
+          input: { cohortId: created.id, advisorId: maria },
         }),
       ).unassignAdvisor.cohort.advisorIds,
     ).toEqual([]);
@@ -292,6 +293,7 @@ describe('cohorts', () => {
         },
       }),
     ).enrollStudents;
+    const visible = await newStaff(t, inst.adminToken);
     await graphql(
       t.app,
       inst.adminToken,
@@ -305,14 +307,14 @@ describe('cohorts', () => {
         }
       `,
       {
-        input: { cohortId, advisorId: 'adv-visible' },
+        input: { cohortId, advisorId: visible.staffId },
       },
     );
 
     const LIST = `query { cohorts { id name advisorIds studentIds enrolledCount } }`;
     const adminIds = ok(await graphql(t.app, inst.adminToken, LIST)).cohorts.map((c: any) => c.id);
     expect(adminIds).toEqual(expect.arrayContaining([cohortId, otherId]));
-    const advisor = await inst.advisorToken('adv-visible');
+    const advisor = visible.token;
     expect(ok(await graphql(t.app, advisor, LIST)).cohorts.map((c: any) => c.id)).toEqual([
       cohortId,
     ]);
@@ -338,7 +340,7 @@ describe('cohorts', () => {
       {
         id: cohortId,
         name: 'Visible Cohort',
-        advisorIds: ['adv-visible'],
+        advisorIds: [visible.staffId],
         studentIds: null,
         enrolledCount: 2,
       },

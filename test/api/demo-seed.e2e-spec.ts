@@ -1,5 +1,9 @@
 import { Tenants } from '@rapport/event-store';
-import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
+import {
+  DEMO_SLUG,
+  demoAdvisors,
+  DemoSeedService,
+} from '../../apps/api/src/demo/demo-seed.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('demo data', () => {
@@ -22,12 +26,16 @@ describe('demo data', () => {
       ),
     );
 
-  it('seeds two cohorts with an advisor each and about forty students', async () => {
+  it('seeds two cohorts with an advisor each, invited as staff, and about forty students', async () => {
     const cohorts = await states('cohort');
     expect(cohorts).toHaveLength(2);
-    expect(cohorts.map((c) => c.state.advisorIds).sort()).toEqual([
-      ['james.okoro@riverside.test'],
-      ['maria.lopez@riverside.test'],
+    expect(cohorts.map((c) => c.state.advisorIds).sort()).toEqual(
+      demoAdvisors.map((a) => [a.staffId]).sort(),
+    );
+    const staff = (await states('staff')).map((s) => s.state);
+    expect(staff.map((s) => [s.personal.email, s.status, s.role]).sort()).toEqual([
+      ['james.okoro@riverside.test', 'invited', 'advisor'],
+      ['maria.lopez@riverside.test', 'invited', 'advisor'],
     ]);
     expect(await states('student')).toHaveLength(40);
   });

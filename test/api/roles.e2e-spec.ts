@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newInstitution } from '../support/builders';
+import { newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok, tokenFor } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -62,7 +62,7 @@ describe('roles and tenancy', () => {
       { name: 'Bo Two', email: 'bo@example.edu' },
     ]);
     const [s3] = await enroll(otherCohortId, [{ name: 'Cal Three', email: 'cal@example.edu' }]);
-    const advisorId = `adv-${randomUUID().slice(0, 8)}`;
+    const { staffId: advisorId } = await newStaff(t, inst.adminToken);
     ok(await graphql(t.app, inst.adminToken, ASSIGN, { input: { cohortId, advisorId } }));
     return { inst, cohortId, otherCohortId, students: [s1, s2, s3], advisorId };
   }

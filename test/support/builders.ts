@@ -87,3 +87,43 @@ export async function enrolledStudents(
   ) as string[];
   return { cohortId, studentIds };
 }
+
+/**
+ * A staff member invited through the API by an admin, with a development token whose subject is
+ * their staff id (what sign-in gives them).
+ */
+export async function newStaff(
+  t: { app: INestApplication },
+  adminToken: string,
+  options: { role?: 'ADVISOR' | 'ADMIN'; name?: string; email?: string } = {},
+): Promise<{ staffId: string; token: string; name: string; email: string }> {
+  const tokens = t.app.get(TokenService);
+  const verified = await tokens.verify(adminToken);
+  if (verified.kind !== 'rapport') throw new Error('newStaff takes a development admin token');
+  const { tenantId } = verified.actor;
+  const suffix = randomUUID().slice(0, 8);
+  const name = options.name ?? `Advisor ${suffix}`;
+  const email = options.email ?? `advisor-${suffix}@staff.test`;
+  const role = options.role ?? 'ADVISOR';
+  const invited = await graphql(
+    t.app,
+    adminToken,
+    `
+      mutation ($input: InviteStaffInput!) {
+        inviteStaff(input: $input) {
+          staffMember {
+            id
+          }
+        }
+      }
+    `,
+    { input: { name, email, role } },
+  );
+  const staffId = ok(invited).inviteStaff.staffMember.id as string;
+  const token = await tokens.sign({
+    subject: staffId,
+    tenantId,
+    role: role === 'ADMIN' ? 'admin' : 'advisor',
+  });
+  return { staffId, token, name, email };
+}

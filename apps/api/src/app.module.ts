@@ -50,6 +50,8 @@ import { StudentFieldsResolver } from './progress/student-fields.resolver';
 import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
 import { IdentityModule } from './identity/identity.module';
+import { StaffModule } from './staff/staff.module';
+import { StaffResolver } from './staff/staff.resolver';
 
 /** Every resolver, for printing the schema without starting the application. */
 export const resolvers = [
@@ -65,6 +67,7 @@ export const resolvers = [
   StudentFieldsResolver,
   CohortFieldsResolver,
   DigestResolver,
+  StaffResolver,
 ];
 
 /** Connections opened by the caller instead of from `config.database` (tests). */
@@ -125,6 +128,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DigestModule,
         EmailChangeModule,
+        StaffModule,
         DemoModule,
         ExportsModule,
         ...(config.production ? [] : [GraphqlIdeModule]),

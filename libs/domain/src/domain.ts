@@ -22,6 +22,8 @@ import {
   type QuestionBankEvent,
 } from './question-bank/question-bank.events';
 import { streamIds } from './shared/stream-ids';
+import { type StaffCommand } from './staff/staff.commands';
+import { StaffEventSchemaVersions, type StaffEvent } from './staff/staff.events';
 import { type StudentCommand } from './student/student.commands';
 import { StudentEventSchemaVersions, type StudentEvent } from './student/student.events';
 
@@ -34,7 +36,8 @@ export type DomainEvent =
   | InterviewEvent
   | QuestionBankEvent
   | AdvisorNotesEvent
-  | IdentityEvent;
+  | IdentityEvent
+  | StaffEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -46,7 +49,8 @@ export type DomainCommand =
   | InterviewCommand
   | QuestionBankCommand
   | AdvisorNotesCommand
-  | IdentityCommand;
+  | IdentityCommand
+  | StaffCommand;
 
 /** The schema version to store with each event type; bump one together with an upcaster. */
 export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
@@ -58,6 +62,7 @@ export const eventSchemaVersions: Readonly<Record<DomainEventType, number>> = {
   ...QuestionBankEventSchemaVersions,
   ...AdvisorNotesEventSchemaVersions,
   ...IdentityEventSchemaVersions,
+  ...StaffEventSchemaVersions,
 };
 
 export function isDomainEventType(type: string): type is DomainEventType {
@@ -97,6 +102,11 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'EditAdvisorNote':
     case 'RetractAdvisorNote':
       return streamIds.advisorNotes(command.data.studentId);
+    case 'InviteStaff':
+    case 'ResendStaffInvitation':
+    case 'ActivateStaff':
+    case 'DeactivateStaff':
+      return streamIds.staff(command.data.staffId);
     case 'SendRequest':
     case 'NudgeRequest':
     case 'RecordAcceptance':

@@ -42,6 +42,9 @@ export * from './advisor-notes/advisor-notes.decider';
 export * from './identity/identity.events';
 export * from './identity/identity.commands';
 export * from './identity/identity.decider';
+export * from './staff/staff.events';
+export * from './staff/staff.commands';
+export * from './staff/staff.decider';
 
 export * from './policies/reactions.policy';
 

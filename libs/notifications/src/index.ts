@@ -9,4 +9,5 @@ export * from './signed-token';
 export * from './unsubscribe-token';
 export * from './email-confirmation';
 export * from './welcome';
+export * from './staff-invitation';
 export * from './mail-transport';

@@ -3,6 +3,7 @@ import {
   type CohortState,
   DomainError,
   type DomainEventType,
+  type StaffState,
   staffOnlyEventTypes,
   streamIds,
 } from '@rapport/domain';
@@ -31,6 +32,23 @@ export class AccessService {
   requireRole(actor: Actor, ...roles: Role[]): void {
     if (!roles.includes(actor.role)) {
       throw AuthError.forbidden(`This needs the ${roles.join(' or ')} role; you are ${actor.role}`);
+    }
+  }
+
+  /**
+   * Per request: an advisor's or admin's token stops working once their staff member is
+   * deactivated (docs/adr/0016). A subject naming no staff member (a development token) passes.
+   */
+  async assertActiveStaff(actor: Actor): Promise<void> {
+    if (actor.role === 'student') return;
+    const staff = await this.states.find<StaffState>(
+      actor.tenantId,
+      streamIds.staff(actor.subject),
+    );
+    if (staff?.state.status === 'deactivated') {
+      throw AuthError.unauthenticated(
+        'This staff account was deactivated; ask an administrator of your institution',
+      );
     }
   }
 

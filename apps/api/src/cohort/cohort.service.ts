@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
+  checkAssignableStaff,
   type CohortState,
   DomainError,
   type EnrollmentRow,
   planEnrollment,
   registerStudentOnEnrollment,
+  type StaffState,
   type StudentState,
   streamIds,
   welcomesNewStudents,
@@ -97,8 +99,15 @@ export class CohortService {
     return toCohort(context.actor, cohortId, result.state, result.version);
   }
 
+  /** The advisor is a staff member, invited or active; the cohort's stream cannot see staff. */
   async assignAdvisor(context: CommandContext, input: AssignAdvisorInput): Promise<Cohort> {
     this.access.requireRole(context.actor, 'admin');
+    const staff = await this.states.find<StaffState>(
+      context.actor.tenantId,
+      streamIds.staff(input.advisorId),
+    );
+    const notAssignable = checkAssignableStaff(staff?.state);
+    if (notAssignable) throw notAssignable;
     const result = await this.executor.execute<CohortState>(
       context,
       {

@@ -12,6 +12,8 @@ import { JsonDocuments1764231000000 } from './migrations/1764231000000-json-docu
 import { WorkerClaimsOutbox1764300100000 } from './migrations/1764300100000-worker-claims-outbox';
 import { OutboxMessageKinds1764300200000 } from './migrations/1764300200000-outbox-message-kinds';
 import { IdentityProviders1764400100000 } from './migrations/1764400100000-identity-providers';
+import { StaffInvitationOutboxKind1764400200000 } from './migrations/1764400200000-staff-invitation-outbox-kind';
+import { LegacyAdvisorsBecomeStaff1764400200001 } from './migrations/1764400200001-legacy-advisors-become-staff';
 import { WelcomeMessages1764400400000 } from './migrations/1764400400000-welcome-messages';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
@@ -27,5 +29,7 @@ export const migrations: readonly MigrationClass[] = [
   WorkerClaimsOutbox1764300100000,
   OutboxMessageKinds1764300200000,
   IdentityProviders1764400100000,
+  StaffInvitationOutboxKind1764400200000,
+  LegacyAdvisorsBecomeStaff1764400200001,
   WelcomeMessages1764400400000,
 ];

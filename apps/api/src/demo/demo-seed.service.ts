@@ -76,18 +76,33 @@ export class DemoSeedService {
       start,
     );
     const admin: Actor = { subject: 'admin-demo', tenantId, role: 'admin' };
-    // Advisors are identity-provider subjects; email-shaped ones also receive the advisor digest.
+    // Advisors are staff members, invited as an admin does it; they get the advisor digest.
+    for (const advisor of demoAdvisors) {
+      await this.database.withTenant(tenantId, (tx) =>
+        this.run(tx, context(admin, start), {
+          type: 'InviteStaff',
+          data: {
+            staffId: advisor.staffId,
+            invitationId: advisor.staffId,
+            role: 'advisor',
+            emailInUse: false,
+            at: start.toISOString(),
+            personal: { name: advisor.name, email: advisor.email },
+          },
+        }),
+      );
+    }
     const cohorts = [
       {
         id: demoId('cohort-health'),
         name: 'Health Careers Exploration',
-        advisor: 'maria.lopez@riverside.test',
+        advisor: demoAdvisors[0].staffId,
         track: 'health' as const,
       },
       {
         id: demoId('cohort-tech'),
         name: 'Tech & Business Pathways',
-        advisor: 'james.okoro@riverside.test',
+        advisor: demoAdvisors[1].staffId,
         track: 'tech' as const,
       },
     ];
@@ -157,7 +172,7 @@ export class DemoSeedService {
     return {
       admin: await this.tokens.sign({ subject: 'admin-demo', tenantId, role: 'admin' }),
       advisor: await this.tokens.sign({
-        subject: 'maria.lopez@riverside.test',
+        subject: demoAdvisors[0].staffId,
         tenantId,
         role: 'advisor',
       }),
@@ -481,6 +496,12 @@ function demoId(name: string): string {
   const hex = createHash('sha256').update(`rapport-demo:${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** The demo's advisors, one per cohort. */
+export const demoAdvisors = [
+  { staffId: demoId('staff-maria'), name: 'Maria Lopez', email: 'maria.lopez@riverside.test' },
+  { staffId: demoId('staff-james'), name: 'James Okoro', email: 'james.okoro@riverside.test' },
+] as const;
 
 function hashOf(text: string): number {
   return parseInt(createHash('sha256').update(text).digest('hex').slice(0, 8), 16);

@@ -6,6 +6,7 @@ import {
   defaultInstitutionSettings,
   type InstitutionState,
   type OpenInterview,
+  type StaffState,
   type StudentState,
   streamIds,
 } from '@rapport/domain';
@@ -111,16 +112,18 @@ export class DigestScheduler {
     const institution = await this.institution(tenantId);
     if (!institution) return [];
     const actor: Actor = { subject: 'digest-scheduler', tenantId, role: 'admin' };
-    const [views, students, contacts, interviews, cohorts, studentOptOuts, advisorOptOuts] =
+    const [views, students, contacts, interviews, cohorts, staff, studentOptOuts, advisorOptOuts] =
       await Promise.all([
         this.progress.advisorDashboard(actor, undefined, now),
         this.states.list<StudentState>(tenantId, 'student'),
         this.states.list<ContactState>(tenantId, 'contact'),
         this.states.list<OpenInterview>(tenantId, 'interview'),
         this.states.list<CohortState>(tenantId, 'cohort'),
+        this.states.list<StaffState>(tenantId, 'staff'),
         this.digests.optedOut(tenantId, 'student'),
         this.digests.optedOut(tenantId, 'advisor'),
       ]);
+    const staffById = new Map(staff.map((s) => [s.aggregateId!, s.state]));
     const byStudent = new Map(students.map((s) => [s.aggregateId!, s]));
     const contactLabels: Record<string, string> = {};
     for (const c of contacts) {
@@ -172,13 +175,19 @@ export class DigestScheduler {
     }
 
     for (const [advisorId, advised] of this.advisedCohorts(cohorts, views, byStudent)) {
-      // Advisors are identity-provider subjects; only those that are email addresses can be mailed.
-      if (!advisorId.includes('@') || advisorOptOuts.has(advisorId)) continue;
-      const content = advisorDigest({ ...common, cohorts: advised });
+      // Advisors are staff members; a deactivated one, or one without an email, gets no mail.
+      const advisor = staffById.get(advisorId);
+      if (advisor?.status !== 'invited' && advisor?.status !== 'active') continue;
+      if (!advisor.personal.email || advisorOptOuts.has(advisorId)) continue;
+      const content = advisorDigest({
+        ...common,
+        advisorName: advisor.personal.name,
+        cohorts: advised,
+      });
       if (!content) continue;
       const url = this.unsubscribeUrl(tenantId, 'advisor', advisorId);
       planned.push({
-        ...this.envelope(tenantId, 'advisor', advisorId, week, advisorId, url),
+        ...this.envelope(tenantId, 'advisor', advisorId, week, advisor.personal.email, url),
         ...renderAdvisorDigest(content, { unsubscribeUrl: url }),
         itemCount: advised.reduce((n, c) => n + c.students.length, 0),
       });

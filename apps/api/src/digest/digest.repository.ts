@@ -3,7 +3,7 @@ import { Database, type Tx, WORKER_DATABASE } from '@rapport/event-store';
 
 export type RecipientKind = 'student' | 'advisor';
 /** What an outbox row is; only digests belong to a week. */
-export type OutboxKind = 'digest' | 'email_confirmation' | 'welcome';
+export type OutboxKind = 'digest' | 'email_confirmation' | 'staff_invitation' | 'welcome';
 
 export interface OutboxMessage {
   tenant_id: string;
@@ -37,7 +37,8 @@ export interface NewDigest {
 /** A message that is not a digest, queued for the same delivery worker. */
 export interface NewOutboxMessage {
   kind: Exclude<OutboxKind, 'digest'>;
-  recipientKind: RecipientKind;
+  /** Invitations go to staff, advisors and admins alike. */
+  recipientKind: RecipientKind | 'staff';
   recipientId: string;
   messageId: string;
   to: string;

@@ -8,6 +8,7 @@ import {
   interviewDecider,
   parseStreamId,
   questionBankDecider,
+  staffDecider,
   type StreamKind,
   studentDecider,
 } from '@rapport/domain';
@@ -24,6 +25,7 @@ export const decidersByKind: Record<StreamKind, AnyDecider> = {
   questionBank: questionBankDecider,
   advisorNotes: advisorNotesDecider,
   identity: identityDecider,
+  staff: staffDecider,
 };
 
 export interface StreamAggregate {

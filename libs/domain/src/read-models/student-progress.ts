@@ -138,6 +138,10 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'AdvisorUnassigned':
     case 'QuestionAdded':
     case 'QuestionRetired':
+    case 'StaffInvited':
+    case 'StaffInvitationResent':
+    case 'StaffActivated':
+    case 'StaffDeactivated':
       return null;
     case 'StudentEnrolled':
     case 'StudentWithdrawn':
@@ -213,6 +217,10 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'AdvisorUnassigned':
     case 'QuestionAdded':
     case 'QuestionRetired':
+    case 'StaffInvited':
+    case 'StaffInvitationResent':
+    case 'StaffActivated':
+    case 'StaffDeactivated':
       return state;
     // Career interests and personal data are not needed by any dashboard.
     case 'StudentProfileUpdated':

@@ -165,6 +165,14 @@ function describe(event: DomainEvent): string[] {
           ? "Admin retracted a colleague's note"
           : 'Advisor retracted a note',
       ];
+    case 'StaffInvited':
+      return ['Staff member invited'];
+    case 'StaffInvitationResent':
+      return ['Staff invitation sent again'];
+    case 'StaffActivated':
+      return ['Staff member signed in for the first time'];
+    case 'StaffDeactivated':
+      return ['Staff member deactivated'];
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

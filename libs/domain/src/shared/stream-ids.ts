@@ -12,6 +12,7 @@ export const streamIds = {
   advisorNotes: (studentId: string): string => `advisor-notes-${studentId}`,
   /** The sign-in accounts linked to one person (a student or a staff member), by their id. */
   identity: (personId: string): string => `identity-${personId}`,
+  staff: (staffId: string): string => `staff-${staffId}`,
 } as const;
 
 export type StreamKind = keyof typeof streamIds;
@@ -24,6 +25,7 @@ const prefixes: readonly (readonly [string, StreamKind])[] = [
   ['student-', 'student'],
   ['contact-', 'contact'],
   ['cohort-', 'cohort'],
+  ['staff-', 'staff'],
 ];
 
 /** Reads a stream id back into its kind and id (projections route on it); null if unknown. */

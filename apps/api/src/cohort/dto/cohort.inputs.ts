@@ -104,7 +104,9 @@ export class AssignAdvisorInput extends MutationInput {
   @Length(1, 100)
   cohortId!: string;
 
-  @Field(() => ID, { description: "The advisor's id: the subject of their token" })
+  @Field(() => ID, {
+    description: 'The staff id of an invited or active advisor or admin (see `staff`)',
+  })
   @IsString()
   @Length(1, 100)
   advisorId!: string;
@@ -117,7 +119,7 @@ export class UnassignAdvisorInput extends MutationInput {
   @Length(1, 100)
   cohortId!: string;
 
-  @Field(() => ID, { description: "The advisor's id: the subject of their token" })
+  @Field(() => ID, { description: 'An id listed in the cohort’s advisorIds' })
   @IsString()
   @Length(1, 100)
   advisorId!: string;

@@ -44,7 +44,7 @@ export class Cohort {
   })
   welcomeEmails!: boolean;
 
-  @Field(() => [ID], { description: 'Advisors assigned to the cohort' })
+  @Field(() => [ID], { description: 'Staff ids of the advisors assigned to the cohort' })
   advisorIds!: string[];
 
   @Field(() => [ID], {

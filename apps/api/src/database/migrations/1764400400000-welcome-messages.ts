@@ -7,7 +7,7 @@ export class WelcomeMessages1764400400000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
 ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check,
-  ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('digest', 'email_confirmation', 'welcome'));
+  ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('digest', 'email_confirmation', 'staff_invitation', 'welcome'));
 `);
   }
 
@@ -15,7 +15,7 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check,
     await db.query(`
 DELETE FROM outbox WHERE kind = 'welcome';
 ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check,
-  ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('digest', 'email_confirmation'));
+  ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('digest', 'email_confirmation', 'staff_invitation'));
 `);
   }
 }
