@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { IssuerDirectoryRefresher } from '../../apps/api/src/auth/issuer-directory.refresher';
-import { enrolledStudents, newInstitution } from '../support/builders';
+import { enrolledStudents, newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { TestOidcProvider } from '../support/oidc-provider';
 import { startInstance, startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
@@ -339,5 +339,23 @@ describe("sign-in through each institution's own OpenID provider (docs/adr/0015)
   it('keeps development tokens with Rapport claims working beside providers', async () => {
     const me = ok(await graphql(t.app, await a.studentToken(annId), ME)).me;
     expect(me).toMatchObject({ subject: `user-${annId}`, tenantId: a.tenantId });
+  });
+
+  it('signs an invited advisor in by verified email, with the role Rapport gave them, and activates them', async () => {
+    const advisor = await newStaff(t, a.adminToken, { role: 'ADVISOR', email: 'maria@a.edu' });
+    const subject = `maria-${randomUUID()}`;
+    providerA.person(subject, { email: 'maria@a.edu', email_verified: true, role: 'admin' });
+
+    const me = ok(await graphql(t.app, await providerA.token(subject), ME)).me;
+    expect(me).toEqual({
+      role: 'advisor',
+      subject: advisor.staffId,
+      tenantId: a.tenantId,
+      student: null,
+    });
+    const staff = ok(
+      await graphql(t.app, a.adminToken, '{ staff(first: 100) { edges { node { id status } } } }'),
+    ).staff.edges.map((e: { node: { id: string; status: string } }) => e.node);
+    expect(staff).toContainEqual({ id: advisor.staffId, status: 'ACTIVE' });
   });
 });

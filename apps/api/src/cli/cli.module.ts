@@ -9,6 +9,7 @@ import { InstitutionModule } from '../institution/institution.module';
 import { DigestModule } from '../digest/digest.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { WriteModule } from '../write/write.module';
+import { StaffModule } from '../staff/staff.module';
 
 /** The write side without HTTP or GraphQL, for operator commands. */
 @Module({})
@@ -24,6 +25,8 @@ export class CliModule {
         InstitutionModule,
         ScheduleModule.forRoot(),
         DigestModule,
+        // Registers how `token --email` finds staff (students come with AuthModule).
+        StaffModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],

@@ -19,6 +19,8 @@ export interface MatchedPerson {
 /** Finds the people of one kind (students, staff) a first sign-in could belong to. */
 export interface PersonMatcher {
   match(tenantId: string, claims: PersonClaims): Promise<MatchedPerson[]>;
+  /** Called once a first sign-in was linked to a person this matcher found (staff become active). */
+  linked?(tenantId: string, person: MatchedPerson, at: Date): Promise<void>;
 }
 
 /**
@@ -36,5 +38,9 @@ export class PersonMatchers {
   async match(tenantId: string, claims: PersonClaims): Promise<MatchedPerson[]> {
     const found = await Promise.all(this.matchers.map((m) => m.match(tenantId, claims)));
     return found.flat();
+  }
+
+  async linked(tenantId: string, person: MatchedPerson, at: Date): Promise<void> {
+    for (const matcher of this.matchers) await matcher.linked?.(tenantId, person, at);
   }
 }

@@ -77,6 +77,7 @@ export class SignIn {
         throw AuthError.notEnrolled(OTHER_ACCOUNT);
       throw error;
     }
+    await this.matchers.linked(tenantId, person, now);
     // A concurrent first sign-in of the same account may have linked it first: that link wins.
     return (await this.identities.findLink(tenantId, issuer, subject)) ?? person;
   }

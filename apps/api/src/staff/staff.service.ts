@@ -145,6 +145,11 @@ export class StaffService implements PersonMatcher {
     return stored?.state.status === 'invited' || stored?.state.status === 'active';
   }
 
+  /** The sign-in contract: a staff member's first linked sign-in makes them active. */
+  async linked(tenantId: string, person: MatchedPerson, at: Date): Promise<void> {
+    if (person.role !== 'student') await this.activateOnSignIn(tenantId, person.personId, at);
+  }
+
   /** The sign-in contract (PersonMatchers): staff who are not deactivated, by verified email. */
   async match(tenantId: string, claims: PersonClaims): Promise<MatchedPerson[]> {
     if (!claims.verifiedEmail) return [];
