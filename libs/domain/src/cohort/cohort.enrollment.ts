@@ -13,7 +13,9 @@ export type EnrollmentRejectionReason =
   | 'MISSING_NAME'
   | 'FIELD_TOO_LONG'
   | 'INVALID_GRADUATION_YEAR'
-  | 'DUPLICATE_EXTERNAL_ID';
+  | 'DUPLICATE_EXTERNAL_ID'
+  /** Another student of the institution has this external id (checked by the caller: it spans cohorts). */
+  | 'EXTERNAL_ID_TAKEN';
 
 export interface AcceptedEnrollment {
   /** Zero-based index of the row in the upload. */
