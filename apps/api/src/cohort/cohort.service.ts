@@ -197,8 +197,10 @@ export class CohortService {
       return {
         cohort: toCohort(context.actor, input.cohortId, cohort, result.version),
         accepted: plan.accepted.map((a) => ({ ...a, row: decidedAt[a.row] })),
-        rejected: [...plan.rejected.map((r) => ({ ...r, row: decidedAt[r.row] })), ...setAside]
-          .sort((a, b) => a.row - b.row),
+        rejected: [
+          ...plan.rejected.map((r) => ({ ...r, row: decidedAt[r.row] })),
+          ...setAside,
+        ].sort((a, b) => a.row - b.row),
       };
     });
   }

@@ -42,7 +42,10 @@ export class StudentService {
         try {
           const result = await this.executor.execute(
             context,
-            { type: 'CorrectStudentRecord', data: { ...correction, at: context.now.toISOString() } },
+            {
+              type: 'CorrectStudentRecord',
+              data: { ...correction, at: context.now.toISOString() },
+            },
             { tx },
           );
           outcomes.push(result.events.length > 0 ? 'updated' : 'unchanged');

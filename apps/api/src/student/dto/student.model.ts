@@ -37,7 +37,10 @@ export class Student {
   @Field(() => String, { nullable: true, description: 'The program, from the roster' })
   program!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'The expected graduation year, from the roster' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The expected graduation year, from the roster',
+  })
   graduationYear!: number | null;
 
   @Field(() => [String])
