@@ -6,6 +6,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { TokenService } from '../apps/api/src/auth/token.service';
 import { InstitutionService } from '../apps/api/src/institution/institution.service';
@@ -24,6 +25,13 @@ import {
 } from './harness';
 
 const MB = 1024 * 1024;
+
+interface Report {
+  accepted: number;
+  updated: number;
+  unchanged: number;
+  rejected: unknown[];
+}
 const ROWS = 20_000;
 
 const CREATE = `mutation ($input: CreateCohortInput!) { createCohort(input: $input) { cohort { id } } }`;
@@ -62,12 +70,15 @@ export async function rosterWorkload(args: Args): Promise<void> {
       tenantId: institution.tenantId,
       role: 'admin',
     });
-    const cohort = async () =>
-      ok(
-        await graphql(app!, token, CREATE, {
+    const nest = app;
+    const cohort = async () => {
+      const created = ok<{ createCohort: { cohort: { id: string } } }>(
+        await graphql(nest, token, CREATE, {
           input: { name: 'Bench', term: 'Fall', startDate: '2026-09-01', endDate: '2026-12-15' },
         }),
-      ).createCohort.cohort.id as string;
+      );
+      return created.createCohort.cohort.id;
+    };
 
     // Baseline: the same rows as JSON through GraphQL, 1,000 per mutation.
     const baselineRows = args.quick ? 5_000 : ROWS;
@@ -78,9 +89,10 @@ export async function rosterWorkload(args: Args): Promise<void> {
         email: `json${from + k}@bench.test`,
         name: `Student ${from + k}`,
       }));
-      const accepted = ok(
-        await graphql(app, token, ENROLL, { input: { cohortId: jsonCohort, rows } }),
-      ).enrollStudents.accepted.length;
+      const enrolled = ok<{ enrollStudents: { accepted: unknown[] } }>(
+        await graphql(nest, token, ENROLL, { input: { cohortId: jsonCohort, rows } }),
+      );
+      const accepted = enrolled.enrollStudents.accepted.length;
       if (accepted !== 1_000) throw new Error(`roster baseline: ${accepted} of 1,000 enrolled`);
     }
     const jsonRate = baselineRows / ((performance.now() - jsonStarted) / 1000);
@@ -88,7 +100,7 @@ export async function rosterWorkload(args: Args): Promise<void> {
     const fileCohort = await cohort();
     const csv = rosterCsv('file', ROWS);
     const upload = () =>
-      request(app!.getHttpServer())
+      request(nest.getHttpServer() as Server)
         .post(`/imports/cohorts/${fileCohort}/roster.csv`)
         .set('Authorization', `Bearer ${token}`)
         .set('Content-Type', 'text/csv; charset=utf-8')
@@ -96,12 +108,12 @@ export async function rosterWorkload(args: Args): Promise<void> {
     const first = await sampledRss(async () => {
       const started = performance.now();
       const response = await upload();
-      return { body: response.body, seconds: (performance.now() - started) / 1000 };
+      return { body: response.body as Report, seconds: (performance.now() - started) / 1000 };
     }, 50);
     if (first.result.body.accepted !== ROWS)
       throw new Error(`roster: ${JSON.stringify(first.result.body).slice(0, 300)}`);
     const againStarted = performance.now();
-    const again = (await upload()).body;
+    const again = (await upload()).body as Report;
     const againSeconds = (performance.now() - againStarted) / 1000;
     if (again.unchanged !== ROWS)
       throw new Error(`roster again: ${JSON.stringify(again).slice(0, 300)}`);

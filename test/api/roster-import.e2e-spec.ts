@@ -251,6 +251,55 @@ describe('roster import (POST /imports/cohorts/:cohortId/roster.csv)', () => {
     await upload('no-such-cohort', 'email,name\na@example.edu,A\n').expect(404);
   });
 
+  it('GraphQL enrollStudents takes the same optional fields and the same external-id rule', async () => {
+    const cohortId = await newCohort();
+    await upload(cohortId, 'email,name,external_id\nfirst@example.edu,First,GQL-1\n').expect(200);
+    const result = ok(
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          mutation ($input: EnrollStudentsInput!) {
+            enrollStudents(input: $input) {
+              accepted {
+                row
+                email
+              }
+              rejected {
+                row
+                reason
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            cohortId,
+            rows: [
+              { email: 'taken@example.edu', name: 'Taken', externalId: 'GQL-1' },
+              {
+                email: 'fine@example.edu',
+                name: 'Fine',
+                externalId: 'GQL-2',
+                graduationYear: 2029,
+              },
+              { email: 'year@example.edu', name: 'Year', graduationYear: 3000 },
+            ],
+          },
+        },
+      ),
+    ).enrollStudents;
+    expect(result.accepted).toEqual([{ row: 1, email: 'fine@example.edu' }]);
+    expect(result.rejected).toEqual([
+      { row: 0, reason: 'EXTERNAL_ID_TAKEN' },
+      { row: 2, reason: 'INVALID_GRADUATION_YEAR' },
+    ]);
+    expect((await students(cohortId)).byEmail.get('fine@example.edu')).toMatchObject({
+      externalId: 'GQL-2',
+      graduationYear: 2029,
+    });
+  });
+
   it('imports 20,000 rows in one file, in batches, and a second time changes nothing', async () => {
     const cohortId = await newCohort();
     const lines = ['email,name,external_id,program,graduation_year'];

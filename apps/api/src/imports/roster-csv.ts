@@ -79,10 +79,11 @@ export async function* rosterRecords(
   const malformed = (error: unknown): ImportError => {
     const csv = error as CsvError;
     const what = CSV_PROBLEMS[csv.code] ?? 'the text is not valid CSV';
+    const line = typeof csv.lines === 'number' ? csv.lines : null;
     return new ImportError(
       ImportErrorCode.MalformedCsv,
-      `The file is not valid CSV at row ${rows + 1} (line ${csv.lines ?? '?'}): ${what}.`,
-      { row: rows + 1, line: csv.lines ?? null },
+      `The file is not valid CSV at row ${rows + 1} (line ${line ?? '?'}): ${what}.`,
+      { row: rows + 1, line },
     );
   };
 
