@@ -21,7 +21,7 @@ export const ADMIN_URL =
 /** Every database the bench creates is named after this, so two runs can share a server. */
 export const DB_NAME = process.env.BENCH_DB ?? 'rapport_bench';
 
-export const WORKLOADS = ['append', 'rebuild', 'asof', 'graphql', 'digests'] as const;
+export const WORKLOADS = ['append', 'rebuild', 'asof', 'graphql', 'digests', 'roster'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface Args {

@@ -25,6 +25,7 @@ import {
   writeResults,
 } from './harness';
 import { asOfWorkload, rebuildWorkload, writePlans } from './rebuild';
+import { rosterWorkload } from './roster';
 import { seed } from './seed';
 
 const TERM_START = new Date('2026-09-07T00:00:00.000Z');
@@ -87,6 +88,7 @@ test('rapport benchmark', async () => {
   };
   if (args.only.has('append')) await timed('append', () => appendWorkload(args));
   if (args.only.has('digests')) await timed('digests', () => digestsWorkload(args));
+  if (args.only.has('roster')) await timed('roster', () => rosterWorkload(args));
   if (args.only.has('rebuild') || args.only.has('asof') || args.only.has('graphql')) {
     for (const [i, size] of args.sizes.entries()) {
       await timed(`seed, rebuild, asOf, GraphQL on ${label(size)}`, () =>

@@ -42,6 +42,7 @@ import { EmailChangeModule } from './email-change/email-change.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
+import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { ProgressModule } from './progress/progress.module';
 import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
@@ -131,6 +132,7 @@ export class AppModule {
         StaffModule,
         DemoModule,
         ExportsModule,
+        ImportsModule,
         ...(config.production ? [] : [GraphqlIdeModule]),
       ],
       providers: [

@@ -89,6 +89,7 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'RegisterStudent':
     case 'UpdateStudentProfile':
     case 'ConfirmStudentEmailChange':
+    case 'CorrectStudentRecord':
     case 'SetDigestPreference':
       return streamIds.student(command.data.studentId);
     case 'AddContact':

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   checkAssignableStaff,
+  cleanEnrollmentRow,
   type CohortState,
   DomainError,
   type EnrollmentRow,
@@ -16,6 +17,7 @@ import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { newId } from '../common/ids';
+import { StudentRecordsRepository } from '../student/student-records.repository';
 import {
   AggregateStatesRepository,
   type StoredAggregate,
@@ -35,6 +37,17 @@ import { WelcomeMail } from './welcome-mail.service';
 
 type ActiveCohort = Extract<CohortState, { status: 'active' }>;
 
+/** An upload through GraphQL or a roster file: the optional columns may be null or absent. */
+export interface EnrollRequest extends Pick<EnrollStudentsInput, 'cohortId' | 'expectedVersion'> {
+  rows: {
+    name: string;
+    email: string;
+    externalId?: string | null;
+    program?: string | null;
+    graduationYear?: number | null;
+  }[];
+}
+
 export interface EnrollmentReport {
   cohort: Cohort;
   accepted: AcceptedEnrollment[];
@@ -50,6 +63,7 @@ export class CohortService {
     private readonly access: AccessService,
     private readonly database: Database,
     private readonly welcome: WelcomeMail,
+    private readonly studentRecords: StudentRecordsRepository,
   ) {}
 
   async create(context: CommandContext, input: CreateCohortInput): Promise<Cohort> {
@@ -144,20 +158,37 @@ export class CohortService {
    * A roster upload. The cohort's StudentEnrolled events and each new student's own stream
    * commit together: no student is enrolled without a record, nor registered without a cohort.
    */
-  async enroll(context: CommandContext, input: EnrollStudentsInput): Promise<EnrollmentReport> {
+  async enroll(context: CommandContext, input: EnrollRequest): Promise<EnrollmentReport> {
     this.access.requireRole(context.actor, 'admin');
     // Ids derived from the clientMutationId: a retry lands on the same student streams.
     const rows: EnrollmentRow[] = input.rows.map((row, index) => ({
       studentId: newId(context, `student-${index}`),
       name: row.name,
       email: row.email,
+      // GraphQL may send null for an optional field; the domain knows only "absent".
+      ...(row.externalId == null ? {} : { externalId: row.externalId }),
+      ...(row.program == null ? {} : { program: row.program }),
+      ...(row.graduationYear == null ? {} : { graduationYear: row.graduationYear }),
     }));
     return this.database.withTenant(context.actor.tenantId, async (tx) => {
+      // External ids are unique across the institution's cohorts, which no cohort decider sees;
+      // rows naming one held by another student are set aside before deciding.
+      const ownIds = new Set(rows.map((row) => row.studentId));
+      const owners = await this.studentRecords.externalIdOwners(
+        tx,
+        rows.flatMap((row) => cleanEnrollmentRow(row).externalId ?? []),
+      );
+      const taken = (row: EnrollmentRow) => {
+        const owner = owners.get(cleanEnrollmentRow(row).externalId ?? '');
+        return owner !== undefined && !ownIds.has(owner);
+      };
+      const decidedAt = rows.flatMap((row, i) => (taken(row) ? [] : [i]));
+      const decided = decidedAt.map((i) => rows[i]);
       const result = await this.executor.execute<CohortState>(
         context,
         {
           type: 'EnrollStudents',
-          data: { cohortId: input.cohortId, rows, at: context.now.toISOString() },
+          data: { cohortId: input.cohortId, rows: decided, at: context.now.toISOString() },
         },
         { expectedVersion: input.expectedVersion, tx },
       );
@@ -169,14 +200,22 @@ export class CohortService {
       await this.welcome.queue(tx, cohort, result.events);
       // Planned against the roster as it was before this upload (without its own students),
       // so a replayed retry reports the same rows as the first attempt did.
-      const ownIds = new Set(rows.map((row) => row.studentId));
       const before = [...cohort.students].filter(([id]) => !ownIds.has(id)).map(([, e]) => e);
-      const plan = planEnrollment(rows, before);
+      const plan = planEnrollment(decided, before);
       if (plan instanceof DomainError) throw plan;
+      // Plan rows index the decided rows; the caller knows the rows it sent.
+      const setAside = rows.flatMap((row, i) =>
+        taken(row)
+          ? [{ row: i, email: row.email.trim(), reason: 'EXTERNAL_ID_TAKEN' as const }]
+          : [],
+      );
       return {
         cohort: toCohort(context.actor, input.cohortId, cohort, result.version),
-        accepted: plan.accepted,
-        rejected: plan.rejected,
+        accepted: plan.accepted.map((a) => ({ ...a, row: decidedAt[a.row] })),
+        rejected: [
+          ...plan.rejected.map((r) => ({ ...r, row: decidedAt[r.row] })),
+          ...setAside,
+        ].sort((a, b) => a.row - b.row),
       };
     });
   }

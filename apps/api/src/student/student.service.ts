@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type StudentState, streamIds } from '@rapport/domain';
+import {
+  type CorrectStudentRecord,
+  DomainError,
+  isDomainError,
+  type StudentState,
+  streamIds,
+} from '@rapport/domain';
+import { Database } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
 import { newId } from '../common/ids';
@@ -17,7 +24,40 @@ export class StudentService {
     private readonly states: AggregateStatesRepository,
     private readonly access: AccessService,
     private readonly emailChanges: EmailChangeService,
+    private readonly database: Database,
   ) {}
+
+  /**
+   * An admin's corrections of students' records (a roster file), committed together. Each
+   * answers whether it changed the record, or the domain's reason for refusing it.
+   */
+  async correctRecords(
+    context: CommandContext,
+    corrections: readonly Omit<CorrectStudentRecord['data'], 'at'>[],
+  ): Promise<('updated' | 'unchanged' | DomainError)[]> {
+    this.access.requireRole(context.actor, 'admin');
+    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+      const outcomes: ('updated' | 'unchanged' | DomainError)[] = [];
+      for (const correction of corrections) {
+        try {
+          const result = await this.executor.execute(
+            context,
+            {
+              type: 'CorrectStudentRecord',
+              data: { ...correction, at: context.now.toISOString() },
+            },
+            { tx },
+          );
+          outcomes.push(result.events.length > 0 ? 'updated' : 'unchanged');
+        } catch (error) {
+          // Refused before anything was appended, so the transaction carries on.
+          if (!isDomainError(error)) throw error;
+          outcomes.push(error);
+        }
+      }
+      return outcomes;
+    });
+  }
 
   /**
    * Students change only their own profile; enrolment by an admin created it. A new email is
@@ -102,6 +142,9 @@ export function toStudent(studentId: string, state: StudentState, version: numbe
     name: state.personal.name,
     email: state.personal.email,
     pendingEmail: state.pendingEmailChange?.email ?? null,
+    externalId: state.personal.externalId ?? null,
+    program: state.program ?? null,
+    graduationYear: state.graduationYear ?? null,
     careerInterests: [...state.careerInterests],
     digestPreference: state.digestPreference,
     version,

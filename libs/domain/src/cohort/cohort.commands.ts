@@ -45,6 +45,10 @@ export interface EnrollmentRow {
   studentId: string;
   name: string;
   email: string;
+  /** Optional roster columns: absent when the roster did not give them. */
+  externalId?: string;
+  program?: string;
+  graduationYear?: number;
 }
 
 export type EnrollStudents = Command<

@@ -200,10 +200,19 @@ function enroll({ data }: EnrollStudents, state: Active): Result {
   }
   const at = normalizeInstant(data.at);
   // Rejected rows record nothing: the caller reports them from the same plan.
-  return plan.accepted.map(({ studentId, name, email }): StudentEnrolled => ({
-    type: 'StudentEnrolled',
-    data: { cohortId: state.cohortId, studentId, at, personal: { name, email } },
-  }));
+  return plan.accepted.map(
+    ({ studentId, name, email, externalId, program, graduationYear }): StudentEnrolled => ({
+      type: 'StudentEnrolled',
+      data: {
+        cohortId: state.cohortId,
+        studentId,
+        at,
+        ...(program === undefined ? {} : { program }),
+        ...(graduationYear === undefined ? {} : { graduationYear }),
+        personal: { name, email, ...(externalId === undefined ? {} : { externalId }) },
+      },
+    }),
+  );
 }
 
 function withdraw({ data }: WithdrawStudent, state: Active): Result {

@@ -47,4 +47,60 @@ describe('planEnrollment', () => {
     expect(plan).toBeInstanceOf(DomainError);
     expect((plan as DomainError).code).toBe(DomainErrorCode.LIMIT_EXCEEDED);
   });
+
+  it('keeps the optional roster fields, trimmed, and drops blank ones', () => {
+    const plan = planEnrollment(
+      [
+        {
+          ...row(0, 'ada@example.edu'),
+          externalId: ' A-1 ',
+          program: ' Law ',
+          graduationYear: 2027,
+        },
+        { ...row(1, 'grace@example.edu'), externalId: '  ', program: '' },
+      ],
+      [],
+    );
+    expect(plan).toEqual({
+      accepted: [
+        {
+          row: 0,
+          studentId: 's-0',
+          name: 'Student 0',
+          email: 'ada@example.edu',
+          externalId: 'A-1',
+          program: 'Law',
+          graduationYear: 2027,
+        },
+        { row: 1, studentId: 's-1', name: 'Student 1', email: 'grace@example.edu' },
+      ],
+      rejected: [],
+    });
+  });
+
+  it('rejects too-long fields, impossible graduation years and a repeated external id', () => {
+    const plan = planEnrollment(
+      [
+        row(0, 'a@example.edu', 'x'.repeat(201)),
+        { ...row(1, 'b@example.edu'), externalId: 'x'.repeat(101) },
+        { ...row(2, 'c@example.edu'), program: 'x'.repeat(201) },
+        { ...row(3, 'd@example.edu'), graduationYear: 20271 },
+        { ...row(4, 'e@example.edu'), graduationYear: 2027.5 },
+        { ...row(5, 'f@example.edu'), externalId: 'S-5' },
+        { ...row(6, 'g@example.edu'), externalId: 'S-5' },
+      ],
+      [],
+    );
+    expect(plan).not.toBeInstanceOf(DomainError);
+    const { accepted, rejected } = plan as Exclude<typeof plan, DomainError>;
+    expect(accepted.map((a) => a.row)).toEqual([5]);
+    expect(rejected.map((r) => [r.row, r.reason])).toEqual([
+      [0, 'FIELD_TOO_LONG'],
+      [1, 'FIELD_TOO_LONG'],
+      [2, 'FIELD_TOO_LONG'],
+      [3, 'INVALID_GRADUATION_YEAR'],
+      [4, 'INVALID_GRADUATION_YEAR'],
+      [6, 'DUPLICATE_EXTERNAL_ID'],
+    ]);
+  });
 });

@@ -1,12 +1,21 @@
 import { DomainError } from '../shared/domain-error';
-import { isValidEmail, normalizeEmail } from '../shared/validation';
+import { isValidEmail, normalizeEmail, TEXT_LIMITS } from '../shared/validation';
+import { GRADUATION_YEARS, MAX_EXTERNAL_ID_LENGTH } from '../student/student.decider';
 import { type EnrollmentRow } from './cohort.commands';
 
 /** A roster upload beyond this is refused whole: split the file instead. */
 export const MAX_ENROLLMENT_ROWS = 1_000;
 
 export type EnrollmentRejectionReason =
-  'INVALID_EMAIL' | 'DUPLICATE_IN_BATCH' | 'ALREADY_ENROLLED' | 'MISSING_NAME';
+  | 'INVALID_EMAIL'
+  | 'DUPLICATE_IN_BATCH'
+  | 'ALREADY_ENROLLED'
+  | 'MISSING_NAME'
+  | 'FIELD_TOO_LONG'
+  | 'INVALID_GRADUATION_YEAR'
+  | 'DUPLICATE_EXTERNAL_ID'
+  /** Another student of the institution has this external id (checked by the caller: it spans cohorts). */
+  | 'EXTERNAL_ID_TAKEN';
 
 export interface AcceptedEnrollment {
   /** Zero-based index of the row in the upload. */
@@ -15,6 +24,9 @@ export interface AcceptedEnrollment {
   name: string;
   /** Trimmed and lower-cased. */
   email: string;
+  externalId?: string;
+  program?: string;
+  graduationYear?: number;
 }
 
 export interface RejectedEnrollment {
@@ -26,6 +38,46 @@ export interface RejectedEnrollment {
 export interface EnrollmentPlan {
   accepted: AcceptedEnrollment[];
   rejected: RejectedEnrollment[];
+}
+
+/** A roster row with its text trimmed, blank optional fields dropped and the email normalised. */
+export type CleanEnrollmentRow = Omit<AcceptedEnrollment, 'row'>;
+
+export function cleanEnrollmentRow(row: EnrollmentRow): CleanEnrollmentRow {
+  const externalId = row.externalId?.trim();
+  const program = row.program?.trim();
+  return {
+    studentId: row.studentId,
+    name: (row.name ?? '').trim(),
+    email: normalizeEmail(row.email ?? ''),
+    ...(externalId ? { externalId } : {}),
+    ...(program ? { program } : {}),
+    ...(row.graduationYear === undefined ? {} : { graduationYear: row.graduationYear }),
+  };
+}
+
+/**
+ * What is wrong with one row on its own (before it is compared with the roster or the other
+ * rows), or null. The same limits as the student decider's, so an accepted row always registers.
+ */
+export function enrollmentRowProblem(row: CleanEnrollmentRow): EnrollmentRejectionReason | null {
+  if (row.name === '') return 'MISSING_NAME';
+  if (!isValidEmail(row.email)) return 'INVALID_EMAIL';
+  if (
+    row.name.length > TEXT_LIMITS.short ||
+    (row.externalId?.length ?? 0) > MAX_EXTERNAL_ID_LENGTH ||
+    (row.program?.length ?? 0) > TEXT_LIMITS.short
+  ) {
+    return 'FIELD_TOO_LONG';
+  }
+  const year = row.graduationYear;
+  if (
+    year !== undefined &&
+    !(Number.isInteger(year) && year >= GRADUATION_YEARS.min && year <= GRADUATION_YEARS.max)
+  ) {
+    return 'INVALID_GRADUATION_YEAR';
+  }
+  return null;
 }
 
 /**
@@ -44,27 +96,28 @@ export function planEnrollment(
     );
   }
   const enrolled = new Set([...alreadyEnrolledEmails].map(normalizeEmail));
-  // Only accepted rows claim an email, so a bad first row does not block a good later one.
+  // Only accepted rows claim an email or external id, so a bad first row does not block a good later one.
   const claimed = new Set<string>();
+  const claimedExternalIds = new Set<string>();
   const plan: EnrollmentPlan = { accepted: [], rejected: [] };
 
-  rows.forEach(({ studentId, name, email: rawEmail }, row) => {
-    const email = normalizeEmail(rawEmail ?? '');
+  rows.forEach((raw, row) => {
+    const clean = cleanEnrollmentRow(raw);
     const reason: EnrollmentRejectionReason | null =
-      (name ?? '').trim() === ''
-        ? 'MISSING_NAME'
-        : !isValidEmail(email)
-          ? 'INVALID_EMAIL'
-          : enrolled.has(email)
-            ? 'ALREADY_ENROLLED'
-            : claimed.has(email)
-              ? 'DUPLICATE_IN_BATCH'
-              : null;
+      enrollmentRowProblem(clean) ??
+      (enrolled.has(clean.email)
+        ? 'ALREADY_ENROLLED'
+        : claimed.has(clean.email)
+          ? 'DUPLICATE_IN_BATCH'
+          : clean.externalId !== undefined && claimedExternalIds.has(clean.externalId)
+            ? 'DUPLICATE_EXTERNAL_ID'
+            : null);
     if (reason) {
-      plan.rejected.push({ row, email: (rawEmail ?? '').trim(), reason });
+      plan.rejected.push({ row, email: (raw.email ?? '').trim(), reason });
     } else {
-      claimed.add(email);
-      plan.accepted.push({ row, studentId, name: name.trim(), email });
+      claimed.add(clean.email);
+      if (clean.externalId !== undefined) claimedExternalIds.add(clean.externalId);
+      plan.accepted.push({ row, ...clean });
     }
   });
   return plan;

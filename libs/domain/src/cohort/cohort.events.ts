@@ -32,15 +32,20 @@ export type AdvisorUnassigned = Event<
   { cohortId: string; advisorId: string; at: string }
 >;
 
-/** One per accepted enrolment row; a reactor registers the student from it. */
+/**
+ * One per accepted enrolment row; a reactor registers the student from it. The optional roster
+ * fields are present only when the roster gave them (and absent in events recorded before).
+ */
 export type StudentEnrolled = Event<
   'StudentEnrolled',
   {
     cohortId: string;
     studentId: string;
     at: string;
-    /** Trimmed name; email trimmed and lower-cased. */
-    personal: { name: string; email: string };
+    program?: string;
+    graduationYear?: number;
+    /** Trimmed name and external id; email trimmed and lower-cased. */
+    personal: { name: string; email: string; externalId?: string };
   }
 >;
 

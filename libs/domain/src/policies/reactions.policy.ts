@@ -18,6 +18,10 @@ export function registerStudentOnEnrollment(event: StudentEnrolled): RegisterStu
       cohortId: event.data.cohortId,
       careerInterests: [],
       personal: { ...event.data.personal },
+      ...(event.data.program === undefined ? {} : { program: event.data.program }),
+      ...(event.data.graduationYear === undefined
+        ? {}
+        : { graduationYear: event.data.graduationYear }),
       at: event.data.at,
     },
   };

@@ -149,6 +149,7 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StudentProfileUpdated':
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
+    case 'StudentRecordCorrected':
     case 'DigestPreferenceSet':
     case 'ContactAdded':
     case 'ContactUpdated':
@@ -226,6 +227,7 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StudentProfileUpdated':
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
+    case 'StudentRecordCorrected':
       return counted(state, inPlace);
     case 'StudentEnrolled':
       return profile(state, inPlace, {

@@ -75,6 +75,8 @@ function describe(event: DomainEvent): string[] {
       return ['Asked to change the email address', 'Waiting for confirmation from the new address'];
     case 'StudentEmailChanged':
       return ['Confirmed a new email address'];
+    case 'StudentRecordCorrected':
+      return ["The career center updated the student's record"];
     case 'DigestPreferenceSet':
       return [
         event.data.preference === 'off'

@@ -1,9 +1,13 @@
 import { type Command } from '../shared/decider';
-import { type DigestPreference, type StudentPersonal } from './student.events';
+import {
+  type DigestPreference,
+  type StudentPersonal,
+  type StudentRecordFields,
+} from './student.events';
 
 export type RegisterStudent = Command<
   'RegisterStudent',
-  {
+  StudentRecordFields & {
     studentId: string;
     cohortId: string;
     careerInterests: string[];
@@ -33,10 +37,29 @@ export type ConfirmStudentEmailChange = Command<
   { studentId: string; requestId: string; at: string }
 >;
 
+/**
+ * An admin's correction of the institution's record (a roster file): absent fields keep their
+ * value. There is no email here: an address changes only through the verified flow.
+ */
+export type CorrectStudentRecord = Command<
+  'CorrectStudentRecord',
+  {
+    studentId: string;
+    program?: string;
+    graduationYear?: number;
+    personal?: { name?: string; externalId?: string };
+    at: string;
+  }
+>;
+
 export type SetDigestPreference = Command<
   'SetDigestPreference',
   { studentId: string; preference: DigestPreference; at: string }
 >;
 
 export type StudentCommand =
-  RegisterStudent | UpdateStudentProfile | ConfirmStudentEmailChange | SetDigestPreference;
+  | RegisterStudent
+  | UpdateStudentProfile
+  | ConfirmStudentEmailChange
+  | CorrectStudentRecord
+  | SetDigestPreference;

@@ -1,5 +1,6 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
+import { type CorrectStudentRecord } from './student.commands';
 import { studentDecider } from './student.decider';
 import {
   type StudentEmailChanged,
@@ -306,6 +307,130 @@ describe('student decider', () => {
       spec
         .given([])
         .when({ type: 'SetDigestPreference', data: { studentId, preference: 'off', at } })
+        .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('roster fields', () => {
+    const fromRoster: StudentRegistered = {
+      type: 'StudentRegistered',
+      data: {
+        ...registered.data,
+        program: 'Law',
+        graduationYear: 2027,
+        personal: { ...registered.data.personal, externalId: 'S-1' },
+      },
+    };
+    const correct = (data: Partial<CorrectStudentRecord['data']>): CorrectStudentRecord => ({
+      type: 'CorrectStudentRecord',
+      data: { studentId, at, ...data },
+    });
+
+    it('registers with the external id among the personal data, program and year beside it', () => {
+      spec
+        .given([])
+        .when({
+          type: 'RegisterStudent',
+          data: {
+            studentId,
+            cohortId: 'c-1',
+            careerInterests: ['Environmental law', 'Policy'],
+            personal: { name: 'Ada Lovelace', email: 'ada@example.edu', externalId: ' S-1 ' },
+            program: ' Law ',
+            graduationYear: 2027,
+            at,
+          },
+        })
+        .then([fromRoster]);
+    });
+
+    it('rejects a graduation year out of range', () => {
+      spec
+        .given([])
+        .when({ type: 'RegisterStudent', data: { ...registered.data, graduationYear: 1492 } })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'graduationYear' });
+    });
+
+    it('corrects the name, external id, program and year, recording the whole record', () => {
+      spec
+        .given([fromRoster])
+        .when(correct({ personal: { name: 'Ada King ', externalId: 'S-9' }, program: 'Policy' }))
+        .then([
+          {
+            type: 'StudentRecordCorrected',
+            data: {
+              studentId,
+              program: 'Policy',
+              graduationYear: 2027,
+              at,
+              personal: { name: 'Ada King', externalId: 'S-9' },
+            },
+          },
+        ]);
+    });
+
+    it('records nothing when the roster says what the record already says', () => {
+      spec
+        .given([fromRoster])
+        .when(
+          correct({ personal: { name: ' Ada Lovelace', externalId: 'S-1' }, graduationYear: 2027 }),
+        )
+        .thenNothing();
+    });
+
+    it('gives a student enrolled before roster fields existed their first program', () => {
+      spec
+        .given([registered])
+        .when(correct({ program: 'Law' }))
+        .then([
+          {
+            type: 'StudentRecordCorrected',
+            data: {
+              studentId,
+              program: 'Law',
+              graduationYear: null,
+              at,
+              personal: { name: 'Ada Lovelace', externalId: null },
+            },
+          },
+        ]);
+    });
+
+    it('keeps the external id through the student updating their own profile', () => {
+      const state = [
+        fromRoster,
+        {
+          type: 'StudentProfileUpdated' as const,
+          data: {
+            studentId,
+            careerInterests: ['Law'],
+            at,
+            personal: { name: 'Ada K', email: 'ada@example.edu' },
+          },
+        },
+      ];
+      // The correction restating the roster's external id finds it unchanged.
+      spec
+        .given(state)
+        .when(correct({ personal: { name: 'Ada K', externalId: 'S-1' } }))
+        .thenNothing();
+    });
+
+    it('rejects an empty name and a too-long external id', () => {
+      spec
+        .given([fromRoster])
+        .when(correct({ personal: { name: ' ' } }))
+        .thenError(DomainErrorCode.VALIDATION, { field: 'personal.name' });
+      spec
+        .given([fromRoster])
+        .when(correct({ personal: { externalId: 'x'.repeat(101) } }))
+        .thenError(DomainErrorCode.VALIDATION, { field: 'personal.externalId' });
+    });
+
+    it('rejects correcting an unknown student', () => {
+      spec
+        .given([])
+        .when(correct({ program: 'Law' }))
         .thenError(DomainErrorCode.NOT_FOUND);
     });
   });

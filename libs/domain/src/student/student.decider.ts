@@ -7,12 +7,14 @@ import {
   requireEmail,
   requireId,
   requireInstant,
+  requireIntegerInRange,
   requireOneOf,
   requireText,
   type Check,
 } from '../shared/validation';
 import {
   type ConfirmStudentEmailChange,
+  type CorrectStudentRecord,
   type RegisterStudent,
   type SetDigestPreference,
   type StudentCommand,
@@ -23,9 +25,13 @@ import {
   type DigestPreference,
   type StudentEvent,
   type StudentPersonal,
+  type StudentRecordFields,
 } from './student.events';
 
 export const MAX_CAREER_INTERESTS = 20;
+/** Institutions' student numbers and SSO ids are short; this bounds what sign-in matches on. */
+export const MAX_EXTERNAL_ID_LENGTH = 100;
+export const GRADUATION_YEARS = { min: 1950, max: 2100 } as const;
 
 export type StudentState =
   | { status: 'none' }
@@ -41,6 +47,9 @@ export type StudentState =
       pendingEmailChange?: PendingEmailChange | null;
       /** The last request confirmed, so following its link again is recognised. */
       confirmedEmailRequestId?: string | null;
+      /** From the roster; absent in states stored before rosters carried them. */
+      program?: string | null;
+      graduationYear?: number | null;
     };
 
 export interface PendingEmailChange {
@@ -62,6 +71,8 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
         return updateProfile(command, state);
       case 'ConfirmStudentEmailChange':
         return confirmEmailChange(command, state);
+      case 'CorrectStudentRecord':
+        return correctRecord(command, state);
       case 'SetDigestPreference':
         return setDigestPreference(command, state);
       default: {
@@ -84,6 +95,8 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           personal,
           pendingEmailChange: null,
           confirmedEmailRequestId: null,
+          program: event.data.program ?? null,
+          graduationYear: event.data.graduationYear ?? null,
         };
       }
       case 'StudentProfileUpdated':
@@ -91,8 +104,24 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
         return {
           ...state,
           careerInterests: event.data.careerInterests,
-          personal: event.data.personal,
+          // The student's own update never carries the external id: it stays.
+          personal: {
+            ...state.personal,
+            name: event.data.personal.name,
+            email: event.data.personal.email,
+          },
         };
+      case 'StudentRecordCorrected': {
+        if (state.status !== 'registered') return state;
+        const { name, externalId } = event.data.personal;
+        const { externalId: _old, ...personal } = state.personal;
+        return {
+          ...state,
+          personal: { ...personal, name, ...(externalId === null ? {} : { externalId }) },
+          program: event.data.program,
+          graduationYear: event.data.graduationYear,
+        };
+      }
       case 'StudentEmailChangeRequested':
         if (state.status !== 'registered') return state;
         return {
@@ -131,6 +160,7 @@ function register({ data }: RegisterStudent, state: StudentState): Result {
     requireId(data.studentId, 'studentId', 'The student id'),
     requireId(data.cohortId, 'cohortId', 'The cohort id'),
     checkPersonal(data.personal),
+    checkRecordFields(data.personal.externalId, data),
     checkInterests(data.careerInterests),
     requireInstant(data.at, 'at', 'The registration time'),
   );
@@ -146,6 +176,48 @@ function register({ data }: RegisterStudent, state: StudentState): Result {
         digestPreference: 'weekly',
         at: normalizeInstant(data.at),
         personal: cleanPersonal(data.personal),
+        ...cleanRecordFields(data),
+      },
+    },
+  ];
+}
+
+/**
+ * The institution's record follows the roster: given fields replace the current ones, absent
+ * ones stay. Records nothing when the result is what the student already has.
+ */
+function correctRecord({ data }: CorrectStudentRecord, state: Registered): Result {
+  const name = data.personal?.name ?? state.personal.name;
+  const externalId = data.personal?.externalId ?? state.personal.externalId;
+  const program = data.program ?? state.program ?? undefined;
+  const graduationYear = data.graduationYear ?? state.graduationYear ?? undefined;
+  const error = firstError(
+    requireText(name, 'personal.name', 'The student name'),
+    checkRecordFields(externalId, { program, graduationYear }),
+    requireInstant(data.at, 'at', 'The correction time'),
+  );
+  if (error) return error;
+  const next = {
+    name: name.trim(),
+    externalId: externalId?.trim() ?? null,
+    program: program?.trim() ?? null,
+    graduationYear: graduationYear ?? null,
+  };
+  const unchanged =
+    next.name === state.personal.name &&
+    next.externalId === (state.personal.externalId ?? null) &&
+    next.program === (state.program ?? null) &&
+    next.graduationYear === (state.graduationYear ?? null);
+  if (unchanged) return [];
+  return [
+    {
+      type: 'StudentRecordCorrected',
+      data: {
+        studentId: state.studentId,
+        program: next.program,
+        graduationYear: next.graduationYear,
+        at: normalizeInstant(data.at),
+        personal: { name: next.name, externalId: next.externalId },
       },
     },
   ];
@@ -262,6 +334,33 @@ function checkPersonal(personal: StudentPersonal): Check {
   );
 }
 
+function checkRecordFields(externalId: string | undefined, fields: StudentRecordFields): Check {
+  return firstError(
+    externalId === undefined
+      ? undefined
+      : requireText(externalId, 'personal.externalId', 'The external id', MAX_EXTERNAL_ID_LENGTH),
+    fields.program === undefined
+      ? undefined
+      : requireText(fields.program, 'program', 'The program'),
+    fields.graduationYear === undefined
+      ? undefined
+      : requireIntegerInRange(
+          fields.graduationYear,
+          'graduationYear',
+          'The graduation year',
+          GRADUATION_YEARS.min,
+          GRADUATION_YEARS.max,
+        ),
+  );
+}
+
+function cleanRecordFields(fields: StudentRecordFields): StudentRecordFields {
+  return {
+    ...(fields.program === undefined ? {} : { program: fields.program.trim() }),
+    ...(fields.graduationYear === undefined ? {} : { graduationYear: fields.graduationYear }),
+  };
+}
+
 function checkInterests(interests: readonly string[]): Check {
   if (interests.length > MAX_CAREER_INTERESTS) {
     return DomainError.limitExceeded(
@@ -290,5 +389,9 @@ function cleanInterests(interests: readonly string[]): string[] {
 }
 
 function cleanPersonal(personal: StudentPersonal): StudentPersonal {
-  return { name: personal.name.trim(), email: normalizeEmail(personal.email) };
+  return {
+    name: personal.name.trim(),
+    email: normalizeEmail(personal.email),
+    ...(personal.externalId === undefined ? {} : { externalId: personal.externalId.trim() }),
+  };
 }

@@ -7,11 +7,22 @@ export const digestPreferences: readonly DigestPreference[] = ['weekly', 'off'];
 export interface StudentPersonal {
   name: string;
   email: string;
+  /**
+   * The institution's own id for the student (from a roster file), which sign-in may match.
+   * Absent on students enrolled without one and in events recorded before it existed.
+   */
+  externalId?: string;
+}
+
+/** What a roster says about a student beyond the person: absent when the roster did not say. */
+export interface StudentRecordFields {
+  program?: string;
+  graduationYear?: number;
 }
 
 export type StudentRegistered = Event<
   'StudentRegistered',
-  {
+  StudentRecordFields & {
     studentId: string;
     cohortId: string;
     careerInterests: string[];
@@ -28,7 +39,27 @@ export type StudentRegistered = Event<
  */
 export type StudentProfileUpdated = Event<
   'StudentProfileUpdated',
-  { studentId: string; careerInterests: string[]; at: string; personal: StudentPersonal }
+  {
+    studentId: string;
+    careerInterests: string[];
+    at: string;
+    personal: Pick<StudentPersonal, 'name' | 'email'>;
+  }
+>;
+
+/**
+ * An admin corrected the institution's record of the student (from a roster file). Carries the
+ * whole record after the change; null means "none". The email is never part of it.
+ */
+export type StudentRecordCorrected = Event<
+  'StudentRecordCorrected',
+  {
+    studentId: string;
+    program: string | null;
+    graduationYear: number | null;
+    at: string;
+    personal: { name: string; externalId: string | null };
+  }
 >;
 
 /**
@@ -56,6 +87,7 @@ export type StudentEvent =
   | StudentProfileUpdated
   | StudentEmailChangeRequested
   | StudentEmailChanged
+  | StudentRecordCorrected
   | DigestPreferenceSet;
 
 export type StudentEventType = StudentEvent['type'];
@@ -65,5 +97,6 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   StudentProfileUpdated: 1,
   StudentEmailChangeRequested: 1,
   StudentEmailChanged: 1,
+  StudentRecordCorrected: 1,
   DigestPreferenceSet: 1,
 };

@@ -137,6 +137,26 @@ export class EnrollmentRowInput {
   @IsString()
   @MaxLength(320)
   email!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The institution's own id for the student (unique in the institution)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  externalId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  program?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  graduationYear?: number | null;
 }
 
 @InputType()

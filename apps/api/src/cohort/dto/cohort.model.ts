@@ -8,6 +8,10 @@ const enrollmentRejectionReasons = [
   'DUPLICATE_IN_BATCH',
   'ALREADY_ENROLLED',
   'MISSING_NAME',
+  'FIELD_TOO_LONG',
+  'INVALID_GRADUATION_YEAR',
+  'DUPLICATE_EXTERNAL_ID',
+  'EXTERNAL_ID_TAKEN',
 ] as const satisfies readonly EnrollmentRejectionReason[];
 
 export const EnrollmentRejectionReasonEnum = enumFromList(

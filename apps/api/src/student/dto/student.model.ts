@@ -28,6 +28,21 @@ export class Student {
   /** Not a field here: StudentResolver.pendingEmail shows it to the student and admins only. */
   pendingEmail!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The institution's own id for the student, from the roster; sign-in may match it",
+  })
+  externalId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The program, from the roster' })
+  program!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The expected graduation year, from the roster',
+  })
+  graduationYear!: number | null;
+
   @Field(() => [String])
   careerInterests!: string[];
 
