@@ -33,6 +33,18 @@ column events.stream_version bigint not null
 column events.tenant_id uuid not null
 column events.transaction_id xid8 not null default pg_current_xact_id()
 column events.type text not null
+column identity_links.issuer text not null
+column identity_links.linked_at timestamp with time zone not null
+column identity_links.person_id text not null
+column identity_links.role text not null
+column identity_links.subject text not null
+column identity_links.tenant_id uuid not null
+column identity_providers.audience text not null
+column identity_providers.email_claim text not null
+column identity_providers.external_id_claim text
+column identity_providers.issuer text not null
+column identity_providers.tenant_id uuid not null
+column identity_providers.updated_at timestamp with time zone not null
 column migrations.id integer not null default nextval('migrations_id_seq'::regclass)
 column migrations.name character varying not null
 column migrations.timestamp bigint not null
@@ -106,8 +118,14 @@ constraint events.events_pkey PRIMARY KEY (tenant_id, global_position)
 constraint events.events_schema_version_check CHECK ((schema_version > 0))
 constraint events.events_stream_version_check CHECK ((stream_version > 0))
 constraint events.events_stream_version_key UNIQUE (tenant_id, stream_id, stream_version)
+constraint identity_links.identity_links_pkey PRIMARY KEY (tenant_id, issuer, subject)
+constraint identity_links.identity_links_role_check CHECK ((role = ANY (ARRAY['student'::text, 'advisor'::text, 'admin'::text])))
+constraint identity_providers.identity_providers_audience_check CHECK (((length(audience) >= 1) AND (length(audience) <= 500)))
+constraint identity_providers.identity_providers_issuer_check CHECK (((length(issuer) >= 1) AND (length(issuer) <= 500)))
+constraint identity_providers.identity_providers_issuer_key UNIQUE (issuer)
+constraint identity_providers.identity_providers_pkey PRIMARY KEY (tenant_id)
 constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
-constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text, 'staff_invitation'::text])))
+constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text, 'staff_invitation'::text, 'welcome'::text])))
 constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
 constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
 constraint outbox.outbox_week_check CHECK (((kind = 'digest'::text) = (week IS NOT NULL)))
@@ -127,11 +145,14 @@ function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns 
 function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_identity_providers() returns TABLE(tenant_id uuid, issuer text, audience text, email_claim text, external_id_claim text) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_read_all_committed_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_secure_tenant_table(p_table regclass, p_privileges text) returns void security_definer=f owner=rapport_owner acl=rapport_owner=X/rapport_owner
 index CREATE INDEX aggregate_states_by_cohort_idx ON public.aggregate_states USING btree (tenant_id, kind, cohort_id)
 index CREATE INDEX aggregate_states_by_student_idx ON public.aggregate_states USING btree (tenant_id, kind, student_id)
+index CREATE INDEX aggregate_states_student_email_idx ON public.aggregate_states USING btree (tenant_id, lower(((state -> 'personal'::text) ->> 'email'::text))) WHERE (kind = 'student'::text)
+index CREATE INDEX aggregate_states_student_external_id_idx ON public.aggregate_states USING btree (tenant_id, (((state -> 'personal'::text) ->> 'externalId'::text))) WHERE (kind = 'student'::text)
 index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
 index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
 index CREATE INDEX outbox_by_week_idx ON public.outbox USING btree (tenant_id, week, status)
@@ -149,6 +170,9 @@ index CREATE UNIQUE INDEX digests_pkey ON public.digests USING btree (tenant_id,
 index CREATE UNIQUE INDEX events_event_id_key ON public.events USING btree (tenant_id, event_id)
 index CREATE UNIQUE INDEX events_pkey ON public.events USING btree (tenant_id, global_position)
 index CREATE UNIQUE INDEX events_stream_version_key ON public.events USING btree (tenant_id, stream_id, stream_version)
+index CREATE UNIQUE INDEX identity_links_pkey ON public.identity_links USING btree (tenant_id, issuer, subject)
+index CREATE UNIQUE INDEX identity_providers_issuer_key ON public.identity_providers USING btree (issuer)
+index CREATE UNIQUE INDEX identity_providers_pkey ON public.identity_providers USING btree (tenant_id)
 index CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (tenant_id, message_id)
 index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_checkpoints USING btree (name)
 index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines USING btree (tenant_id)
@@ -163,6 +187,8 @@ policy digest_optouts.tenant_isolation ALL public using((tenant_id = (NULLIF(cur
 policy digest_runs.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy events.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy identity_links.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy identity_providers.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy outbox.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -175,6 +201,8 @@ table digest_optouts rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_ow
 table digest_runs rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table identity_links rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table identity_providers rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table outbox rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=rw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table projection_checkpoints rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner,rapport_worker=arw/rapport_owner
