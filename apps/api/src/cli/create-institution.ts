@@ -2,13 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { InstitutionService } from '../institution/institution.service';
+
+import { StaffService } from '../staff/staff.service';
 import { runCli } from './cli.util';
 import { CliModule } from './cli.module';
 
 const usage =
   'usage: npm run institution:create -- --name "State University" --slug state-u [--time-zone America/Chicago]\n' +
   '  [--issuer https://login.state-u.edu --audience rapport [--email-claim email] [--external-id-claim student_number]]\n' +
-  "  --issuer/--audience: the institution's OpenID provider; its people sign in with its tokens";
+  '  [--admin-email it@state-u.edu --admin-name "Ann Admin"]\n' +
+  "  --issuer/--audience: the institution's OpenID provider; its people sign in with its tokens\n" +
+  '  --admin-email/--admin-name: invites the first admin, who signs in with that verified email';
 
 // Creating an institution (a tenant) is an operator action, not an API call.
 runCli(async () => {
@@ -21,9 +25,13 @@ runCli(async () => {
       audience: { type: 'string' },
       'email-claim': { type: 'string' },
       'external-id-claim': { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
     },
   });
   if (!values.name || !values.slug) throw new Error(usage);
+  if (!values['admin-email'] !== !values['admin-name'])
+    throw new Error(`the first admin needs both --admin-email and --admin-name\n${usage}`);
   const provider =
     values.issuer || values.audience || values['email-claim'] || values['external-id-claim'];
   if (provider && (!values.issuer || !values.audience))
@@ -52,6 +60,14 @@ runCli(async () => {
       console.log(
         `sign-in: tokens of ${institution.identityProvider.issuer} for audience ${institution.identityProvider.audience}`,
       );
+    if (values['admin-email']) {
+      const admin = await app.get(StaffService).inviteAsOperator(institution.tenantId, {
+        email: values['admin-email'],
+        name: values['admin-name']!,
+        role: 'admin',
+      });
+      console.log(`first admin invited (staff id ${admin.id}); the invitation is in the outbox`);
+    }
     console.log(`admin token: npm run token -- --tenant ${institution.slug} --role admin`);
   } finally {
     await app.close();

@@ -71,6 +71,24 @@ export class StaffService implements PersonMatcher {
     });
   }
 
+  /**
+   * The operator's invitation (`institution:create --admin-email`, `staff:invite`): how an
+   * institution's first admin arrives before anyone there can sign in. Running it again for the
+   * same address lands on the same staff member instead of inviting a twin.
+   */
+  inviteAsOperator(tenantId: string, input: InviteStaffInput, now = new Date()) {
+    const email = normalizeEmail(input.email);
+    return this.invite(
+      {
+        actor: { subject: 'operator', tenantId, role: 'admin' },
+        correlationId: deterministicUuid(`${tenantId}|operator-invite|${email}`),
+        clientMutationId: `operator-invite-${email}`,
+        now,
+      },
+      input,
+    );
+  }
+
   /** A new message under a new invitation id; the earlier one's link keeps working too. */
   async resendInvitation(context: CommandContext, input: StaffMemberInput): Promise<StaffMember> {
     this.access.requireRole(context.actor, 'admin');
