@@ -21,7 +21,15 @@ export const ADMIN_URL =
 /** Every database the bench creates is named after this, so two runs can share a server. */
 export const DB_NAME = process.env.BENCH_DB ?? 'rapport_bench';
 
-export const WORKLOADS = ['append', 'rebuild', 'asof', 'graphql', 'digests', 'roster'] as const;
+export const WORKLOADS = [
+  'append',
+  'rebuild',
+  'asof',
+  'graphql',
+  'digests',
+  'roster',
+  'tokens',
+] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface Args {
@@ -37,6 +45,8 @@ export interface Args {
   loadSeconds: number;
   connections: number;
   digests: number;
+  /** Provider tokens each system verifies (the tokens workload). */
+  tokens: number;
 }
 
 export function parseArgs(raw = process.env.BENCH_ARGS ?? ''): Args {
@@ -71,6 +81,7 @@ export function parseArgs(raw = process.env.BENCH_ARGS ?? ''): Args {
     loadSeconds: num('--load-seconds', quick ? 4 : 15),
     connections: num('--connections', 10),
     digests: num('--digests', Number(process.env.BENCH_DIGESTS ?? (quick ? 1_000 : 10_000))),
+    tokens: num('--tokens', quick ? 5_000 : 20_000),
   };
 }
 

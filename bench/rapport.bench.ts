@@ -3,7 +3,7 @@
  *
  *   npm run bench -- --quick        append, digests (2,000), 200k seed + rebuild, asOf, GraphQL
  *   npm run bench                   the same with 10,000 digests and a second size of 1M events
- *   npm run bench -- --only append,graphql      (append, rebuild, asof, graphql, digests)
+ *   npm run bench -- --only append,graphql      (append, rebuild, asof, graphql, digests, roster, tokens)
  *
  * Prints one table and writes bench/results.json (and bench/plans.txt). Runs under jest only
  * because ts-jest already resolves the `@rapport/*` aliases and the ESM-only NestJS packages.
@@ -27,6 +27,7 @@ import {
 import { asOfWorkload, rebuildWorkload, writePlans } from './rebuild';
 import { rosterWorkload } from './roster';
 import { seed } from './seed';
+import { tokensWorkload } from './tokens';
 
 const TERM_START = new Date('2026-09-07T00:00:00.000Z');
 const TERM_DAYS = 84;
@@ -89,6 +90,7 @@ test('rapport benchmark', async () => {
   if (args.only.has('append')) await timed('append', () => appendWorkload(args));
   if (args.only.has('digests')) await timed('digests', () => digestsWorkload(args));
   if (args.only.has('roster')) await timed('roster', () => rosterWorkload(args));
+  if (args.only.has('tokens')) await timed('tokens', () => tokensWorkload(args));
   if (args.only.has('rebuild') || args.only.has('asof') || args.only.has('graphql')) {
     for (const [i, size] of args.sizes.entries()) {
       await timed(`seed, rebuild, asOf, GraphQL on ${label(size)}`, () =>
