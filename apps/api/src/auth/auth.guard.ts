@@ -1,9 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GqlExecutionContext } from '@nestjs/graphql';
 import { Authenticator } from './authenticator.service';
 import { IS_PUBLIC } from './public.decorator';
-import { type RapportRequest, requestOf } from './request-context';
+import { requestFrom } from './request-context';
 
 /**
  * Global guard: every GraphQL field and HTTP route needs a verified bearer token for a
@@ -25,16 +24,5 @@ export class AuthGuard implements CanActivate {
     ]);
     if (!isPublic) await this.authenticator.authenticate(request);
     return true;
-  }
-}
-
-function requestFrom(context: ExecutionContext): RapportRequest | null {
-  switch (context.getType<string>()) {
-    case 'graphql':
-      return requestOf(GqlExecutionContext.create(context).getContext());
-    case 'http':
-      return context.switchToHttp().getRequest<RapportRequest>();
-    default:
-      return null;
   }
 }

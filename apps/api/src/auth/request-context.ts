@@ -1,3 +1,5 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { Actor } from './actor';
 
@@ -11,4 +13,16 @@ export interface RapportRequest extends Request {
 export function requestOf(graphqlContext: { req?: RapportRequest }): RapportRequest {
   if (!graphqlContext.req) throw new Error('GraphQL context has no request');
   return graphqlContext.req;
+}
+
+/** The request behind a GraphQL field or an HTTP route; null for other contexts. */
+export function requestFrom(context: ExecutionContext): RapportRequest | null {
+  switch (context.getType<string>()) {
+    case 'graphql':
+      return requestOf(GqlExecutionContext.create(context).getContext());
+    case 'http':
+      return context.switchToHttp().getRequest<RapportRequest>();
+    default:
+      return null;
+  }
 }

@@ -158,3 +158,28 @@ export function toConnection<T>(
     },
   };
 }
+
+/**
+ * One page for each student from rows fetched for all of them in one read (up to `size + 1` rows
+ * each, id order), keyed by the node's id.
+ */
+export function pagesPerStudent<R extends { studentId: string }, T extends { id: string }>(
+  studentIds: readonly string[],
+  fetched: { rows: readonly R[]; totals: ReadonlyMap<string, number> },
+  size: number,
+  hasPrevious: boolean,
+  toNode: (row: R) => T,
+): Map<string, ConnectionShape<T>> {
+  return new Map(
+    studentIds.map((studentId) => [
+      studentId,
+      toConnection(
+        fetched.rows.filter((r) => r.studentId === studentId).map(toNode),
+        size,
+        fetched.totals.get(studentId) ?? 0,
+        (node) => ({ id: node.id }),
+        hasPrevious,
+      ),
+    ]),
+  );
+}

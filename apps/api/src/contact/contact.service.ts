@@ -7,8 +7,8 @@ import {
   decodeCursor,
   ID_CURSOR,
   type PageArgs,
+  pagesPerStudent,
   pageSize,
-  toConnection,
 } from '../common/connection';
 import { newId } from '../common/ids';
 import {
@@ -126,26 +126,15 @@ export class ContactService {
   ): Promise<Map<string, ConnectionShape<Contact>>> {
     const size = pageSize(page.first);
     const after = decodeCursor(page.after, ID_CURSOR);
-    const { rows, totals } = await this.states.pageByStudents<ContactState>(
+    const fetched = await this.states.pageByStudents<ContactState>(
       actor.tenantId,
       'contact',
       studentIds,
       size + 1,
       after ? streamIds.contact(after.id) : null,
     );
-    return new Map(
-      studentIds.map((studentId) => [
-        studentId,
-        toConnection(
-          rows
-            .filter((r) => r.studentId === studentId)
-            .map((r) => toContact(r.aggregateId!, r.state, r.version)),
-          size,
-          totals.get(studentId) ?? 0,
-          (contact) => ({ id: contact.id }),
-          after !== null,
-        ),
-      ]),
+    return pagesPerStudent(studentIds, fetched, size, after !== null, (r) =>
+      toContact(r.aggregateId!, r.state, r.version),
     );
   }
 

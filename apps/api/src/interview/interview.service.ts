@@ -21,8 +21,8 @@ import {
   decodeCursor,
   ID_CURSOR,
   type PageArgs,
+  pagesPerStudent,
   pageSize,
-  toConnection,
 } from '../common/connection';
 import { newId } from '../common/ids';
 import {
@@ -425,27 +425,16 @@ export class InterviewService {
   ): Promise<Map<string, ConnectionShape<Interview>>> {
     const size = pageSize(page.first);
     const after = decodeCursor(page.after, ID_CURSOR);
-    const { rows, totals } = await this.states.pageByStudents<OpenInterview>(
+    const fetched = await this.states.pageByStudents<OpenInterview>(
       actor.tenantId,
       'interview',
       studentIds,
       size + 1,
       after ? streamIds.interview(after.id) : null,
     );
-    const details = await this.details.read(actor.tenantId, rows);
-    return new Map(
-      studentIds.map((studentId) => [
-        studentId,
-        toConnection(
-          rows
-            .filter((r) => r.studentId === studentId)
-            .map((r) => toInterview(r.aggregateId!, r.state, r.version, details.get(r.streamId)!)),
-          size,
-          totals.get(studentId) ?? 0,
-          (interview) => ({ id: interview.id }),
-          after !== null,
-        ),
-      ]),
+    const details = await this.details.read(actor.tenantId, fetched.rows);
+    return pagesPerStudent(studentIds, fetched, size, after !== null, (r) =>
+      toInterview(r.aggregateId!, r.state, r.version, details.get(r.streamId)!),
     );
   }
 

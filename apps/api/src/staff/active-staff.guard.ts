@@ -1,7 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { GqlExecutionContext } from '@nestjs/graphql';
 import { AccessService } from '../access/access.service';
-import { type RapportRequest, requestOf } from '../auth/request-context';
+import { type RapportRequest, requestFrom } from '../auth/request-context';
 
 /**
  * Global guard after authentication: a deactivated staff member's tokens stop working at once,
@@ -23,16 +22,5 @@ export class ActiveStaffGuard implements CanActivate {
     }
     await check;
     return true;
-  }
-}
-
-function requestFrom(context: ExecutionContext): RapportRequest | null {
-  switch (context.getType<string>()) {
-    case 'graphql':
-      return requestOf(GqlExecutionContext.create(context).getContext());
-    case 'http':
-      return context.switchToHttp().getRequest<RapportRequest>();
-    default:
-      return null;
   }
 }
