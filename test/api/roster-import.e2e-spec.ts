@@ -95,7 +95,10 @@ describe('roster import (POST /imports/cohorts/:cohortId/roster.csv)', () => {
   it('reports bad rows by row number and reason, without their emails, and enrols the good ones', async () => {
     const cohortId = await newCohort();
     const other = await newCohort();
-    await upload(other, 'email,name,external_id\nowner@example.edu,Owner,TAKEN-1\n').expect(200);
+    await upload(
+      other,
+      'email,name,external_id\nowner@example.edu,Owner,TAKEN-1\nsomeone@example.edu,Someone,\n',
+    ).expect(200);
     const csv = [
       'email,name,external_id,graduation_year',
       'good1@example.edu,Good One,G-1,2027', // 2
@@ -106,7 +109,8 @@ describe('roster import (POST /imports/cohorts/:cohortId/roster.csv)', () => {
       'old@example.edu,Too Old,,1800', // 7
       `long@example.edu,${'x'.repeat(201)},,`, // 8
       'dup-ext@example.edu,Dup Ext,G-1,', // 9
-      'taken@example.edu,Taken,TAKEN-1,', // 10
+      // The email names one student of the institution, the external id another.
+      'someone@example.edu,Taken,TAKEN-1,', // 10
       'short@example.edu,Short Row', // 11
       'good2@example.edu,Good Two,,2028', // 12
     ].join('\r\n');
@@ -290,8 +294,9 @@ describe('roster import (POST /imports/cohorts/:cohortId/roster.csv)', () => {
       ),
     ).enrollStudents;
     expect(result.accepted).toEqual([{ row: 1, email: 'fine@example.edu' }]);
+    // Its external id names a student on this roster already (docs/adr/0019).
     expect(result.rejected).toEqual([
-      { row: 0, reason: 'EXTERNAL_ID_TAKEN' },
+      { row: 0, reason: 'ALREADY_ENROLLED' },
       { row: 2, reason: 'INVALID_GRADUATION_YEAR' },
     ]);
     expect((await students(cohortId)).byEmail.get('fine@example.edu')).toMatchObject({

@@ -90,6 +90,8 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'UpdateStudentProfile':
     case 'ConfirmStudentEmailChange':
     case 'CorrectStudentRecord':
+    case 'JoinCohort':
+    case 'LeaveCohort':
     case 'SetDigestPreference':
       return streamIds.student(command.data.studentId);
     case 'AddContact':

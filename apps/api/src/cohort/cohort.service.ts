@@ -6,13 +6,17 @@ import {
   DomainError,
   type EnrollmentRow,
   planEnrollment,
+  joinCohortOnEnrollment,
+  leaveCohortOnWithdrawal,
   registerStudentOnEnrollment,
   type StaffState,
+  type StudentEnrolled,
   type StudentState,
   streamIds,
   welcomesNewStudents,
+  withdrawOnLeaving,
 } from '@rapport/domain';
-import { Database } from '@rapport/event-store';
+import { Database, type Tx } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
@@ -155,34 +159,52 @@ export class CohortService {
   }
 
   /**
-   * A roster upload. The cohort's StudentEnrolled events and each new student's own stream
-   * commit together: no student is enrolled without a record, nor registered without a cohort.
+   * A roster upload. The cohort's StudentEnrolled events and each student's own stream commit
+   * together: no student is enrolled without a record, nor registered without a cohort. A row
+   * naming a student the institution already has (by email, or by external id) enrols that
+   * student: they join this cohort and leave the one they were on (docs/adr/0019).
    */
   async enroll(context: CommandContext, input: EnrollRequest): Promise<EnrollmentReport> {
     this.access.requireRole(context.actor, 'admin');
-    // Ids derived from the clientMutationId: a retry lands on the same student streams.
-    const rows: EnrollmentRow[] = input.rows.map((row, index) => ({
-      studentId: newId(context, `student-${index}`),
-      name: row.name,
-      email: row.email,
-      // GraphQL may send null for an optional field; the domain knows only "absent".
-      ...(row.externalId == null ? {} : { externalId: row.externalId }),
-      ...(row.program == null ? {} : { program: row.program }),
-      ...(row.graduationYear == null ? {} : { graduationYear: row.graduationYear }),
-    }));
+    const given = input.rows.map((row) =>
+      cleanEnrollmentRow({
+        studentId: '',
+        name: row.name,
+        email: row.email,
+        ...(row.externalId == null ? {} : { externalId: row.externalId }),
+      }),
+    );
     return this.database.withTenant(context.actor.tenantId, async (tx) => {
-      // External ids are unique across the institution's cohorts, which no cohort decider sees;
-      // rows naming one held by another student are set aside before deciding.
-      const ownIds = new Set(rows.map((row) => row.studentId));
-      const owners = await this.studentRecords.externalIdOwners(
+      const known = await this.studentRecords.studentsNamed(
         tx,
-        rows.flatMap((row) => cleanEnrollmentRow(row).externalId ?? []),
+        given.map((row) => row.email),
+        given.flatMap((row) => row.externalId ?? []),
       );
-      const taken = (row: EnrollmentRow) => {
-        const owner = owners.get(cleanEnrollmentRow(row).externalId ?? '');
-        return owner !== undefined && !ownIds.has(owner);
-      };
-      const decidedAt = rows.flatMap((row, i) => (taken(row) ? [] : [i]));
+      const byEmail = new Map(known.map((k) => [k.email, k.studentId]));
+      const byExternalId = new Map(
+        known.flatMap((k) => (k.externalId === null ? [] : [[k.externalId, k.studentId]])),
+      );
+      const named = given.map((row) => ({
+        byEmail: byEmail.get(row.email),
+        byExternalId: row.externalId === undefined ? undefined : byExternalId.get(row.externalId),
+      }));
+      // Ids of new students derive from the clientMutationId: a retry lands on the same streams.
+      const rows: EnrollmentRow[] = input.rows.map((row, index) => ({
+        studentId:
+          named[index].byEmail ?? named[index].byExternalId ?? newId(context, `student-${index}`),
+        name: row.name,
+        email: row.email,
+        // GraphQL may send null for an optional field; the domain knows only "absent".
+        ...(row.externalId == null ? {} : { externalId: row.externalId }),
+        ...(row.program == null ? {} : { program: row.program }),
+        ...(row.graduationYear == null ? {} : { graduationYear: row.graduationYear }),
+      }));
+      // The email names one student and the external id another: no cohort decider sees that.
+      const taken = (i: number) =>
+        named[i].byEmail !== undefined &&
+        named[i].byExternalId !== undefined &&
+        named[i].byEmail !== named[i].byExternalId;
+      const decidedAt = rows.flatMap((_, i) => (taken(i) ? [] : [i]));
       const decided = decidedAt.map((i) => rows[i]);
       const result = await this.executor.execute<CohortState>(
         context,
@@ -192,22 +214,27 @@ export class CohortService {
         },
         { expectedVersion: input.expectedVersion, tx },
       );
+      const returning = new Set(known.map((k) => k.studentId));
       for (const event of result.events) {
         if (event.type !== 'StudentEnrolled') continue;
-        await this.executor.execute(context, registerStudentOnEnrollment(event), { tx });
+        if (returning.has(event.data.studentId)) await this.join(context, tx, event);
+        else await this.executor.execute(context, registerStudentOnEnrollment(event), { tx });
       }
       const cohort = activeOrNotFound(input.cohortId, result.state);
       await this.welcome.queue(tx, cohort, result.events);
       // Planned against the roster as it was before this upload (without its own students),
       // so a replayed retry reports the same rows as the first attempt did.
-      const before = [...cohort.students].filter(([id]) => !ownIds.has(id)).map(([, e]) => e);
+      const own = new Set(
+        result.replayed
+          ? decided.map((row) => row.studentId)
+          : result.events.flatMap((e) => (e.type === 'StudentEnrolled' ? [e.data.studentId] : [])),
+      );
+      const before = new Map([...cohort.students].filter(([id]) => !own.has(id)));
       const plan = planEnrollment(decided, before);
       if (plan instanceof DomainError) throw plan;
       // Plan rows index the decided rows; the caller knows the rows it sent.
       const setAside = rows.flatMap((row, i) =>
-        taken(row)
-          ? [{ row: i, email: row.email.trim(), reason: 'EXTERNAL_ID_TAKEN' as const }]
-          : [],
+        taken(i) ? [{ row: i, email: row.email.trim(), reason: 'EXTERNAL_ID_TAKEN' as const }] : [],
       );
       return {
         cohort: toCohort(context.actor, input.cohortId, cohort, result.version),
@@ -220,21 +247,46 @@ export class CohortService {
     });
   }
 
+  /** A returning student joins the cohort and leaves the roster they were still on. */
+  private async join(context: CommandContext, tx: Tx, enrolled: StudentEnrolled): Promise<void> {
+    const joined = await this.executor.execute(context, joinCohortOnEnrollment(enrolled), { tx });
+    // Without the mutation id: one upload may move several students out of the same cohort.
+    const { clientMutationId: _, ...once } = context;
+    for (const left of joined.events) {
+      if (left.type !== 'StudentLeftCohort') continue;
+      // A student state stored before stays were kept may name a cohort they already left.
+      const earlier = await this.executor.load<CohortState>(
+        context.actor.tenantId,
+        streamIds.cohort(left.data.cohortId),
+        tx,
+      );
+      if (earlier.state.status === 'active' && earlier.state.students.has(left.data.studentId))
+        await this.executor.execute(once, withdrawOnLeaving(left), { tx });
+    }
+  }
+
+  /** The cohort's roster and the student's own stream record the withdrawal together. */
   async withdrawStudent(context: CommandContext, input: WithdrawStudentInput): Promise<Cohort> {
     this.access.requireRole(context.actor, 'admin');
-    const result = await this.executor.execute<CohortState>(
-      context,
-      {
-        type: 'WithdrawStudent',
-        data: {
-          cohortId: input.cohortId,
-          studentId: input.studentId,
-          at: context.now.toISOString(),
+    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+      const result = await this.executor.execute<CohortState>(
+        context,
+        {
+          type: 'WithdrawStudent',
+          data: {
+            cohortId: input.cohortId,
+            studentId: input.studentId,
+            at: context.now.toISOString(),
+          },
         },
-      },
-      { expectedVersion: input.expectedVersion },
-    );
-    return toCohort(context.actor, input.cohortId, result.state, result.version);
+        { expectedVersion: input.expectedVersion, tx },
+      );
+      for (const event of result.events) {
+        if (event.type === 'StudentWithdrawn')
+          await this.executor.execute(context, leaveCohortOnWithdrawal(event), { tx });
+      }
+      return toCohort(context.actor, input.cohortId, result.state, result.version);
+    });
   }
 
   async get(actor: Actor, cohortId: string): Promise<Cohort> {

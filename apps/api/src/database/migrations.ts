@@ -15,6 +15,7 @@ import { IdentityProviders1764400100000 } from './migrations/1764400100000-ident
 import { StaffInvitationOutboxKind1764400200000 } from './migrations/1764400200000-staff-invitation-outbox-kind';
 import { LegacyAdvisorsBecomeStaff1764400200001 } from './migrations/1764400200001-legacy-advisors-become-staff';
 import { WelcomeMessages1764400400000 } from './migrations/1764400400000-welcome-messages';
+import { StudentEnrolments1764500000000 } from './migrations/1764500000000-student-enrolments';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -32,4 +33,5 @@ export const migrations: readonly MigrationClass[] = [
   StaffInvitationOutboxKind1764400200000,
   LegacyAdvisorsBecomeStaff1764400200001,
   WelcomeMessages1764400400000,
+  StudentEnrolments1764500000000,
 ];

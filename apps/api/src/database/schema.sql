@@ -92,6 +92,9 @@ column student_activity.occurred_at timestamp with time zone not null
 column student_activity.student_id text not null
 column student_activity.tenant_id uuid not null
 column student_activity.transaction_id xid8 not null
+column student_enrolments.cohort_id text not null
+column student_enrolments.student_id text not null
+column student_enrolments.tenant_id uuid not null
 column student_progress.cohort_id text
 column student_progress.last_activity_at timestamp with time zone
 column student_progress.last_event_at timestamp with time zone
@@ -134,6 +137,7 @@ constraint settings_timelines.settings_timelines_pkey PRIMARY KEY (tenant_id)
 constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)
 constraint streams.streams_version_check CHECK ((version > 0))
 constraint student_activity.student_activity_pkey PRIMARY KEY (tenant_id, student_id, global_position)
+constraint student_enrolments.student_enrolments_pkey PRIMARY KEY (tenant_id, cohort_id, student_id)
 constraint student_progress.student_progress_pkey PRIMARY KEY (tenant_id, student_id)
 constraint student_progress_snapshots.student_progress_snapshots_pkey PRIMARY KEY (tenant_id, student_id, period_start)
 constraint tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
@@ -178,6 +182,7 @@ index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_check
 index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines USING btree (tenant_id)
 index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX student_activity_pkey ON public.student_activity USING btree (tenant_id, student_id, global_position)
+index CREATE UNIQUE INDEX student_enrolments_pkey ON public.student_enrolments USING btree (tenant_id, cohort_id, student_id)
 index CREATE UNIQUE INDEX student_progress_pkey ON public.student_progress USING btree (tenant_id, student_id)
 index CREATE UNIQUE INDEX student_progress_snapshots_pkey ON public.student_progress_snapshots USING btree (tenant_id, student_id, period_start)
 index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
@@ -193,6 +198,7 @@ policy outbox.tenant_isolation ALL public using((tenant_id = (NULLIF(current_set
 policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_activity.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy student_enrolments.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_progress.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_progress_snapshots.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -209,6 +215,7 @@ table projection_checkpoints rls=f force=f acl=rapport_app=r/rapport_owner,rappo
 table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_activity rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table student_enrolments rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_progress rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_progress_snapshots rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table tenants rls=t force=t acl=rapport_app=r/rapport_owner,rapport_global=ar/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

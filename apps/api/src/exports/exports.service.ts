@@ -87,10 +87,13 @@ export class ExportsService {
   /** One row per enrolled student (at `asOf` if given), sorted by name. */
   async cohortStudentsCsv(actor: Actor, cohortId: string, asOfParam: unknown): Promise<Download> {
     const { cohort, asOf } = await this.staffCohort(actor, cohortId, asOfParam);
-    const [views, records] = await Promise.all([
-      this.progress.cohortStudentViews(actor, cohortId, asOf),
-      this.states.list<StudentState>(actor.tenantId, 'student', { cohortId }),
-    ]);
+    const views = await this.progress.cohortStudentViews(actor, cohortId, asOf);
+    // By id: a student who has since moved to another cohort is listed as of their stay here.
+    const records = await this.states.listByStudents<StudentState>(
+      actor.tenantId,
+      'student',
+      views.map((v) => v.studentId),
+    );
     const students = new Map(
       records.map((r) => [r.aggregateId!, toStudent(r.aggregateId!, r.state, r.version)]),
     );

@@ -165,9 +165,9 @@ export class ImportsService {
       const ownId = idByEmail.get(clean.email);
       const owner = clean.externalId === undefined ? undefined : byExternalId.get(clean.externalId);
       if (ownId === undefined) {
-        if (!owner) fresh.push(candidate);
-        else if (enrolled.has(owner.studentId)) reject(row, 'EMAIL_CHANGE_NOT_ALLOWED');
-        else reject(row, 'EXTERNAL_ID_TAKEN');
+        // A student of another cohort is enrolled here by CohortService.enroll (docs/adr/0019).
+        if (owner && enrolled.has(owner.studentId)) reject(row, 'EMAIL_CHANGE_NOT_ALLOWED');
+        else fresh.push(candidate);
         continue;
       }
       if (owner && owner.studentId !== ownId) {

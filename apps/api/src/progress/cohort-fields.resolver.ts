@@ -44,10 +44,13 @@ export class CohortFieldsResolver {
     @Context('req') req: object,
     @Args() args: CohortStudentsArgs,
   ) {
-    const [views, records] = await Promise.all([
-      this.progress.cohortStudentViews(actor, cohort.id, args.asOf),
-      this.states.list<StudentState>(actor.tenantId, 'student', { cohortId: cohort.id }),
-    ]);
+    const views = await this.progress.cohortStudentViews(actor, cohort.id, args.asOf);
+    // By id: a student who has since moved to another cohort is listed as of their stay here.
+    const records = await this.states.listByStudents<StudentState>(
+      actor.tenantId,
+      'student',
+      views.map((v) => v.studentId),
+    );
     const students = new Map(
       records.map((r) => [r.aggregateId!, toStudent(r.aggregateId!, r.state, r.version)]),
     );

@@ -13,6 +13,7 @@ import {
   PROGRESS_SNAPSHOTS,
   SETTINGS_TIMELINES,
   STUDENT_ACTIVITY,
+  STUDENT_ENROLMENTS,
   STUDENT_PROGRESS,
 } from './student-progress.projection';
 
@@ -64,8 +65,10 @@ export class ProgressRepository {
     const [row] = await this.database.withTenant(tenantId, (tx) =>
       tx.query<{ fingerprint: string }>(
         `SELECT md5(concat_ws('|',
-           (SELECT string_agg(student_id || ':' || xmin::text, ',' ORDER BY student_id)
-              FROM ${STUDENT_PROGRESS} WHERE tenant_id = $1 AND cohort_id = $2),
+           (SELECT string_agg(p.student_id || ':' || p.xmin::text, ',' ORDER BY p.student_id)
+              FROM ${STUDENT_ENROLMENTS} e
+              JOIN ${STUDENT_PROGRESS} p ON p.tenant_id = e.tenant_id AND p.student_id = e.student_id
+             WHERE e.tenant_id = $1 AND e.cohort_id = $2),
            (SELECT xmin::text FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $3),
            (SELECT xmin::text FROM ${SETTINGS_TIMELINES} WHERE tenant_id = $1))) AS fingerprint`,
         [tx.tenantId, cohortId, streamIds.cohort(cohortId)],
@@ -74,11 +77,16 @@ export class ProgressRepository {
     return row.fingerprint;
   }
 
-  /** Live progress of every student ever in a cohort (withdrawn ones included, flagged in state). */
+  /**
+   * Live progress of every student ever in a cohort: those withdrawn or moved on to another
+   * cohort are included, their stays in the state.
+   */
   async progressOfCohort(tenantId: string, cohortId: string): Promise<StudentProgress[]> {
     const rows = await this.database.withTenant(tenantId, (tx) =>
       tx.query<{ state: StudentProgress }>(
-        `SELECT state FROM ${STUDENT_PROGRESS} WHERE tenant_id = $1 AND cohort_id = $2 ORDER BY student_id`,
+        `SELECT p.state FROM ${STUDENT_ENROLMENTS} e
+           JOIN ${STUDENT_PROGRESS} p ON p.tenant_id = e.tenant_id AND p.student_id = e.student_id
+          WHERE e.tenant_id = $1 AND e.cohort_id = $2 ORDER BY p.student_id`,
         [tx.tenantId, cohortId],
       ),
     );
@@ -119,7 +127,11 @@ export class ProgressRepository {
              SELECT period_start, state FROM ${PROGRESS_SNAPSHOTS} s
               WHERE s.tenant_id = p.tenant_id AND s.student_id = p.student_id AND s.period_start <= $3
               ORDER BY s.period_start DESC LIMIT 1) s ON true
-          WHERE p.tenant_id = $1 AND ${byCohort ? 'p.cohort_id = $2' : 'p.student_id = ANY($2)'}`,
+          WHERE p.tenant_id = $1 AND p.student_id = ANY(${
+            byCohort
+              ? `SELECT student_id FROM ${STUDENT_ENROLMENTS} WHERE tenant_id = $1 AND cohort_id = $2`
+              : '$2'
+          })`,
         [tx.tenantId, byCohort ? scope.cohortId : scope.studentIds, asOf],
       );
       const rows = await tx.query<EventRow & { activity_student_id: string }>(

@@ -4,6 +4,7 @@ import {
   cohortDashboard,
   describeEvent,
   type DomainEvent,
+  enrolledInCohort,
   DomainError,
   type FollowUpItem,
   followUpsOf,
@@ -195,7 +196,7 @@ export class ProgressService {
       this.frame(actor.tenantId, asOf ?? now),
     ]);
     return students
-      .filter((p) => p.enrolled && visible.has(p.studentId))
+      .filter((p) => enrolledInCohort(p, cohortId) && visible.has(p.studentId))
       .map((p) => this.view(p, frame));
   }
 
@@ -223,7 +224,9 @@ export class ProgressService {
         mine.map((c) => this.progress.progressOfCohort(actor.tenantId, c.aggregateId!)),
       )
     ).flat();
-    return sharedProfessionals(students.filter((p) => visible.has(p.studentId)));
+    // A student who moved between two of these cohorts is listed by both: counted once.
+    const unique = new Map(students.map((p) => [p.studentId, p]));
+    return sharedProfessionals([...unique.values()].filter((p) => visible.has(p.studentId)));
   }
 
   /** A page of the student's activity as the caller may know it, newest first. */

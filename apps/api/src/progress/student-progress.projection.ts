@@ -23,6 +23,7 @@ export const STUDENT_PROGRESS = 'student_progress';
 export const SETTINGS_TIMELINES = 'settings_timelines';
 export const STUDENT_ACTIVITY = 'student_activity';
 export const PROGRESS_SNAPSHOTS = 'student_progress_snapshots';
+export const STUDENT_ENROLMENTS = 'student_enrolments';
 
 /**
  * Async: folds each student's events into StudentProgress with the domain's reducer, keeps the
@@ -32,12 +33,20 @@ export const PROGRESS_SNAPSHOTS = 'student_progress_snapshots';
 export const studentProgressProjection: Projection = {
   name: 'student-progress',
   mode: 'async',
-  tables: [STUDENT_PROGRESS, SETTINGS_TIMELINES, STUDENT_ACTIVITY, PROGRESS_SNAPSHOTS],
+  tables: [
+    STUDENT_PROGRESS,
+    SETTINGS_TIMELINES,
+    STUDENT_ACTIVITY,
+    PROGRESS_SNAPSHOTS,
+    STUDENT_ENROLMENTS,
+  ],
   async apply(events: readonly RecordedEvent[], { tx, table, rebuild }: ProjectionContext) {
     const domainEvents = events.filter((e) => isDomainEventType(e.type));
     const memo = rebuild ? rebuildMemo(rebuild, tx.tenantId!) : null;
     await applySettings(tx, table(SETTINGS_TIMELINES), domainEvents, memo);
-    await applyProgress(tx, table, domainEvents, memo, writerOf(tx, rebuild));
+    const writer = writerOf(tx, rebuild);
+    await applyProgress(tx, table, domainEvents, memo, writer);
+    await applyEnrolments(writer, table(STUDENT_ENROLMENTS), domainEvents);
   },
 
   // A rebuild keeps progress and timelines in memory and writes each student once, here.
@@ -127,6 +136,31 @@ export function periodStart(instant: string): string {
   }
   return start;
 }
+
+/** Every cohort a student was on the roster of, so its dashboards find them after a move. */
+async function applyEnrolments(tx: Writer, table: string, events: readonly RecordedEvent[]) {
+  const pairs = new Map<string, SqlValue[]>();
+  for (const event of events) {
+    const e = asDomainEvent(event);
+    if (
+      e.type === 'StudentEnrolled' ||
+      e.type === 'StudentRegistered' ||
+      e.type === 'StudentJoinedCohort'
+    )
+      pairs.set(`${e.data.cohortId}\u0000${e.data.studentId}`, [e.data.cohortId, e.data.studentId]);
+  }
+  if (pairs.size === 0) return;
+  await insertValues(
+    tx,
+    { table, columns: ENROLMENT_COLUMNS, onConflict: 'ON CONFLICT DO NOTHING' },
+    pairs.values(),
+  );
+}
+
+const ENROLMENT_COLUMNS: InsertValuesSpec['columns'] = [
+  ['cohort_id', 'text'],
+  ['student_id', 'text'],
+];
 
 async function applySettings(
   tx: Tx,

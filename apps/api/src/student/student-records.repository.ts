@@ -9,20 +9,41 @@ export interface StudentRecord {
   state: Extract<StudentState, { status: 'registered' }>;
 }
 
-/** Finds students by what a roster names them with: email within a cohort, external id anywhere. */
+/** A student of the institution as a roster row may name them. */
+export interface NamedStudent {
+  studentId: string;
+  /** The confirmed address, lower-cased. */
+  email: string;
+  externalId: string | null;
+}
+
+/** Finds students by what a roster names them with: email or external id. */
 @Injectable()
 export class StudentRecordsRepository {
-  /** Who holds each of these external ids in the institution (sign-in matches on them). */
-  async externalIdOwners(tx: Tx, externalIds: readonly string[]): Promise<Map<string, string>> {
-    if (externalIds.length === 0) return new Map();
-    const rows = await tx.query<{ external_id: string; student_id: string }>(
-      `SELECT state->'personal'->>'externalId' AS external_id, aggregate_id AS student_id
+  /**
+   * The institution's students, in any cohort, with one of these (normalised) emails or one of
+   * these external ids: a roster row naming one enrols that student (docs/adr/0019).
+   */
+  async studentsNamed(
+    tx: Tx,
+    emails: readonly string[],
+    externalIds: readonly string[],
+  ): Promise<NamedStudent[]> {
+    if (emails.length === 0 && externalIds.length === 0) return [];
+    const rows = await tx.query<{ student_id: string; email: string; external_id: string | null }>(
+      `SELECT aggregate_id AS student_id, lower(state->'personal'->>'email') AS email,
+              state->'personal'->>'externalId' AS external_id
          FROM ${AGGREGATE_STATES}
         WHERE tenant_id = $1 AND kind = 'student'
-          AND state->'personal'->>'externalId' = ANY($2::text[])`,
-      [tx.tenantId, externalIds],
+          AND (lower(state->'personal'->>'email') = ANY($2::text[])
+               OR state->'personal'->>'externalId' = ANY($3::text[]))`,
+      [tx.tenantId, emails, externalIds],
     );
-    return new Map(rows.map((row) => [row.external_id, row.student_id]));
+    return rows.map((r) => ({
+      studentId: r.student_id,
+      email: r.email,
+      externalId: r.external_id,
+    }));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type CorrectStudentRecord,
+  enrolmentsOf,
   DomainError,
   isDomainError,
   type StudentState,
@@ -139,6 +140,11 @@ export function toStudent(studentId: string, state: StudentState, version: numbe
   return {
     id: studentId,
     cohortId: state.cohortId,
+    enrolments: enrolmentsOf(state).map((e) => ({
+      cohortId: e.cohortId,
+      from: e.from === null ? null : new Date(e.from),
+      to: e.to === null ? null : new Date(e.to),
+    })),
     name: state.personal.name,
     email: state.personal.email,
     pendingEmail: state.pendingEmailChange?.email ?? null,

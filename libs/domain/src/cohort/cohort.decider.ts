@@ -180,23 +180,15 @@ function unassignAdvisor({ data }: UnassignAdvisor, state: Active): Result {
 function enroll({ data }: EnrollStudents, state: Active): Result {
   const timeError = requireInstant(data.at, 'at', 'The enrolment time');
   if (timeError) return timeError;
-  const plan = planEnrollment(data.rows, state.students.values());
+  const plan = planEnrollment(data.rows, state.students);
   if (plan instanceof DomainError) return plan;
   if (data.rows.length === 0) {
     return DomainError.validation('The roster has no rows to enrol', 'rows');
   }
-  // Student ids come from the caller, so a clash is a wiring bug, not a roster problem.
-  const seen = new Set<string>();
+  // Student ids come from the caller (new, or a student of the institution returning).
   for (const { row, studentId } of plan.accepted) {
     const error = requireId(studentId, `rows.${row}.studentId`, 'The student id');
     if (error) return error;
-    if (seen.has(studentId) || state.students.has(studentId)) {
-      return DomainError.validation(
-        `Student id ${studentId} is used twice`,
-        `rows.${row}.studentId`,
-      );
-    }
-    seen.add(studentId);
   }
   const at = normalizeInstant(data.at);
   // Rejected rows record nothing: the caller reports them from the same plan.

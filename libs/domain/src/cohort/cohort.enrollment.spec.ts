@@ -19,7 +19,7 @@ describe('planEnrollment', () => {
         row(4, 'alan@example.edu'),
         row(5, 'grace@example.edu'),
       ],
-      ['ALAN@example.edu'],
+      new Map([['s-9', 'ALAN@example.edu']]),
     );
     expect(plan).toEqual({
       accepted: [
@@ -37,13 +37,13 @@ describe('planEnrollment', () => {
 
   it('accepts exactly 1,000 rows', () => {
     const rows = Array.from({ length: 1_000 }, (_, n) => row(n, `s${n}@example.edu`));
-    const plan = planEnrollment(rows, []);
+    const plan = planEnrollment(rows, new Map());
     expect(plan instanceof DomainError ? plan : plan.accepted.length).toBe(1_000);
   });
 
   it('refuses more than 1,000 rows as a whole', () => {
     const rows = Array.from({ length: 1_001 }, (_, n) => row(n, `s${n}@example.edu`));
-    const plan = planEnrollment(rows, []);
+    const plan = planEnrollment(rows, new Map());
     expect(plan).toBeInstanceOf(DomainError);
     expect((plan as DomainError).code).toBe(DomainErrorCode.LIMIT_EXCEEDED);
   });
@@ -59,7 +59,7 @@ describe('planEnrollment', () => {
         },
         { ...row(1, 'grace@example.edu'), externalId: '  ', program: '' },
       ],
-      [],
+      new Map(),
     );
     expect(plan).toEqual({
       accepted: [
@@ -89,7 +89,7 @@ describe('planEnrollment', () => {
         { ...row(5, 'f@example.edu'), externalId: 'S-5' },
         { ...row(6, 'g@example.edu'), externalId: 'S-5' },
       ],
-      [],
+      new Map(),
     );
     expect(plan).not.toBeInstanceOf(DomainError);
     const { accepted, rejected } = plan as Exclude<typeof plan, DomainError>;
@@ -101,6 +101,25 @@ describe('planEnrollment', () => {
       [3, 'INVALID_GRADUATION_YEAR'],
       [4, 'INVALID_GRADUATION_YEAR'],
       [6, 'DUPLICATE_EXTERNAL_ID'],
+    ]);
+  });
+
+  it('knows a student by id: already on the roster, or named by an earlier row', () => {
+    const plan = planEnrollment(
+      [
+        // A returning student named by external id, with another email than the roster has.
+        { ...row(0, 'ann.new@example.edu'), studentId: 's-ann' },
+        { ...row(1, 'bo@example.edu'), studentId: 's-bo' },
+        { ...row(2, 'bo.other@example.edu'), studentId: 's-bo' },
+      ],
+      new Map([['s-ann', 'ann@example.edu']]),
+    );
+    expect(plan).not.toBeInstanceOf(DomainError);
+    const { accepted, rejected } = plan as Exclude<typeof plan, DomainError>;
+    expect(accepted.map((a) => a.studentId)).toEqual(['s-bo']);
+    expect(rejected.map((r) => [r.row, r.reason])).toEqual([
+      [0, 'ALREADY_ENROLLED'],
+      [2, 'DUPLICATE_IN_BATCH'],
     ]);
   });
 });

@@ -87,7 +87,8 @@ export function enrollmentRowProblem(row: CleanEnrollmentRow): EnrollmentRejecti
  */
 export function planEnrollment(
   rows: readonly EnrollmentRow[],
-  alreadyEnrolledEmails: Iterable<string>,
+  /** The cohort's roster before the upload: studentId -> email. */
+  roster: ReadonlyMap<string, string>,
 ): EnrollmentPlan | DomainError {
   if (rows.length > MAX_ENROLLMENT_ROWS) {
     return DomainError.limitExceeded(
@@ -95,9 +96,10 @@ export function planEnrollment(
       'rows',
     );
   }
-  const enrolled = new Set([...alreadyEnrolledEmails].map(normalizeEmail));
-  // Only accepted rows claim an email or external id, so a bad first row does not block a good later one.
+  const enrolled = new Set([...roster.values()].map(normalizeEmail));
+  // Only accepted rows claim an email, external id or student, so a bad first row does not block a good later one.
   const claimed = new Set<string>();
+  const claimedStudents = new Set<string>();
   const claimedExternalIds = new Set<string>();
   const plan: EnrollmentPlan = { accepted: [], rejected: [] };
 
@@ -105,9 +107,10 @@ export function planEnrollment(
     const clean = cleanEnrollmentRow(raw);
     const reason: EnrollmentRejectionReason | null =
       enrollmentRowProblem(clean) ??
-      (enrolled.has(clean.email)
+      // A row may name a student of the institution by external id with another email.
+      (enrolled.has(clean.email) || roster.has(clean.studentId)
         ? 'ALREADY_ENROLLED'
-        : claimed.has(clean.email)
+        : claimed.has(clean.email) || claimedStudents.has(clean.studentId)
           ? 'DUPLICATE_IN_BATCH'
           : clean.externalId !== undefined && claimedExternalIds.has(clean.externalId)
             ? 'DUPLICATE_EXTERNAL_ID'
@@ -116,6 +119,7 @@ export function planEnrollment(
       plan.rejected.push({ row, email: (raw.email ?? '').trim(), reason });
     } else {
       claimed.add(clean.email);
+      claimedStudents.add(clean.studentId);
       if (clean.externalId !== undefined) claimedExternalIds.add(clean.externalId);
       plan.accepted.push({ row, ...clean });
     }

@@ -1,6 +1,13 @@
 import { contactDecider } from '../contact/contact.decider';
 import { studentDecider } from '../student/student.decider';
-import { addContactsForReferrals, registerStudentOnEnrollment } from './reactions.policy';
+import { cohortDecider } from '../cohort/cohort.decider';
+import {
+  addContactsForReferrals,
+  joinCohortOnEnrollment,
+  leaveCohortOnWithdrawal,
+  registerStudentOnEnrollment,
+  withdrawOnLeaving,
+} from './reactions.policy';
 
 const at = '2025-10-21T08:00:00.000Z';
 
@@ -59,5 +66,39 @@ describe('reactions', () => {
       },
     ]);
     expect(contactDecider.decide(commands[0], contactDecider.initialState())).toHaveLength(1);
+  });
+
+  it('joins a returning student to the cohort an enrolment names, with its record', () => {
+    const command = joinCohortOnEnrollment({
+      type: 'StudentEnrolled',
+      data: {
+        cohortId: 'c-2',
+        studentId: 's-1',
+        at,
+        program: 'Law',
+        personal: { name: 'Ada', email: 'ada@x.edu', externalId: 'A-1' },
+      },
+    });
+    expect(command).toEqual({
+      type: 'JoinCohort',
+      data: {
+        studentId: 's-1',
+        cohortId: 'c-2',
+        personal: { name: 'Ada', externalId: 'A-1' },
+        program: 'Law',
+        at,
+      },
+    });
+  });
+
+  it('ends the stay on both streams: a withdrawal leaves, a move withdraws', () => {
+    const data = { cohortId: 'c-1', studentId: 's-1', at };
+    expect(leaveCohortOnWithdrawal({ type: 'StudentWithdrawn', data })).toEqual({
+      type: 'LeaveCohort',
+      data,
+    });
+    const withdraw = withdrawOnLeaving({ type: 'StudentLeftCohort', data });
+    expect(withdraw).toEqual({ type: 'WithdrawStudent', data });
+    expect(cohortDecider.decide(withdraw, cohortDecider.initialState())).toBeInstanceOf(Error);
   });
 });

@@ -1,7 +1,13 @@
-import { type StudentEnrolled } from '../cohort/cohort.events';
+import { type WithdrawStudent } from '../cohort/cohort.commands';
+import { type StudentEnrolled, type StudentWithdrawn } from '../cohort/cohort.events';
 import { type AddContact } from '../contact/contact.commands';
 import { type ReferralsReceived } from '../interview/interview.events';
-import { type RegisterStudent } from '../student/student.commands';
+import {
+  type JoinCohort,
+  type LeaveCohort,
+  type RegisterStudent,
+} from '../student/student.commands';
+import { type StudentLeftCohort } from '../student/student.events';
 
 /**
  * Commands other aggregates must receive after an event, so the process managers in the API
@@ -25,6 +31,40 @@ export function registerStudentOnEnrollment(event: StudentEnrolled): RegisterStu
       at: event.data.at,
     },
   };
+}
+
+/**
+ * Enrolment of a student the institution already has (a returning student) adds the cohort to
+ * their own stream, with the new roster's record, instead of registering them again.
+ */
+export function joinCohortOnEnrollment(event: StudentEnrolled): JoinCohort {
+  const { externalId } = event.data.personal;
+  return {
+    type: 'JoinCohort',
+    data: {
+      studentId: event.data.studentId,
+      cohortId: event.data.cohortId,
+      personal: {
+        name: event.data.personal.name,
+        ...(externalId === undefined ? {} : { externalId }),
+      },
+      ...(event.data.program === undefined ? {} : { program: event.data.program }),
+      ...(event.data.graduationYear === undefined
+        ? {}
+        : { graduationYear: event.data.graduationYear }),
+      at: event.data.at,
+    },
+  };
+}
+
+/** A withdrawal from a cohort ends the student's enrolment there, on their own stream too. */
+export function leaveCohortOnWithdrawal(event: StudentWithdrawn): LeaveCohort {
+  return { type: 'LeaveCohort', data: { ...event.data } };
+}
+
+/** A student who joined another cohort leaves the roster of the one they were on, at that instant. */
+export function withdrawOnLeaving(event: StudentLeftCohort): WithdrawStudent {
+  return { type: 'WithdrawStudent', data: { ...event.data } };
 }
 
 /** "Would you be willing to put me in touch with them?": each referral becomes a Contact. */

@@ -2,6 +2,7 @@ import { defaultInstitutionSettings } from '../institution/institution.settings'
 import { cohortDashboard } from './cohort-dashboard';
 import { day, events, progressOf } from './read-models.fixtures';
 import { constantSettings } from './settings-timeline';
+import { foldAsOf, initialStudentProgress } from './student-progress';
 
 const settingsAt = constantSettings(defaultInstitutionSettings);
 // Monday 2025-09-01 to Sunday 2025-09-28: four ISO weeks, W36 to W39.
@@ -48,6 +49,28 @@ describe('cohortDashboard', () => {
 
   it('given the cohort, then only its enrolled students count', () => {
     expect(dashboard).toMatchObject({ cohortId: 'cohort-1', students: 2, withdrawn: 1 });
+  });
+
+  it('given a student who moved cohorts, then each cohort counts them for their stay there', () => {
+    const e = events('s-e');
+    // Moved from cohort-2 to cohort-1 on day 10 (docs/adr/0019).
+    const history = [
+      e.enrolled(day(1), 'cohort-2'),
+      e.withdrawn(day(10), 'cohort-2'),
+      e.enrolled(day(10)),
+    ];
+    const other = { ...cohort, cohortId: 'cohort-2' };
+    const at = (asOf: string, c = cohort) =>
+      cohortDashboard(
+        [foldAsOf(initialStudentProgress('s-e'), history, asOf)],
+        c,
+        settingsAt,
+        asOf,
+      );
+    expect(at(day(5))).toMatchObject({ students: 0, withdrawn: 0 });
+    expect(at(day(5), other)).toMatchObject({ students: 1, withdrawn: 0 });
+    expect(at(day(22))).toMatchObject({ students: 1, withdrawn: 0 });
+    expect(at(day(22), other)).toMatchObject({ students: 0, withdrawn: 1 });
   });
 
   it('given request-initiated interviews, then the funnel narrows with medians in days', () => {

@@ -14,7 +14,12 @@ import {
 } from './instants';
 import { interviewsOf, isHeld, thankYouDueAt } from './progress-summary';
 import { type SettingsAt } from './settings-timeline';
-import { type InterviewProgress, type StudentProgress } from './student-progress';
+import {
+  enrolledInCohort,
+  type InterviewProgress,
+  type StudentProgress,
+  wasInCohort,
+} from './student-progress';
 
 export const funnelStages = [
   'contacts',
@@ -104,9 +109,10 @@ export function cohortDashboard(
 ): CohortDashboard {
   const now = instant(asOf);
   const ofCohort = [...students]
-    .filter((s) => s.cohortId === cohort.cohortId)
+    .filter((s) => wasInCohort(s, cohort.cohortId))
     .sort((a, b) => compareStrings(a.studentId, b.studentId));
-  const enrolled = ofCohort.filter((s) => s.enrolled);
+  // A student who moved on to another cohort counts here as withdrawn (docs/adr/0019).
+  const enrolled = ofCohort.filter((s) => enrolledInCohort(s, cohort.cohortId));
 
   const stages = emptyStages();
   let heldWithoutRequest = 0;

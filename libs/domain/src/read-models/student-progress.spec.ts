@@ -1,7 +1,9 @@
 import { day, events, progressOf, STUDENT } from './read-models.fixtures';
 import {
+  enrolledInCohort,
   evolveStudentProgress,
   foldAsOf,
+  wasInCohort,
   initialStudentProgress,
   studentIdOf,
 } from './student-progress';
@@ -34,6 +36,57 @@ describe('student progress', () => {
 
   it('given a withdrawal, then the student is no longer enrolled', () => {
     expect(progressOf([e.enrolled(day(1)), e.withdrawn(day(9))]).enrolled).toBe(false);
+  });
+
+  it('given a move to another cohort, then the later cohort is current and the earlier one left', () => {
+    const moved = [
+      e.registered(day(1)),
+      e.enrolled(day(1)),
+      e.contact('k-1', day(2)),
+      e.withdrawn(day(20)),
+      e.enrolled(day(20), 'cohort-2'),
+      {
+        type: 'StudentLeftCohort',
+        data: { studentId: STUDENT, cohortId: 'cohort-1', at: day(20) },
+      },
+      {
+        type: 'StudentJoinedCohort',
+        data: { studentId: STUDENT, cohortId: 'cohort-2', at: day(20) },
+      },
+    ] as const;
+    const state = progressOf([...moved]);
+    expect(state).toMatchObject({
+      cohortId: 'cohort-2',
+      enrolledAt: day(20),
+      withdrawnAt: null,
+      enrolled: true,
+    });
+    expect(Object.keys(state.contacts)).toEqual(['k-1']);
+    expect([wasInCohort(state, 'cohort-1'), enrolledInCohort(state, 'cohort-1')]).toEqual([
+      true,
+      false,
+    ]);
+    expect(enrolledInCohort(state, 'cohort-2')).toBe(true);
+    // Any order of the same events gives the same state.
+    expect(progressOf([...moved].reverse())).toEqual(state);
+    const before = foldAsOf(initialStudentProgress(STUDENT), [...moved], day(10));
+    expect(before).toMatchObject({ cohortId: 'cohort-1', enrolled: true });
+    expect(wasInCohort(before, 'cohort-2')).toBe(false);
+  });
+
+  it('given a re-enrolment in the same cohort after a withdrawal, then the student is enrolled again', () => {
+    const state = progressOf([e.enrolled(day(1)), e.withdrawn(day(5)), e.enrolled(day(9))]);
+    expect(state).toMatchObject({ enrolled: true, enrolledAt: day(9), withdrawnAt: null });
+    expect(progressOf([e.enrolled(day(1)), e.withdrawn(day(1))]).enrolled).toBe(false);
+  });
+
+  it('given a state stored before stays were kept, then its one cohort is read from its fields', () => {
+    const { cohorts: _, ...legacy } = progressOf([e.enrolled(day(1)), e.withdrawn(day(5))]);
+    expect([wasInCohort(legacy, 'cohort-1'), enrolledInCohort(legacy, 'cohort-1')]).toEqual([
+      true,
+      false,
+    ]);
+    expect(evolveStudentProgress(legacy, e.enrolled(day(9))).enrolled).toBe(true);
   });
 
   it('given an older digest preference arriving late, then the later one still wins', () => {

@@ -16,13 +16,23 @@ import { compareStrings, instant, maxInstant, minInstant } from './instants';
  */
 export interface StudentProgress {
   studentId: string;
-  /** A student belongs to one cohort; null until an enrolment or registration is seen. */
+  /**
+   * The current cohort: the one with the latest enrolment (ties: the smaller id); null until an
+   * enrolment or registration is seen. The fields below up to `enrolled` are about it.
+   */
   cohortId: string | null;
   registeredAt: string | null;
+  /** Start of the student's latest stay in the current cohort. */
   enrolledAt: string | null;
+  /** End of that stay; null while it lasts. */
   withdrawnAt: string | null;
-  /** Enrolled (or registered) and not withdrawn since. */
+  /** On the current cohort's roster: enrolled (or registered) and not withdrawn since. */
   enrolled: boolean;
+  /**
+   * Every cohort the student was on the roster of (docs/adr/0019). Absent in states stored
+   * before students changed cohorts: read it through `cohortStaysOf`.
+   */
+  cohorts?: Record<string, CohortStays>;
   digestPreference: DigestPreference;
   /** When `digestPreference` was last set; decides which of two settings is the later one. */
   digestPreferenceSetAt: string | null;
@@ -32,6 +42,12 @@ export interface StudentProgress {
   lastActivityAt: string | null;
   /** Enrolment, student, contact and interview events folded in (advisor notes excluded). */
   eventCount: number;
+}
+
+/** A student's enrolments in one cohort and withdrawals from it: sorted instants, each once. */
+export interface CohortStays {
+  enrolledAt: string[];
+  withdrawnAt: string[];
 }
 
 export interface ContactProgress {
@@ -111,6 +127,7 @@ export function initialStudentProgress(studentId: string): StudentProgress {
     enrolledAt: null,
     withdrawnAt: null,
     enrolled: false,
+    cohorts: {},
     digestPreference: 'weekly',
     digestPreferenceSetAt: null,
     contacts: {},
@@ -146,6 +163,8 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StudentEnrolled':
     case 'StudentWithdrawn':
     case 'StudentRegistered':
+    case 'StudentJoinedCohort':
+    case 'StudentLeftCohort':
     case 'StudentProfileUpdated':
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
@@ -229,19 +248,15 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
       return counted(state, inPlace);
+    // The cohort's and the student's own record of a stay carry the same instant: counted once.
     case 'StudentEnrolled':
-      return profile(state, inPlace, {
-        cohortId: earlierId(state.cohortId, event.data.cohortId),
-        enrolledAt: minInstant(state.enrolledAt, event.data.at),
-      });
+    case 'StudentJoinedCohort':
+      return stay(state, inPlace, event.data.cohortId, 'enrolledAt', event.data.at, {});
     case 'StudentWithdrawn':
-      return profile(state, inPlace, {
-        cohortId: earlierId(state.cohortId, event.data.cohortId),
-        withdrawnAt: maxInstant(state.withdrawnAt, event.data.at),
-      });
+    case 'StudentLeftCohort':
+      return stay(state, inPlace, event.data.cohortId, 'withdrawnAt', event.data.at, {});
     case 'StudentRegistered':
-      return profile(state, inPlace, {
-        cohortId: earlierId(state.cohortId, event.data.cohortId),
+      return stay(state, inPlace, event.data.cohortId, 'enrolledAt', event.data.at, {
         registeredAt: minInstant(state.registeredAt, event.data.at),
         ...digest(state, event.data.digestPreference, event.data.at),
       });
@@ -385,8 +400,6 @@ function profile(
 ): StudentProgress {
   const next = inPlace ? Object.assign(state, patch) : { ...state, ...patch };
   next.eventCount += 1;
-  const since = next.enrolledAt ?? next.registeredAt;
-  next.enrolled = since !== null && (next.withdrawnAt === null || next.withdrawnAt < since);
   return next;
 }
 
@@ -413,9 +426,93 @@ function withEntry<K extends 'contacts' | 'interviews'>(
   return state;
 }
 
-/** One student has one cohort; min() only keeps the fold order-independent if data disagreed. */
-function earlierId(current: string | null, given: string): string {
-  return current === null || given < current ? given : current;
+/** The student's stays per cohort; for a state stored before they were kept, from its fields. */
+export function cohortStaysOf(progress: StudentProgress): Record<string, CohortStays> {
+  if (progress.cohorts) return progress.cohorts;
+  if (progress.cohortId === null) return {};
+  const since = [progress.registeredAt, progress.enrolledAt].filter((at) => at !== null);
+  return {
+    [progress.cohortId]: {
+      enrolledAt: [...new Set(since)].sort(),
+      withdrawnAt: progress.withdrawnAt === null ? [] : [progress.withdrawnAt],
+    },
+  };
+}
+
+/** Whether the student was ever on the cohort's roster (as far as the events folded say). */
+export function wasInCohort(progress: StudentProgress, cohortId: string): boolean {
+  return Object.hasOwn(cohortStaysOf(progress), cohortId);
+}
+
+/** Whether the student is on the cohort's roster at the end of the events folded. */
+export function enrolledInCohort(progress: StudentProgress, cohortId: string): boolean {
+  const stays = cohortStaysOf(progress);
+  return Object.hasOwn(stays, cohortId) && lastStay(stays[cohortId]).open;
+}
+
+/**
+ * The latest stay: enrolments and withdrawals in time order, an enrolment first on a tie (so a
+ * withdrawal at the enrolment's instant ends it); a repeated enrolment or withdrawal changes nothing.
+ */
+function lastStay(stays: CohortStays): { from: string | null; to: string | null; open: boolean } {
+  const marks = [
+    ...stays.enrolledAt.map((at) => ({ at, enrols: true })),
+    ...stays.withdrawnAt.map((at) => ({ at, enrols: false })),
+  ].sort((a, b) => compareStrings(a.at, b.at) || (a.enrols === b.enrols ? 0 : a.enrols ? -1 : 1));
+  let from: string | null = null;
+  let to: string | null = null;
+  let open = false;
+  for (const mark of marks) {
+    if (mark.enrols && !open) [from, to, open] = [mark.at, null, true];
+    else if (!mark.enrols && open) [to, open] = [mark.at, false];
+  }
+  // Only a withdrawal seen (its enrolment not yet): the withdrawal is all there is to show.
+  if (from === null && stays.withdrawnAt.length > 0) to = stays.withdrawnAt.at(-1)!;
+  return { from, to, open };
+}
+
+/**
+ * Adds an enrolment or withdrawal instant to the cohort's stays, then derives the current cohort
+ * and its fields from all stays, so the result does not depend on the order of events.
+ */
+function stay(
+  state: StudentProgress,
+  inPlace: boolean,
+  cohortId: string,
+  kind: keyof CohortStays,
+  at: string,
+  patch: Partial<StudentProgress>,
+): StudentProgress {
+  const before = cohortStaysOf(state);
+  const current = Object.hasOwn(before, cohortId)
+    ? before[cohortId]
+    : { enrolledAt: [], withdrawnAt: [] };
+  const instants = current[kind].includes(at) ? current[kind] : [...current[kind], at].sort();
+  const cohorts = { ...before };
+  Object.defineProperty(cohorts, cohortId, {
+    value: { ...current, [kind]: instants },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  const next = inPlace ? Object.assign(state, patch) : { ...state, ...patch };
+  next.cohorts = cohorts;
+  let latest: { cohortId: string; at: string | null } | null = null;
+  for (const [id, stays] of Object.entries(cohorts)) {
+    const last = stays.enrolledAt.at(-1) ?? null;
+    const later =
+      latest === null ||
+      compareStrings(last ?? '', latest.at ?? '') > 0 ||
+      (last === latest.at && id < latest.cohortId);
+    if (later) latest = { cohortId: id, at: last };
+  }
+  const { from, to, open } = lastStay(cohorts[latest!.cohortId]);
+  next.cohortId = latest!.cohortId;
+  next.enrolledAt = from;
+  next.withdrawnAt = to;
+  next.enrolled = open;
+  next.eventCount += 1;
+  return next;
 }
 
 /** The later setting wins; on a tie 'off' wins (the quieter choice), whatever the order. */

@@ -69,6 +69,10 @@ function describe(event: DomainEvent): string[] {
       return ['Withdrew from the cohort'];
     case 'StudentRegistered':
       return ['Joined the program'];
+    case 'StudentJoinedCohort':
+      return ['Joined another cohort of the program'];
+    case 'StudentLeftCohort':
+      return ['Left a cohort'];
     case 'StudentProfileUpdated':
       return ['Updated the profile'];
     case 'StudentEmailChangeRequested':

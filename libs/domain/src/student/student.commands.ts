@@ -52,6 +52,21 @@ export type CorrectStudentRecord = Command<
   }
 >;
 
+/**
+ * Enrols a student of the institution in another cohort, with the record the new roster gives
+ * (absent fields keep their value, as in CorrectStudentRecord).
+ */
+export type JoinCohort = Command<
+  'JoinCohort',
+  Omit<CorrectStudentRecord['data'], 'at'> & { cohortId: string; at: string }
+>;
+
+/** The student left a cohort's roster (withdrawn); records nothing if they were not on it. */
+export type LeaveCohort = Command<
+  'LeaveCohort',
+  { studentId: string; cohortId: string; at: string }
+>;
+
 export type SetDigestPreference = Command<
   'SetDigestPreference',
   { studentId: string; preference: DigestPreference; at: string }
@@ -62,4 +77,6 @@ export type StudentCommand =
   | UpdateStudentProfile
   | ConfirmStudentEmailChange
   | CorrectStudentRecord
+  | JoinCohort
+  | LeaveCohort
   | SetDigestPreference;

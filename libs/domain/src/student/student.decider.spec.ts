@@ -1,8 +1,9 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
 import { type CorrectStudentRecord } from './student.commands';
-import { studentDecider } from './student.decider';
+import { enrolmentsOf, type StudentState, studentDecider } from './student.decider';
 import {
+  type StudentEvent,
   type StudentEmailChanged,
   type StudentEmailChangeRequested,
   type StudentRegistered,
@@ -432,6 +433,97 @@ describe('student decider', () => {
         .given([])
         .when(correct({ program: 'Law' }))
         .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('JoinCohort / LeaveCohort (a student across cohorts)', () => {
+    const spring = '2026-01-20T09:00:00.000Z';
+    const join = (cohortId: string, extra: object = {}) => ({
+      type: 'JoinCohort' as const,
+      data: { studentId, cohortId, at: spring, ...extra },
+    });
+    const left = (cohortId: string, when = spring): StudentEvent => ({
+      type: 'StudentLeftCohort',
+      data: { studentId, cohortId, at: when },
+    });
+    const joined = (cohortId: string): StudentEvent => ({
+      type: 'StudentJoinedCohort',
+      data: { studentId, cohortId, at: spring },
+    });
+    const stateAfter = (events: StudentEvent[]) =>
+      events.reduce(studentDecider.evolve, studentDecider.initialState()) as Extract<
+        StudentState,
+        { status: 'registered' }
+      >;
+
+    it('moves a student still on their cohort to the new one at its instant', () => {
+      spec
+        .given([registered])
+        .when(join('c-2'))
+        .then([left('c-1'), joined('c-2')]);
+      const state = stateAfter([registered, left('c-1'), joined('c-2')]);
+      expect(state.cohortId).toBe('c-2');
+      expect(enrolmentsOf(state)).toEqual([
+        { cohortId: 'c-1', from: at, to: spring },
+        { cohortId: 'c-2', from: spring, to: null },
+      ]);
+    });
+
+    it('joins a withdrawn student to the new cohort only', () => {
+      const withdrawn = left('c-1', '2025-11-01T09:00:00.000Z');
+      spec
+        .given([registered, withdrawn])
+        .when(join('c-2'))
+        .then([joined('c-2')]);
+    });
+
+    it('takes the new roster’s record as a correction', () => {
+      spec
+        .given([registered, left('c-1', '2025-11-01T09:00:00.000Z')])
+        .when(join('c-2', { program: 'Law', personal: { name: 'Ada Lovelace' } }))
+        .then([
+          joined('c-2'),
+          {
+            type: 'StudentRecordCorrected',
+            data: {
+              studentId,
+              program: 'Law',
+              graduationYear: null,
+              at: spring,
+              personal: { name: 'Ada Lovelace', externalId: null },
+            },
+          },
+        ]);
+    });
+
+    it('rejects joining the cohort the student is on', () => {
+      spec.given([registered]).when(join('c-1')).thenError(DomainErrorCode.ALREADY_EXISTS);
+    });
+
+    it('rejects joining as a student who is not registered', () => {
+      spec.given([]).when(join('c-2')).thenError(DomainErrorCode.NOT_FOUND);
+    });
+
+    it('leaves a cohort once; leaving a cohort the student is not on records nothing', () => {
+      const leave = (cohortId: string) => ({
+        type: 'LeaveCohort' as const,
+        data: { studentId, cohortId, at: spring },
+      });
+      spec
+        .given([registered])
+        .when(leave('c-1'))
+        .then([left('c-1')]);
+      spec
+        .given([registered, left('c-1')])
+        .when(leave('c-1'))
+        .thenNothing();
+      spec.given([registered]).when(leave('c-9')).thenNothing();
+    });
+
+    it('reads a state stored before enrolments were kept as one open enrolment', () => {
+      const { enrolments: _, ...legacy } = stateAfter([registered]);
+      expect(enrolmentsOf(legacy)).toEqual([{ cohortId: 'c-1', from: null, to: null }]);
+      expect(studentDecider.decide(join('c-2'), legacy)).toEqual([left('c-1'), joined('c-2')]);
     });
   });
 });

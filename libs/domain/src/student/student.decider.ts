@@ -15,6 +15,8 @@ import {
 import {
   type ConfirmStudentEmailChange,
   type CorrectStudentRecord,
+  type JoinCohort,
+  type LeaveCohort,
   type RegisterStudent,
   type SetDigestPreference,
   type StudentCommand,
@@ -38,7 +40,10 @@ export type StudentState =
   | {
       status: 'registered';
       studentId: string;
+      /** The current cohort: the one of the latest enrolment (digests, access, term dates). */
       cohortId: string;
+      /** Every enrolment, oldest first; absent in states stored before students changed cohorts. */
+      enrolments?: readonly Enrolment[];
       careerInterests: readonly string[];
       digestPreference: DigestPreference;
       /** `email` is the confirmed address: the one mail goes to. */
@@ -51,6 +56,19 @@ export type StudentState =
       program?: string | null;
       graduationYear?: number | null;
     };
+
+/** A stay on a cohort's roster; `to` is null while the student is on it. */
+export interface Enrolment {
+  cohortId: string;
+  /** Null only for a state stored before enrolments were kept (its registration time is unknown). */
+  from: string | null;
+  to: string | null;
+}
+
+/** The student's enrolments, oldest first (a state stored before they were kept: its one cohort). */
+export function enrolmentsOf(state: Registered): readonly Enrolment[] {
+  return state.enrolments ?? [{ cohortId: state.cohortId, from: null, to: null }];
+}
 
 export interface PendingEmailChange {
   requestId: string;
@@ -73,6 +91,10 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
         return confirmEmailChange(command, state);
       case 'CorrectStudentRecord':
         return correctRecord(command, state);
+      case 'JoinCohort':
+        return joinCohort(command, state);
+      case 'LeaveCohort':
+        return leaveCohort(command, state);
       case 'SetDigestPreference':
         return setDigestPreference(command, state);
       default: {
@@ -90,6 +112,7 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           status: 'registered',
           studentId,
           cohortId,
+          enrolments: [{ cohortId, from: event.data.at, to: null }],
           careerInterests,
           digestPreference,
           personal,
@@ -139,6 +162,25 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           pendingEmailChange: null,
           confirmedEmailRequestId: event.data.requestId,
         };
+      case 'StudentJoinedCohort': {
+        if (state.status !== 'registered') return state;
+        const { cohortId, at } = event.data;
+        return {
+          ...state,
+          cohortId,
+          enrolments: [...enrolmentsOf(state), { cohortId, from: at, to: null }],
+        };
+      }
+      case 'StudentLeftCohort': {
+        if (state.status !== 'registered') return state;
+        const { cohortId, at } = event.data;
+        return {
+          ...state,
+          enrolments: enrolmentsOf(state).map((e) =>
+            e.cohortId === cohortId && e.to === null ? { ...e, to: at } : e,
+          ),
+        };
+      }
       case 'DigestPreferenceSet':
         if (state.status !== 'registered') return state;
         return { ...state, digestPreference: event.data.preference };
@@ -219,6 +261,49 @@ function correctRecord({ data }: CorrectStudentRecord, state: Registered): Resul
         at: normalizeInstant(data.at),
         personal: { name: next.name, externalId: next.externalId },
       },
+    },
+  ];
+}
+
+/**
+ * A student of the institution enrolled in another cohort: the same person, one history. A
+ * student is on one roster at a time, so any cohort they are still on is left at the same
+ * instant (docs/adr/0019); the record follows the new roster as a correction would.
+ */
+function joinCohort({ data }: JoinCohort, state: Registered): Result {
+  const error = firstError(
+    requireId(data.cohortId, 'cohortId', 'The cohort id'),
+    requireInstant(data.at, 'at', 'The enrolment time'),
+  );
+  if (error) return error;
+  const open = enrolmentsOf(state).filter((e) => e.to === null);
+  if (open.some((e) => e.cohortId === data.cohortId)) {
+    return DomainError.alreadyExists("The student is already on this cohort's roster", 'cohortId');
+  }
+  const { cohortId: _, ...record } = data;
+  const corrected = correctRecord({ type: 'CorrectStudentRecord', data: record }, state);
+  if (corrected instanceof DomainError) return corrected;
+  const at = normalizeInstant(data.at);
+  const { studentId } = state;
+  return [
+    ...open.map((e): StudentEvent => ({
+      type: 'StudentLeftCohort',
+      data: { studentId, cohortId: e.cohortId, at },
+    })),
+    { type: 'StudentJoinedCohort', data: { studentId, cohortId: data.cohortId, at } },
+    ...corrected,
+  ];
+}
+
+function leaveCohort({ data }: LeaveCohort, state: Registered): Result {
+  const error = requireInstant(data.at, 'at', 'The time of leaving');
+  if (error) return error;
+  const onRoster = enrolmentsOf(state).some((e) => e.cohortId === data.cohortId && e.to === null);
+  if (!onRoster) return [];
+  return [
+    {
+      type: 'StudentLeftCohort',
+      data: { studentId: state.studentId, cohortId: data.cohortId, at: normalizeInstant(data.at) },
     },
   ];
 }

@@ -77,6 +77,21 @@ export type StudentEmailChanged = Event<
   { studentId: string; requestId: string; at: string; personal: { email: string } }
 >;
 
+/**
+ * A student of the institution was enrolled in another cohort (a returning student): one person,
+ * one history. `StudentRegistered` stays the first enrolment (in its own cohort, at its instant).
+ */
+export type StudentJoinedCohort = Event<
+  'StudentJoinedCohort',
+  { studentId: string; cohortId: string; at: string }
+>;
+
+/** The student left a cohort's roster: withdrawn, or moved to the cohort they joined. */
+export type StudentLeftCohort = Event<
+  'StudentLeftCohort',
+  { studentId: string; cohortId: string; at: string }
+>;
+
 export type DigestPreferenceSet = Event<
   'DigestPreferenceSet',
   { studentId: string; preference: DigestPreference; at: string }
@@ -88,6 +103,8 @@ export type StudentEvent =
   | StudentEmailChangeRequested
   | StudentEmailChanged
   | StudentRecordCorrected
+  | StudentJoinedCohort
+  | StudentLeftCohort
   | DigestPreferenceSet;
 
 export type StudentEventType = StudentEvent['type'];
@@ -98,5 +115,7 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   StudentEmailChangeRequested: 1,
   StudentEmailChanged: 1,
   StudentRecordCorrected: 1,
+  StudentJoinedCohort: 1,
+  StudentLeftCohort: 1,
   DigestPreferenceSet: 1,
 };

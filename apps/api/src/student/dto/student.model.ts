@@ -11,13 +11,35 @@ export const DigestPreferenceEnum = enumFromList(
 
 export const RoleEnum = enumFromList('Role', ROLES, 'What the caller may do in their institution');
 
-@ObjectType({ description: 'A student enrolled in a cohort' })
+@ObjectType({ description: "A stay on a cohort's roster" })
+export class Enrolment {
+  @Field(() => ID)
+  cohortId!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the student was enrolled; null for a record kept before stays were',
+  })
+  from!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When they left the roster (withdrawn, or enrolled in another cohort); null while on it',
+  })
+  to!: Date | null;
+}
+
+@ObjectType({ description: 'A student of the institution, in one cohort at a time' })
 export class Student {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ID, { description: 'The cohort the student was enrolled in' })
+  @Field(() => ID, { description: 'The current cohort: the one of the latest enrolment' })
   cohortId!: string;
+
+  @Field(() => [Enrolment], { description: 'Every enrolment of the student, oldest first' })
+  enrolments!: Enrolment[];
 
   @Field()
   name!: string;
