@@ -12,7 +12,7 @@ import {
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrations } from '../apps/api/src/database/migrations';
-import { withClient } from '../test/support/test-database';
+import { type TestDatabase, withClient } from '../test/support/test-database';
 
 /** `npm run bench` runs from the repository root (jest's rootDir). */
 export const BENCH_DIR = join(process.cwd(), 'bench');
@@ -237,6 +237,35 @@ export async function freshDatabase(
   });
   const owner = await app.as('owner');
   return { app, owner };
+}
+
+/**
+ * A fresh database as the tests see it (app, owner and worker pools), for workloads that start
+ * the API on it with `startInstance`; closes the pools and drops it afterwards.
+ */
+export async function withTestDatabase<T>(
+  name: string,
+  poolSize: number,
+  work: (db: TestDatabase) => Promise<T>,
+): Promise<T> {
+  const { app, owner } = await freshDatabase(name, poolSize);
+  const worker = await app.as('worker');
+  const db: TestDatabase = {
+    config: databaseConfig(name, poolSize),
+    app,
+    owner,
+    worker,
+    name,
+    close: async () => undefined,
+  };
+  try {
+    return await work(db);
+  } finally {
+    await worker.close();
+    await owner.close();
+    await app.close();
+    await dropDatabase(name);
+  }
 }
 
 /** Samples this process's RSS every `everyMs` while `work` runs. */
