@@ -12,7 +12,7 @@ import { renderWelcome } from '@rapport/notifications';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { DigestRepository } from '../digest/digest.repository';
-import { deterministicUuid } from '../digest/digest-scheduler.service';
+import { deterministicUuid } from '../common/ids';
 import { CommandExecutor } from '../write/command-executor';
 
 type ActiveCohort = Extract<CohortState, { status: 'active' }>;

@@ -14,5 +14,14 @@ export function newId(context: CommandContext, purpose: string): string {
       ),
     )
     .digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidOf(hex, '4', 'a');
+}
+
+/** The same uuid for the same key, so a repeated step lands on the same message or record. */
+export function deterministicUuid(key: string): string {
+  return uuidOf(createHash('sha256').update(key).digest('hex'), '5', 'b');
+}
+
+function uuidOf(hex: string, version: string, variant: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${version}${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

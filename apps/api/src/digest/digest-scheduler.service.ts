@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { deterministicUuid } from '../common/ids';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   type CohortState,
@@ -20,7 +21,6 @@ import {
   studentDigest,
   unsubscribeHeaders,
 } from '@rapport/notifications';
-import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '../app-config.token';
 import type { Actor } from '../auth/actor';
 import type { AppConfig } from '../config/app-config';
@@ -305,9 +305,4 @@ export class DigestScheduler {
       settings: { ...defaultInstitutionSettings, ...stored.state.settings },
     };
   }
-}
-
-export function deterministicUuid(key: string): string {
-  const hex = createHash('sha256').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-b${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

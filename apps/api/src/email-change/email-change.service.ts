@@ -19,7 +19,8 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { DigestRepository } from '../digest/digest.repository';
-import { deterministicUuid, DigestScheduler } from '../digest/digest-scheduler.service';
+import { deterministicUuid } from '../common/ids';
+import { DigestScheduler } from '../digest/digest-scheduler.service';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor, type Executed } from '../write/command-executor';
 
