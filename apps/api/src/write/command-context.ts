@@ -7,4 +7,6 @@ export interface CommandContext {
   /** Sent again by a client retrying the same mutation: the first result is returned. */
   clientMutationId?: string;
   now: Date;
+  /** The digest (its message id) whose link the step was taken from; recorded in metadata. */
+  digestId?: string;
 }

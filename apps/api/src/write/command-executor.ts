@@ -120,6 +120,7 @@ export class CommandExecutor {
         actorId: context.actor.subject,
         actorRole: context.actor.role,
         ...(context.clientMutationId ? { clientMutationId: context.clientMutationId } : {}),
+        ...(context.digestId ? { digestId: context.digestId } : {}),
       },
     }));
     const result = await this.store.append(tenantId, streamId, toAppend, {

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type FollowUpItem,
+  type FollowUpItemKind,
+  type OutreachChannel,
+  type TouchpointKind,
+} from '@rapport/domain';
+import { InterviewService } from '../interview/interview.service';
+import { ProgressService } from '../progress/progress.service';
+import type { CommandContext } from '../write/command-context';
+
+/** A follow-up a student can close in one step; `reach_target` is a goal, not a step. */
+export type ActionableKind = Exclude<FollowUpItemKind, 'reach_target'>;
+export const actionableKinds: readonly ActionableKind[] = [
+  'thank_you',
+  'nudge',
+  'prepare',
+  'reach_out_to_referral',
+  'stay_in_touch',
+];
+
+/** Names one outstanding item the way `followUpsOf` does: its kind and the records it is about. */
+export interface FollowUpRef {
+  kind: ActionableKind;
+  interviewId?: string;
+  contactId?: string;
+}
+
+/** What the student may choose on the confirmation page; each has a sensible default. */
+export interface ActionChoice {
+  channel?: OutreachChannel;
+  touchpoint?: TouchpointKind;
+}
+
+export type ActionOutcome = 'recorded' | 'already-done';
+
+/**
+ * The next step of each follow-up, taken through the same services as the GraphQL mutations, so
+ * access checks, validation and events are the GraphQL ones. Callers pass a clientMutationId
+ * derived from the link or form so a repeated POST records nothing twice.
+ */
+@Injectable()
+export class FollowUpActionService {
+  constructor(
+    private readonly interviews: InterviewService,
+    private readonly progress: ProgressService,
+  ) {}
+
+  /** The item if the student still owes it now; null once done (here, in GraphQL or elsewhere). */
+  async outstanding(context: CommandContext, ref: FollowUpRef): Promise<FollowUpItem | null> {
+    const studentId = context.actor.studentId;
+    if (!studentId) return null;
+    const view = (await this.progress.studentViews(context.actor, [studentId])).get(studentId);
+    return view?.followUps.find((item) => sameItem(item, ref)) ?? null;
+  }
+
+  async perform(
+    context: CommandContext,
+    ref: FollowUpRef,
+    choice: ActionChoice = {},
+  ): Promise<ActionOutcome> {
+    if (!(await this.outstanding(context, ref))) return 'already-done';
+    const base = { clientMutationId: context.clientMutationId };
+    const interviewId = ref.interviewId ?? '';
+    switch (ref.kind) {
+      case 'thank_you':
+        await this.interviews.recordThankYou(context, {
+          ...base,
+          interviewId,
+          channel: choice.channel ?? 'email',
+        });
+        break;
+      case 'nudge':
+        await this.interviews.nudge(context, {
+          ...base,
+          interviewId,
+          ...(choice.channel ? { channel: choice.channel } : {}),
+        });
+        break;
+      case 'prepare':
+        await this.interviews.prepare(context, { ...base, interviewId });
+        break;
+      case 'stay_in_touch':
+        await this.interviews.recordTouchpoint(context, {
+          ...base,
+          interviewId,
+          kind: choice.touchpoint ?? 'other',
+        });
+        break;
+      case 'reach_out_to_referral':
+        await this.interviews.sendRequest(context, {
+          ...base,
+          contactId: ref.contactId ?? '',
+          channel: choice.channel ?? 'email',
+          proposedFormats: [],
+        });
+        break;
+      default: {
+        const _exhaustive: never = ref.kind;
+        return _exhaustive;
+      }
+    }
+    return 'recorded';
+  }
+}
+
+export function sameItem(item: FollowUpItem, ref: FollowUpRef): boolean {
+  return (
+    item.kind === ref.kind &&
+    (item.interviewId ?? null) === (ref.interviewId ?? null) &&
+    // A referral is about its contact; the other kinds are about their interview.
+    (ref.kind !== 'reach_out_to_referral' || (item.contactId ?? null) === (ref.contactId ?? null))
+  );
+}
