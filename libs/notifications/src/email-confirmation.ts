@@ -46,7 +46,7 @@ export function verifyEmailConfirmationToken(
   now: Date,
 ): VerifiedEmailConfirmation {
   const verified = verifyToken(EMAIL_CONFIRMATION_PURPOSE, token, secret, now);
-  if (!verified.ok) return verified;
+  if (!verified.ok) return { ok: false, reason: verified.reason };
   const [tenantId, studentId, requestId] = verified.fields;
   return { ok: true, payload: { tenantId, studentId, requestId }, expiresAt: verified.expiresAt! };
 }

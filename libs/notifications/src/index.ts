@@ -11,3 +11,4 @@ export * from './email-confirmation';
 export * from './welcome';
 export * from './staff-invitation';
 export * from './mail-transport';
+export * from './student-links';

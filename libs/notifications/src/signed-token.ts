@@ -14,7 +14,9 @@ export interface TokenPurpose {
 
 export type VerifiedToken =
   | { ok: true; fields: string[]; expiresAt: Date | null }
-  | { ok: false; reason: 'invalid' | 'expired' };
+  | { ok: false; reason: 'invalid' }
+  /** Genuine but too old: the fields still say whom to offer a fresh link. */
+  | { ok: false; reason: 'expired'; fields: string[] };
 
 const MIN_SECRET_BYTES = 16;
 const MAC_BYTES = 32;
@@ -86,7 +88,8 @@ export function verifyToken(
   }
   const fields = values as unknown[];
   if (fields.length !== purpose.fields || !fields.every(isField)) return invalid;
-  if (expiresAt && now.getTime() >= expiresAt.getTime()) return { ok: false, reason: 'expired' };
+  if (expiresAt && now.getTime() >= expiresAt.getTime())
+    return { ok: false, reason: 'expired', fields };
   return { ok: true, fields, expiresAt };
 }
 
