@@ -36,8 +36,8 @@ export type ActionOutcome = 'recorded' | 'already-done';
 
 /**
  * The next step of each follow-up, taken through the same services as the GraphQL mutations, so
- * access checks, validation and events are the GraphQL ones. Callers pass a clientMutationId
- * derived from the link or form so a repeated POST records nothing twice.
+ * access checks, validation and events are the GraphQL ones. The clientMutationId is
+ * derived from the item unless they pass their own, so a repeated POST records nothing twice.
  */
 @Injectable()
 export class FollowUpActionService {
@@ -59,8 +59,12 @@ export class FollowUpActionService {
     ref: FollowUpRef,
     choice: ActionChoice = {},
   ): Promise<ActionOutcome> {
-    if (!(await this.outstanding(context, ref))) return 'already-done';
-    const base = { clientMutationId: context.clientMutationId };
+    const item = await this.outstanding(context, ref);
+    if (!item) return 'already-done';
+    // One key per occurrence of the item (a stay-in-touch reopens with each touchpoint): two
+    // POSTs racing past the check above, from a link or the week page, record one step.
+    const base = { clientMutationId: context.clientMutationId ?? stepKey(item) };
+    context = { ...context, clientMutationId: base.clientMutationId };
     const interviewId = ref.interviewId ?? '';
     switch (ref.kind) {
       case 'thank_you':
@@ -102,6 +106,16 @@ export class FollowUpActionService {
     }
     return 'recorded';
   }
+}
+
+function stepKey(item: FollowUpItem): string {
+  return [
+    'follow-up',
+    item.kind,
+    item.interviewId ?? '-',
+    item.contactId ?? '-',
+    item.openedAt,
+  ].join(':');
 }
 
 export function sameItem(item: FollowUpItem, ref: FollowUpRef): boolean {
