@@ -5,6 +5,7 @@ import {
   type OutreachChannel,
   type TouchpointKind,
 } from '@rapport/domain';
+import type { Actor } from '../auth/actor';
 import { InterviewService } from '../interview/interview.service';
 import { ProgressService } from '../progress/progress.service';
 import type { CommandContext } from '../write/command-context';
@@ -33,6 +34,14 @@ export interface ActionChoice {
 }
 
 export type ActionOutcome = 'recorded' | 'already-done';
+
+/**
+ * The student acting from a mail link or a week-page session. One subject for both, because
+ * retry keys are per subject: the same step from both paths must be recognised as one.
+ */
+export function studentWebActor(tenantId: string, studentId: string): Actor {
+  return { subject: `student-web-${studentId}`, tenantId, role: 'student', studentId };
+}
 
 /**
  * The next step of each follow-up, taken through the same services as the GraphQL mutations, so
