@@ -170,6 +170,8 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
     case 'DigestPreferenceSet':
+    case 'CalendarFeedRenewed':
+    case 'CalendarFeedRevoked':
     case 'ContactAdded':
     case 'ContactUpdated':
     case 'ContactArchived':
@@ -247,6 +249,9 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
+    // A calendar feed is how the student reads their progress, not progress.
+    case 'CalendarFeedRenewed':
+    case 'CalendarFeedRevoked':
       return counted(state, inPlace);
     // The cohort's and the student's own record of a stay carry the same instant: counted once.
     case 'StudentEnrolled':
