@@ -244,12 +244,11 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StaffActivated':
     case 'StaffDeactivated':
       return state;
-    // Career interests and personal data are not needed by any dashboard.
+    // Career interests, personal data and calendar feeds are not needed by any dashboard.
     case 'StudentProfileUpdated':
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
-    // A calendar feed is how the student reads their progress, not progress.
     case 'CalendarFeedRenewed':
     case 'CalendarFeedRevoked':
       return counted(state, inPlace);
