@@ -47,6 +47,17 @@ describe('calendar feed text', () => {
     expect(parsed.events[0].endDate.toJSDate().toISOString()).toBe('2026-10-20T15:30:00.000Z');
   });
 
+  it("lists a zone's changes at the local time they happen, as the clocks showed before", () => {
+    const zone = vtimezone('America/Chicago', 2026, 2026)!;
+    expect(zone).toContain(
+      'BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0600\r\nTZOFFSETTO:-0500',
+    );
+    expect(zone).toContain(
+      'BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0600',
+    );
+    expect(zone.match(/BEGIN:(STANDARD|DAYLIGHT)/g)).toHaveLength(3);
+  });
+
   it('states one offset for a zone without changes', () => {
     const zone = vtimezone('Asia/Tokyo', 2026, 2027)!;
     expect(zone.match(/BEGIN:STANDARD/g)).toHaveLength(1);

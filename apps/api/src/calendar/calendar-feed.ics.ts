@@ -52,7 +52,7 @@ export function renderCalendarFeed(content: CalendarFeedContent): string {
     ...content.interviews.map((i) => i.scheduledFor),
     ...content.followUps.map((f) => f.item.dueAt),
   ].map((iso) => DateTime.fromISO(iso, { zone: timeZone }).year);
-  const [fromYear, toYear] = [Math.min(...instants) - 1, Math.max(...instants) + 1];
+  const [fromYear, toYear] = [Math.min(...instants), Math.max(...instants)];
 
   const calendar = ical({
     name: FEED_NAME,

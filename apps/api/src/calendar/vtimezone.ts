@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
-const DAY_MS = 86_400_000;
+/** Zones change offset at most a few times a year, never twice within a week. */
+const STEP_MS = 7 * 86_400_000;
 
 /**
  * An RFC 5545 VTIMEZONE for an IANA zone over the given years, from the zone rules Node ships
@@ -15,19 +16,19 @@ export function vtimezone(zone: string, fromYear: number, toYear: number): strin
 
   const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
   const components = [component(start.toMillis(), start.offset, start.offset, zone)];
-  for (let t = start.toMillis(); t < end.toMillis(); t += DAY_MS) {
-    const from = offsetAt(t);
-    const to = offsetAt(t + DAY_MS);
+  for (let t = start.toMillis(), from = offsetAt(t); t < end.toMillis(); t += STEP_MS) {
+    const to = offsetAt(t + STEP_MS);
     if (from === to) continue;
     // The first instant with the new offset, to the minute (zone rules change on minutes).
     let low = t;
-    let high = t + DAY_MS;
+    let high = t + STEP_MS;
     while (high - low > 60_000) {
       const middle = low + Math.floor((high - low) / 120_000) * 60_000;
       if (offsetAt(middle) === from) low = middle;
       else high = middle;
     }
     components.push(component(high, from, to, zone));
+    from = to;
   }
   return ['BEGIN:VTIMEZONE', `TZID:${zone}`, ...components, 'END:VTIMEZONE'].join('\r\n');
 }
