@@ -39,6 +39,8 @@ import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
 import { DigestModule } from './digest/digest.module';
 import { EmailChangeModule } from './email-change/email-change.module';
+import { CalendarModule } from './calendar/calendar.module';
+import { CalendarFeedResolver } from './calendar/calendar-feed.resolver';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -69,6 +71,7 @@ export const resolvers = [
   CohortFieldsResolver,
   DigestResolver,
   StaffResolver,
+  CalendarFeedResolver,
 ];
 
 /** Connections opened by the caller instead of from `config.database` (tests). */
@@ -129,6 +132,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DigestModule,
         EmailChangeModule,
+        CalendarModule,
         StaffModule,
         DemoModule,
         ExportsModule,

@@ -93,6 +93,8 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'JoinCohort':
     case 'LeaveCohort':
     case 'SetDigestPreference':
+    case 'RenewCalendarFeed':
+    case 'RevokeCalendarFeed':
       return streamIds.student(command.data.studentId);
     case 'AddContact':
     case 'UpdateContact':

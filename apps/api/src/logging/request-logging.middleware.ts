@@ -9,8 +9,9 @@ const SAFE_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * One JSON line per request when it completes: request id, method, path (never the query
- * string, which carries unsubscribe tokens), status, duration, and once known the institution
- * and GraphQL operation. No headers, bodies, variables or user names.
+ * string, which carries unsubscribe tokens, nor a calendar feed's token), status, duration,
+ * and once known the institution and GraphQL operation. No headers, bodies, variables or user
+ * names.
  */
 export function requestLogging(logger: Logger) {
   const middleware = pinoHttp<RapportRequest, Response>({
@@ -27,7 +28,7 @@ export function requestLogging(logger: Logger) {
     serializers: {
       req: (req: { method: string; url: string }) => ({
         method: req.method,
-        path: req.url.split('?')[0],
+        path: redactedPath(req.url.split('?')[0]),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
@@ -40,4 +41,9 @@ export function requestLogging(logger: Logger) {
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   });
   return (req: RapportRequest, res: Response, next: NextFunction) => middleware(req, res, next);
+}
+
+/** A calendar feed's URL is its credential: the log keeps the route, not the token. */
+function redactedPath(path: string): string {
+  return path.startsWith('/calendar/') ? '/calendar/:token.ics' : path;
 }

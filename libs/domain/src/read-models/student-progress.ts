@@ -170,6 +170,8 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
     case 'DigestPreferenceSet':
+    case 'CalendarFeedRenewed':
+    case 'CalendarFeedRevoked':
     case 'ContactAdded':
     case 'ContactUpdated':
     case 'ContactArchived':
@@ -242,11 +244,13 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StaffActivated':
     case 'StaffDeactivated':
       return state;
-    // Career interests and personal data are not needed by any dashboard.
+    // Career interests, personal data and calendar feeds are not needed by any dashboard.
     case 'StudentProfileUpdated':
     case 'StudentEmailChangeRequested':
     case 'StudentEmailChanged':
     case 'StudentRecordCorrected':
+    case 'CalendarFeedRenewed':
+    case 'CalendarFeedRevoked':
       return counted(state, inPlace);
     // The cohort's and the student's own record of a stay carry the same instant: counted once.
     case 'StudentEnrolled':

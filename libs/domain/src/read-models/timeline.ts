@@ -87,6 +87,10 @@ function describe(event: DomainEvent): string[] {
           ? 'Turned the weekly digest off'
           : 'Turned the weekly digest on',
       ];
+    case 'CalendarFeedRenewed':
+      return ['Made a new calendar feed link', 'Any earlier link stopped working'];
+    case 'CalendarFeedRevoked':
+      return ['Turned the calendar feed off'];
     case 'ContactAdded':
       return [
         event.data.referredByContactId === null

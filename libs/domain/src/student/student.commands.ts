@@ -72,6 +72,15 @@ export type SetDigestPreference = Command<
   { studentId: string; preference: DigestPreference; at: string }
 >;
 
+/** A new feed URL replaces the current one; `feedId` is random (never derived from the student). */
+export type RenewCalendarFeed = Command<
+  'RenewCalendarFeed',
+  { studentId: string; feedId: string; at: string }
+>;
+
+/** Turns the feed off; records nothing when there is none. */
+export type RevokeCalendarFeed = Command<'RevokeCalendarFeed', { studentId: string; at: string }>;
+
 export type StudentCommand =
   | RegisterStudent
   | UpdateStudentProfile
@@ -79,4 +88,6 @@ export type StudentCommand =
   | CorrectStudentRecord
   | JoinCohort
   | LeaveCohort
-  | SetDigestPreference;
+  | SetDigestPreference
+  | RenewCalendarFeed
+  | RevokeCalendarFeed;

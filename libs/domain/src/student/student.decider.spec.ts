@@ -526,4 +526,81 @@ describe('student decider', () => {
       expect(studentDecider.decide(join('c-2'), legacy)).toEqual([left('c-1'), joined('c-2')]);
     });
   });
+  describe('calendar feed', () => {
+    const renewed = (feedId: string, when = at) => ({
+      type: 'CalendarFeedRenewed' as const,
+      data: { studentId, feedId, at: when },
+    });
+    const later = '2025-09-02T08:30:00.000Z';
+
+    it('renews a feed with the id the caller chose', () => {
+      spec
+        .given([registered])
+        .when({ type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at } })
+        .then([renewed('feed-1')]);
+    });
+
+    it('replaces the current feed with a new id, which becomes the only one in the state', () => {
+      spec
+        .given([registered, renewed('feed-1')])
+        .when({ type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-2', at: later } })
+        .then([renewed('feed-2', later)]);
+      const state = [registered, renewed('feed-1'), renewed('feed-2', later)].reduce(
+        studentDecider.evolve,
+        studentDecider.initialState(),
+      );
+      expect(state).toMatchObject({ calendarFeed: { feedId: 'feed-2', renewedAt: later } });
+    });
+
+    it('records nothing when the current id is asked for again (a retried request)', () => {
+      spec
+        .given([registered, renewed('feed-1')])
+        .when({ type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at: later } })
+        .thenNothing();
+    });
+
+    it('rejects a missing or spaced feed id', () => {
+      for (const feedId of ['', 'has space']) {
+        spec
+          .given([registered])
+          .when({ type: 'RenewCalendarFeed', data: { studentId, feedId, at } })
+          .thenError(DomainErrorCode.VALIDATION, { field: 'feedId' });
+      }
+    });
+
+    it('revokes the current feed, leaving none', () => {
+      spec
+        .given([registered, renewed('feed-1')])
+        .when({ type: 'RevokeCalendarFeed', data: { studentId, at: later } })
+        .then([{ type: 'CalendarFeedRevoked', data: { studentId, at: later } }]);
+      const state = [
+        registered,
+        renewed('feed-1'),
+        { type: 'CalendarFeedRevoked' as const, data: { studentId, at: later } },
+      ].reduce(studentDecider.evolve, studentDecider.initialState());
+      expect(state).toMatchObject({ calendarFeed: null });
+    });
+
+    it('records nothing when there is no feed to revoke', () => {
+      spec
+        .given([registered])
+        .when({ type: 'RevokeCalendarFeed', data: { studentId, at } })
+        .thenNothing();
+      spec
+        .given([
+          registered,
+          renewed('feed-1'),
+          { type: 'CalendarFeedRevoked', data: { studentId, at } },
+        ])
+        .when({ type: 'RevokeCalendarFeed', data: { studentId, at: later } })
+        .thenNothing();
+    });
+
+    it('refuses a student who is not registered', () => {
+      spec
+        .given([])
+        .when({ type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at } })
+        .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
 });

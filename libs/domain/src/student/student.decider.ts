@@ -18,6 +18,8 @@ import {
   type JoinCohort,
   type LeaveCohort,
   type RegisterStudent,
+  type RenewCalendarFeed,
+  type RevokeCalendarFeed,
   type SetDigestPreference,
   type StudentCommand,
   type UpdateStudentProfile,
@@ -55,7 +57,15 @@ export type StudentState =
       /** From the roster; absent in states stored before rosters carried them. */
       program?: string | null;
       graduationYear?: number | null;
+      /** The one calendar feed URL that works; null or absent (older states): none. */
+      calendarFeed?: CalendarFeed | null;
     };
+
+/** The student's current calendar feed: its id is in the URL's signed token. */
+export interface CalendarFeed {
+  feedId: string;
+  renewedAt: string;
+}
 
 /** A stay on a cohort's roster; `to` is null while the student is on it. */
 export interface Enrolment {
@@ -97,6 +107,10 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
         return leaveCohort(command, state);
       case 'SetDigestPreference':
         return setDigestPreference(command, state);
+      case 'RenewCalendarFeed':
+        return renewCalendarFeed(command, state);
+      case 'RevokeCalendarFeed':
+        return revokeCalendarFeed(command, state);
       default: {
         const _exhaustive: never = command;
         return _exhaustive;
@@ -120,6 +134,7 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
           confirmedEmailRequestId: null,
           program: event.data.program ?? null,
           graduationYear: event.data.graduationYear ?? null,
+          calendarFeed: null,
         };
       }
       case 'StudentProfileUpdated':
@@ -184,6 +199,15 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
       case 'DigestPreferenceSet':
         if (state.status !== 'registered') return state;
         return { ...state, digestPreference: event.data.preference };
+      case 'CalendarFeedRenewed':
+        if (state.status !== 'registered') return state;
+        return {
+          ...state,
+          calendarFeed: { feedId: event.data.feedId, renewedAt: event.data.at },
+        };
+      case 'CalendarFeedRevoked':
+        if (state.status !== 'registered') return state;
+        return { ...state, calendarFeed: null };
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -408,6 +432,38 @@ function setDigestPreference({ data }: SetDigestPreference, state: Registered): 
         preference: data.preference,
         at: normalizeInstant(data.at),
       },
+    },
+  ];
+}
+
+/**
+ * A new feed id replaces the current one, so the old URL stops working. Asking again with the
+ * current id records nothing: a retried request, not a second renewal.
+ */
+function renewCalendarFeed({ data }: RenewCalendarFeed, state: Registered): Result {
+  const error = firstError(
+    requireId(data.feedId, 'feedId', 'The calendar feed id'),
+    requireInstant(data.at, 'at', 'The time of renewal'),
+  );
+  if (error) return error;
+  if (state.calendarFeed?.feedId === data.feedId) return [];
+  return [
+    {
+      type: 'CalendarFeedRenewed',
+      data: { studentId: state.studentId, feedId: data.feedId, at: normalizeInstant(data.at) },
+    },
+  ];
+}
+
+/** Without a feed there is nothing to turn off: records nothing. */
+function revokeCalendarFeed({ data }: RevokeCalendarFeed, state: Registered): Result {
+  const error = requireInstant(data.at, 'at', 'The time of revocation');
+  if (error) return error;
+  if (!state.calendarFeed) return [];
+  return [
+    {
+      type: 'CalendarFeedRevoked',
+      data: { studentId: state.studentId, at: normalizeInstant(data.at) },
     },
   ];
 }

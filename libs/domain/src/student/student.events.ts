@@ -97,6 +97,18 @@ export type DigestPreferenceSet = Event<
   { studentId: string; preference: DigestPreference; at: string }
 >;
 
+/**
+ * The student asked for a (new) private calendar feed: `feedId` is random, from the caller, and
+ * names the only feed URL that works from now on (an earlier one stops working).
+ */
+export type CalendarFeedRenewed = Event<
+  'CalendarFeedRenewed',
+  { studentId: string; feedId: string; at: string }
+>;
+
+/** The student turned their calendar feed off: no feed URL works until they renew it. */
+export type CalendarFeedRevoked = Event<'CalendarFeedRevoked', { studentId: string; at: string }>;
+
 export type StudentEvent =
   | StudentRegistered
   | StudentProfileUpdated
@@ -105,7 +117,9 @@ export type StudentEvent =
   | StudentRecordCorrected
   | StudentJoinedCohort
   | StudentLeftCohort
-  | DigestPreferenceSet;
+  | DigestPreferenceSet
+  | CalendarFeedRenewed
+  | CalendarFeedRevoked;
 
 export type StudentEventType = StudentEvent['type'];
 
@@ -118,4 +132,6 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   StudentJoinedCohort: 1,
   StudentLeftCohort: 1,
   DigestPreferenceSet: 1,
+  CalendarFeedRenewed: 1,
+  CalendarFeedRevoked: 1,
 };
