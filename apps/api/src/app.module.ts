@@ -44,6 +44,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
 import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
+import { NudgeEffectModule } from './nudge-effect/nudge-effect.module';
 import { ProgressModule } from './progress/progress.module';
 import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
 import { ProgressResolver } from './progress/progress.resolver';
@@ -126,6 +127,7 @@ export class AppModule {
         QuestionBankModule,
         AdvisorNoteModule,
         ProgressModule,
+        NudgeEffectModule,
         ScheduleModule.forRoot(),
         DigestModule,
         EmailChangeModule,
