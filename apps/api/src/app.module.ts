@@ -45,6 +45,7 @@ import { ExportsModule } from './exports/exports.module';
 import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { NudgeEffectModule } from './nudge-effect/nudge-effect.module';
+import { NudgeEffectResolver } from './nudge-effect/nudge-effect.resolver';
 import { ProgressModule } from './progress/progress.module';
 import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
 import { ProgressResolver } from './progress/progress.resolver';
@@ -68,6 +69,7 @@ export const resolvers = [
   ProgressResolver,
   StudentFieldsResolver,
   CohortFieldsResolver,
+  NudgeEffectResolver,
   DigestResolver,
   StaffResolver,
 ];
