@@ -2,6 +2,7 @@ import { type DomainEvent } from '../domain';
 import { defaultInstitutionSettings } from '../institution/institution.settings';
 import { closesFollowUp, type FollowUpItem, followUpsOf } from './follow-ups';
 import {
+  closingStepOf,
   digestItemsOf,
   foldNudgeHistory,
   type NudgeHistoryEvent,
@@ -326,6 +327,8 @@ describe('closesFollowUp agrees with followUpsOf', () => {
     for (const item of beforeItems) {
       const gone = !afterItems.some((a) => same(item, a));
       expect([item.kind, closesFollowUp(item, event)]).toEqual([item.kind, gone]);
+      // The projection only sees the events `closingStepOf` names.
+      if (gone) expect(closingStepOf(event)).toEqual({ studentId: STUDENT, at: day(10) });
     }
   });
 });

@@ -87,30 +87,8 @@ export function trackedDigestOf(data: {
   };
 }
 
-/** The student's own step of an event, if it is one that can close a digest item. */
-export function closingStepOf(event: DomainEvent): { studentId: string; at: string } | null {
-  switch (event.type) {
-    case 'ThankYouSent':
-    case 'InterviewRequested':
-    case 'InterviewRequestNudged':
-    case 'InterviewRequestAccepted':
-    case 'InterviewRequestDeclined':
-    case 'InterviewRequestClosedUnanswered':
-    case 'InterviewScheduled':
-    case 'InterviewHeld':
-    case 'InterviewCancelled':
-    case 'InterviewNoShowRecorded':
-    case 'InterviewPrepared':
-    case 'TouchpointRecorded':
-    case 'ContactArchived':
-      return { studentId: event.data.studentId, at: instant(event.data.at) };
-    default:
-      return null;
-  }
-}
-
-/** The event types `closingStepOf` reads (a projection subscribes to these). */
-export const closingEventTypes: readonly DomainEvent['type'][] = [
+/** The event types that can close a digest item (a projection subscribes to these). */
+export const closingEventTypes = [
   'ThankYouSent',
   'InterviewRequested',
   'InterviewRequestNudged',
@@ -124,7 +102,16 @@ export const closingEventTypes: readonly DomainEvent['type'][] = [
   'InterviewPrepared',
   'TouchpointRecorded',
   'ContactArchived',
-];
+] as const satisfies readonly DomainEvent['type'][];
+type ClosingEvent = Extract<DomainEvent, { type: (typeof closingEventTypes)[number] }>;
+const closingTypes = new Set<string>(closingEventTypes);
+
+/** The student's own step of an event, if it is one that can close a digest item. */
+export function closingStepOf(event: DomainEvent): { studentId: string; at: string } | null {
+  if (!closingTypes.has(event.type)) return null;
+  const { studentId, at } = (event as ClosingEvent).data;
+  return { studentId, at: instant(at) };
+}
 
 /**
  * The item after `event`, recorded after its digest (commit order): the first closing step
