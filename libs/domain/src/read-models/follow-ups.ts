@@ -159,9 +159,6 @@ export function compareFollowUps(a: FollowUpItem, b: FollowUpItem): number {
   );
 }
 
-/** What identifies an item across time: its kind and the interview or contact it concerns. */
-export type FollowUpRef = Pick<FollowUpItem, 'kind' | 'interviewId' | 'contactId'>;
-
 /**
  * Whether `event` is the student's step that closes `item`: the closing rules `followUpsOf`
  * describes, stated per event so that a digest item can be followed after the digest went.
@@ -175,7 +172,10 @@ export type FollowUpRef = Pick<FollowUpItem, 'kind' | 'interviewId' | 'contactId
  * - reach_target: never one event (a term's goal, not a step).
  * The nudge-effect spec checks these against `followUpsOf` on the same histories.
  */
-export function closesFollowUp(item: FollowUpRef, event: DomainEvent): boolean {
+export function closesFollowUp(
+  item: Pick<FollowUpItem, 'kind' | 'interviewId' | 'contactId'>,
+  event: DomainEvent,
+): boolean {
   const onInterview = (types: readonly DomainEvent['type'][]) =>
     types.includes(event.type) &&
     item.interviewId !== undefined &&
