@@ -518,7 +518,12 @@ describe('dashboards on the demo institution', () => {
       5,
       3,
     ).rebuildMany(projections);
-    expect(result.projections).toEqual(['aggregate-states', 'student-progress', 'identity-links']);
+    expect(result.projections).toEqual([
+      'aggregate-states',
+      'student-progress',
+      'identity-links',
+      'nudge-effect',
+    ]);
     expect(await snapshotOf()).toEqual(incremental);
   });
 

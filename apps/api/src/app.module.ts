@@ -46,6 +46,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
 import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
+import { NudgeEffectModule } from './nudge-effect/nudge-effect.module';
+import { NudgeEffectResolver } from './nudge-effect/nudge-effect.resolver';
 import { ProgressModule } from './progress/progress.module';
 import { CohortFieldsResolver } from './progress/cohort-fields.resolver';
 import { ProgressResolver } from './progress/progress.resolver';
@@ -69,6 +71,7 @@ export const resolvers = [
   ProgressResolver,
   StudentFieldsResolver,
   CohortFieldsResolver,
+  NudgeEffectResolver,
   DigestResolver,
   StaffResolver,
   CalendarFeedResolver,
@@ -129,6 +132,7 @@ export class AppModule {
         QuestionBankModule,
         AdvisorNoteModule,
         ProgressModule,
+        NudgeEffectModule,
         ScheduleModule.forRoot(),
         DigestModule,
         EmailChangeModule,

@@ -1,5 +1,6 @@
 import type { Projection } from '@rapport/event-store';
 import { identityLinksProjection } from './identity/identity-links.projection';
+import { nudgeEffectProjection } from './nudge-effect/nudge-effect.projection';
 import { studentProgressProjection } from './progress/student-progress.projection';
 import { aggregateStateProjection } from './write/aggregate-state.projection';
 
@@ -8,4 +9,5 @@ export const projections: readonly Projection[] = [
   aggregateStateProjection,
   studentProgressProjection,
   identityLinksProjection,
+  nudgeEffectProjection,
 ];

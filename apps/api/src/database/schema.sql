@@ -48,6 +48,25 @@ column identity_providers.updated_at timestamp with time zone not null
 column migrations.id integer not null default nextval('migrations_id_seq'::regclass)
 column migrations.name character varying not null
 column migrations.timestamp bigint not null
+column nudge_digest_items.cohort_id text
+column nudge_digest_items.contact_id text
+column nudge_digest_items.digest_id text not null
+column nudge_digest_items.done_at timestamp with time zone
+column nudge_digest_items.done_via_digest_id text
+column nudge_digest_items.due_at timestamp with time zone not null
+column nudge_digest_items.interview_id text
+column nudge_digest_items.item_no integer not null
+column nudge_digest_items.kind text not null
+column nudge_digest_items.opened_at timestamp with time zone not null
+column nudge_digest_items.sent_at timestamp with time zone not null
+column nudge_digest_items.student_id text not null
+column nudge_digest_items.tenant_id uuid not null
+column nudge_digests.cohort_id text
+column nudge_digests.digest_id text not null
+column nudge_digests.opened_at timestamp with time zone
+column nudge_digests.sent_at timestamp with time zone not null
+column nudge_digests.student_id text not null
+column nudge_digests.tenant_id uuid not null
 column outbox.attempts integer not null default 0
 column outbox.created_at timestamp with time zone not null default now()
 column outbox.headers jsonb not null default '{}'::jsonb
@@ -128,6 +147,9 @@ constraint identity_providers.identity_providers_issuer_check CHECK (((length(is
 constraint identity_providers.identity_providers_issuer_key UNIQUE (issuer)
 constraint identity_providers.identity_providers_pkey PRIMARY KEY (tenant_id)
 constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
+constraint nudge_digest_items.nudge_digest_items_kind_check CHECK ((kind = ANY (ARRAY['thank_you'::text, 'nudge'::text, 'prepare'::text, 'reach_out_to_referral'::text, 'stay_in_touch'::text])))
+constraint nudge_digest_items.nudge_digest_items_pkey PRIMARY KEY (tenant_id, digest_id, item_no)
+constraint nudge_digests.nudge_digests_pkey PRIMARY KEY (tenant_id, digest_id)
 constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text, 'staff_invitation'::text, 'welcome'::text])))
 constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
 constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
@@ -159,6 +181,9 @@ index CREATE INDEX aggregate_states_student_email_idx ON public.aggregate_states
 index CREATE INDEX aggregate_states_student_external_id_idx ON public.aggregate_states USING btree (tenant_id, (((state -> 'personal'::text) ->> 'externalId'::text))) WHERE (kind = 'student'::text)
 index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
 index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
+index CREATE INDEX nudge_digest_items_by_cohort_idx ON public.nudge_digest_items USING btree (tenant_id, cohort_id, sent_at)
+index CREATE INDEX nudge_digest_items_open_idx ON public.nudge_digest_items USING btree (tenant_id, student_id) WHERE (done_at IS NULL)
+index CREATE INDEX nudge_digests_by_cohort_idx ON public.nudge_digests USING btree (tenant_id, cohort_id, sent_at)
 index CREATE INDEX outbox_by_week_idx ON public.outbox USING btree (tenant_id, week, status)
 index CREATE INDEX outbox_due_idx ON public.outbox USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['pending'::text, 'sending'::text]))
 index CREATE INDEX student_activity_by_cohort_idx ON public.student_activity USING btree (tenant_id, cohort_id, occurred_at)
@@ -177,6 +202,8 @@ index CREATE UNIQUE INDEX events_stream_version_key ON public.events USING btree
 index CREATE UNIQUE INDEX identity_links_pkey ON public.identity_links USING btree (tenant_id, issuer, subject)
 index CREATE UNIQUE INDEX identity_providers_issuer_key ON public.identity_providers USING btree (issuer)
 index CREATE UNIQUE INDEX identity_providers_pkey ON public.identity_providers USING btree (tenant_id)
+index CREATE UNIQUE INDEX nudge_digest_items_pkey ON public.nudge_digest_items USING btree (tenant_id, digest_id, item_no)
+index CREATE UNIQUE INDEX nudge_digests_pkey ON public.nudge_digests USING btree (tenant_id, digest_id)
 index CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (tenant_id, message_id)
 index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_checkpoints USING btree (name)
 index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines USING btree (tenant_id)
@@ -194,6 +221,8 @@ policy digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_se
 policy events.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy identity_links.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy identity_providers.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy nudge_digest_items.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy nudge_digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy outbox.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -210,6 +239,8 @@ table events rls=t force=t acl=rapport_app=ar/rapport_owner,rapport_global=r/rap
 table identity_links rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table identity_providers rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table migrations rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table nudge_digest_items rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table nudge_digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table outbox rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=rw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table projection_checkpoints rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner,rapport_worker=arw/rapport_owner
 table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

@@ -5,9 +5,11 @@ import {
   type CohortState,
   type ContactState,
   defaultInstitutionSettings,
+  digestItemsOf,
   type InstitutionState,
   type OpenInterview,
   type StaffState,
+  type StudentDigestTracking,
   type StudentState,
   streamIds,
 } from '@rapport/domain';
@@ -34,6 +36,8 @@ import { DigestRepository, type NewDigest, type RecipientKind } from './digest.r
 
 export interface PlannedDigest extends NewDigest {
   itemCount: number;
+  /** A student digest's items by id, recorded with it to tell later whether the nudge worked. */
+  tracking?: StudentDigestTracking;
 }
 
 type Registered<S, K extends string> = Extract<S, { status: K }>;
@@ -171,6 +175,11 @@ export class DigestScheduler {
         ),
         ...renderStudentDigest(content, { unsubscribeUrl: url }),
         itemCount: content.itemCount,
+        tracking: {
+          studentId: view.studentId,
+          cohortId: view.progress.cohortId,
+          followUps: digestItemsOf(view.followUps),
+        },
       });
     }
 
@@ -210,6 +219,7 @@ export class DigestScheduler {
               messageId: digest.messageId,
               items: digest.itemCount,
               at: now.toISOString(),
+              ...digest.tracking,
             },
             metadata: {
               actorId: 'digest-scheduler',

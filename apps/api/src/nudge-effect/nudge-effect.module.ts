@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DigestTrackingService } from './digest-tracking.service';
+import { NudgeEffectResolver } from './nudge-effect.resolver';
+import { NudgeEffectService } from './nudge-effect.service';
 
 @Module({
-  providers: [DigestTrackingService],
+  providers: [DigestTrackingService, NudgeEffectService, NudgeEffectResolver],
   exports: [DigestTrackingService],
 })
 export class NudgeEffectModule {}

@@ -107,6 +107,10 @@ describe('countOperations', () => {
     ).toBe(2);
   });
 
+  it("counts the dashboard's nudge effect as one more costly field", () => {
+    expect(count('{ cohort(id: "c") { dashboard { nudgeEffect { items } } } }')).toBe(3);
+  });
+
   it('lists only fields and arguments the schema has', () => {
     expect(() => assertCostlyFieldsExist(schema)).not.toThrow();
     expect(() => assertCostlyFieldsExist(buildSchema('type Query { me: String }'))).toThrow(

@@ -26,6 +26,7 @@ export const COSTLY_FIELDS: Readonly<Record<string, { whenArgument?: string }>> 
   'Query.sharedProfessionals': {},
   'Cohort.dashboard': {},
   'Cohort.students': {},
+  'CohortDashboardView.nudgeEffect': {},
   'Student.progress': { whenArgument: 'asOf' },
   'Student.followUps': { whenArgument: 'asOf' },
   'Student.risk': { whenArgument: 'asOf' },

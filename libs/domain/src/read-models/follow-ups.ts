@@ -1,3 +1,4 @@
+import { type DomainEvent } from '../domain';
 import { MAX_NUDGES } from '../interview/interview.state';
 import { addDays } from '../shared/dates';
 import { compareStrings, endOfDate, instant, maxInstant } from './instants';
@@ -156,4 +157,67 @@ export function compareFollowUps(a: FollowUpItem, b: FollowUpItem): number {
     compareStrings(a.interviewId ?? '', b.interviewId ?? '') ||
     compareStrings(a.contactId ?? '', b.contactId ?? '')
   );
+}
+
+/**
+ * Whether `event` is the student's step that closes `item`: the closing rules `followUpsOf`
+ * describes, stated per event so that a digest item can be followed after the digest went.
+ * - thank_you: the thank-you on that interview.
+ * - nudge: a reply, close, nudge, schedule, holding or cancellation of that interview.
+ * - prepare: the preparation of that interview or any change of its status (held, cancelled,
+ *   no-show); a reschedule moves the item, it does not close it.
+ * - reach_out_to_referral: an interview requested or held with that contact, or the contact
+ *   archived.
+ * - stay_in_touch: a touchpoint on that interview, or its contact archived (no longer owed).
+ * - reach_target: never one event (a term's goal, not a step).
+ * The nudge-effect spec checks these against `followUpsOf` on the same histories.
+ */
+export function closesFollowUp(
+  item: Pick<FollowUpItem, 'kind' | 'interviewId' | 'contactId'>,
+  event: DomainEvent,
+): boolean {
+  const onInterview = (types: readonly DomainEvent['type'][]) =>
+    types.includes(event.type) &&
+    item.interviewId !== undefined &&
+    (event.data as { interviewId?: string }).interviewId === item.interviewId;
+  switch (item.kind) {
+    case 'thank_you':
+      return onInterview(['ThankYouSent']);
+    case 'nudge':
+      return onInterview([
+        'InterviewRequestNudged',
+        'InterviewRequestAccepted',
+        'InterviewRequestDeclined',
+        'InterviewRequestClosedUnanswered',
+        'InterviewScheduled',
+        'InterviewHeld',
+        'InterviewCancelled',
+      ]);
+    case 'prepare':
+      return onInterview([
+        'InterviewPrepared',
+        'InterviewHeld',
+        'InterviewCancelled',
+        'InterviewNoShowRecorded',
+      ]);
+    case 'reach_out_to_referral':
+      return (
+        item.contactId !== undefined &&
+        (event.type === 'InterviewRequested' ||
+          event.type === 'InterviewHeld' ||
+          event.type === 'ContactArchived') &&
+        event.data.contactId === item.contactId
+      );
+    case 'stay_in_touch':
+      return (
+        onInterview(['TouchpointRecorded']) ||
+        (event.type === 'ContactArchived' && event.data.contactId === item.contactId)
+      );
+    case 'reach_target':
+      return false;
+    default: {
+      const _exhaustive: never = item.kind;
+      return _exhaustive;
+    }
+  }
 }

@@ -7,3 +7,4 @@ export * from './risk';
 export * from './cohort-dashboard';
 export * from './referral-network';
 export * from './timeline';
+export * from './nudge-effect';
