@@ -20,7 +20,7 @@ export function renderSignInLink(content: SignInLinkContent): RenderedMessage {
   const heading = 'Your sign-in link';
   const intro =
     'You asked for a fresh link after an old one from your weekly digest had expired. It opens your week in Rapport, where you can take the steps from your digest.';
-  const validity = `The link works for ${SIGN_IN_LINK_DAYS === 1 ? '24 hours' : `${SIGN_IN_LINK_DAYS} days`}. If you did not ask for it, ignore this message: nothing changes.`;
+  const validity = `The link works for ${SIGN_IN_LINK_DAYS * 24} hours. If you did not ask for it, ignore this message: nothing changes.`;
   const body = html`<p style="${STYLE.p}">Hi ${content.studentName},</p>
     <p style="${STYLE.p}">${intro}</p>
     <p style="${STYLE.p}">

@@ -25,7 +25,7 @@ describe('purpose-bound signed tokens', () => {
   it('says expired from the expiry instant on, and only for a genuine token', () => {
     const token = signToken(EXPIRING, ['t-1', 'r-1'], SECRET, later(60_000));
     expect(verifyToken(EXPIRING, token, SECRET, later(59_999)).ok).toBe(true);
-    // Still names whom it was for, so a fresh link can be offered.
+    // Still genuine: the fields say whom a fresh link may be offered to.
     expect(verifyToken(EXPIRING, token, SECRET, later(60_000))).toEqual({
       ok: false,
       reason: 'expired',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import {
   isDomainError,
   type OutreachChannel,
@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../app-config.token';
 import { AuthError, AuthErrorCode } from '../auth/auth.errors';
 import { Public } from '../auth/public.decorator';
+import type { RapportRequest } from '../auth/request-context';
 import type { AppConfig } from '../config/app-config';
 import { DigestScheduler } from '../digest/digest-scheduler.service';
 import { DigestTrackingService } from '../nudge-effect/digest-tracking.service';
@@ -41,6 +42,7 @@ import {
   forbiddenPage,
   invalidPage,
   type Page,
+  questionNeededPage,
   signInLinkRequestedPage,
 } from './follow-up-action.pages';
 import { SignInLinkService } from './sign-in-link.service';
@@ -49,6 +51,7 @@ interface ActionForm {
   token?: unknown;
   channel?: unknown;
   touchpoint?: unknown;
+  question?: unknown;
 }
 
 type Resolved =
@@ -72,13 +75,17 @@ export class FollowUpActionController {
 
   @Public()
   @Get()
-  async page(@Res() res: Response, @Query('token') token?: unknown): Promise<void> {
+  async page(
+    @Req() req: RapportRequest,
+    @Res() res: Response,
+    @Query('token') token?: unknown,
+  ): Promise<void> {
     const now = new Date();
     const resolved = await this.resolve(token, now);
     if (!resolved.ok) return send(res, resolved.page);
     const { payload, ref } = resolved;
     try {
-      const item = await this.actions.outstanding(this.context(payload, now), ref);
+      const item = await this.actions.outstanding(this.context(req, payload, now), ref);
       send(
         res,
         item
@@ -92,7 +99,11 @@ export class FollowUpActionController {
 
   @Public()
   @Post()
-  async act(@Res() res: Response, @Body() body: ActionForm | undefined): Promise<void> {
+  async act(
+    @Req() req: RapportRequest,
+    @Res() res: Response,
+    @Body() body: ActionForm | undefined,
+  ): Promise<void> {
     const now = new Date();
     const resolved = await this.resolve(body?.token, now);
     if (!resolved.ok) return send(res, resolved.page);
@@ -100,10 +111,13 @@ export class FollowUpActionController {
     const channel = choice(body?.channel, outreachChannels);
     const touchpoint = choice(body?.touchpoint, touchpointKinds);
     if (channel === null || touchpoint === null) return send(res, badChoicePage());
+    const question = typeof body?.question === 'string' ? body.question.trim() : '';
+    if (payload.kind === 'prepare' && !question) return send(res, questionNeededPage());
     try {
-      const outcome = await this.actions.perform(this.context(payload, now), ref, {
+      const outcome = await this.actions.perform(this.context(req, payload, now), ref, {
         ...(channel ? { channel: channel as OutreachChannel } : {}),
         ...(touchpoint ? { touchpoint: touchpoint as TouchpointKind } : {}),
+        ...(payload.kind === 'prepare' ? { question } : {}),
       });
       if (payload.digestId !== NO_DIGEST)
         await this.tracking.opened(
@@ -135,6 +149,10 @@ export class FollowUpActionController {
       streamIds.student(payload.studentId),
     );
     if (student?.state.status !== 'registered') return { ok: false, page: invalidPage() };
+    // A student who left owes nothing, so their old links would read "already done": say why.
+    const { tenantId, studentId } = payload;
+    if (!(await this.states.enrolledAmong(tenantId, [studentId])).has(studentId))
+      return { ok: false, page: forbiddenPage() };
     const ref: FollowUpRef = {
       kind,
       ...(payload.interviewId !== undefined ? { interviewId: payload.interviewId } : {}),
@@ -147,10 +165,10 @@ export class FollowUpActionController {
    * The student acting through the link. No clientMutationId: the service derives it from the
    * item's occurrence, so this link, a repeated POST and the week page all take the step once.
    */
-  private context(payload: FollowUpActionPayload, now: Date): CommandContext {
+  private context(req: RapportRequest, payload: FollowUpActionPayload, now: Date): CommandContext {
     return {
       actor: studentWebActor(payload.tenantId, payload.studentId),
-      correlationId: randomUUID(),
+      correlationId: req.correlationId ?? randomUUID(),
       now,
       ...(payload.digestId !== NO_DIGEST ? { digestId: payload.digestId } : {}),
     };

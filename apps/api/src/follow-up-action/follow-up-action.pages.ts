@@ -1,4 +1,5 @@
 import {
+  INTERVIEW_LIMITS,
   type OutreachChannel,
   outreachChannels,
   type TouchpointKind,
@@ -6,6 +7,9 @@ import {
 } from '@rapport/domain';
 import { escapeHtml } from '@rapport/notifications';
 import type { ActionableKind } from './follow-up-action.service';
+
+/** The domain's limit on a question's length, so the browser stops a longer one first. */
+const QUESTION_MAX = INTERVIEW_LIMITS.questionLength;
 
 // The pages behind a digest's action links. Server-rendered, no script: the form works in any
 // browser. Nothing personal is shown (no names, no addresses): a forwarded or shared link shows
@@ -21,7 +25,7 @@ interface Step {
   button: string;
   done: string;
   /** What the student may say about how they did it, with a sensible default. */
-  choice: { label: string; field: 'channel' | 'touchpoint' } | null;
+  choice: { label: string; field: 'channel' | 'touchpoint' | 'question' } | null;
 }
 
 const STEPS: Record<ActionableKind, Step> = {
@@ -41,7 +45,8 @@ const STEPS: Record<ActionableKind, Step> = {
     question: 'Are you prepared for your interview?',
     button: "I'm prepared",
     done: 'Recorded: you are prepared for your interview.',
-    choice: null,
+    // Preparing means having something to ask: one question is enough to record it.
+    choice: { label: 'One question you plan to ask', field: 'question' },
   },
   reach_out_to_referral: {
     question: 'Did you ask them for an interview?',
@@ -78,11 +83,15 @@ const TOUCHPOINTS: Record<TouchpointKind, string> = {
 /** GET: what the link does, and the button that does it. */
 export function confirmPage(kind: ActionableKind, token: string): Page {
   const step = STEPS[kind];
-  const choice = step.choice
-    ? step.choice.field === 'channel'
+  const choice = !step.choice
+    ? ''
+    : step.choice.field === 'channel'
       ? select('channel', step.choice.label, outreachChannels, CHANNELS, 'email')
-      : select('touchpoint', step.choice.label, touchpointKinds, TOUCHPOINTS, 'other')
-    : '';
+      : step.choice.field === 'touchpoint'
+        ? select('touchpoint', step.choice.label, touchpointKinds, TOUCHPOINTS, 'other')
+        : `<p><label for="question">${escapeHtml(step.choice.label)}</label>
+<input id="question" name="question" type="text" required maxlength="${QUESTION_MAX}" autocomplete="off"></p>
+`;
   return page(
     200,
     step.question,
@@ -141,6 +150,14 @@ ${weekLink(weekUrl)}`,
   );
 }
 
+export function questionNeededPage(): Page {
+  return page(
+    400,
+    'Please add a question',
+    `<p>To record that you are prepared, write one question you plan to ask. Go back and try again.</p>`,
+  );
+}
+
 export function badChoicePage(): Page {
   return page(
     400,
@@ -187,8 +204,9 @@ const STYLE = `body{margin:0;background:#ffffff;color:#18181b;font:1rem/1.5 syst
 main{max-width:34rem;margin:3rem auto;padding:0 1rem}
 a{color:#1d4ed8}
 label{display:block;font-weight:600;margin-bottom:.25rem}
-select,button{font:inherit;padding:.5rem .75rem;border-radius:.25rem}
-select{border:1px solid #52525b;background:#ffffff;color:#18181b}
+input,select,button{font:inherit;padding:.5rem .75rem;border-radius:.25rem}
+input,select{border:1px solid #52525b;background:#ffffff;color:#18181b}
+input{width:100%;box-sizing:border-box}
 button{border:0;background:#1d4ed8;color:#ffffff;cursor:pointer}
 :focus-visible{outline:3px solid #b45309;outline-offset:2px}`;
 
