@@ -21,7 +21,13 @@ import {
   runAs,
   studentDigestScenario,
 } from '../support/student-digest';
-import { startTestApp, TEST_UNSUBSCRIBE_SECRET, testMail, type TestApp } from '../support/test-app';
+import {
+  startInstance,
+  startTestApp,
+  TEST_UNSUBSCRIBE_SECRET,
+  testMail,
+  type TestApp,
+} from '../support/test-app';
 
 const DIGEST: DigestConfig = {
   enabled: false,
@@ -482,5 +488,36 @@ describe('one-click actions from the digest', () => {
       expect((await ask(expiredToken(s))).status).toBe(200);
       expect(await outbox(s)).toEqual([]);
     });
+  });
+
+  it('charges /act and /me/sign-in-link to the caller address like the other public links', async () => {
+    const BUDGET = 3;
+    const app = await startInstance(t.db, {
+      mail: testMail(sink.url),
+      digest: DIGEST,
+      rateLimit: {
+        enabled: true,
+        userOpsPerMinute: 100_000,
+        tenantOpsPerMinute: 100_000,
+        publicPerMinute: BUDGET,
+      },
+    });
+    try {
+      const http = () => request(app.getHttpServer());
+      expect((await http().get('/act?token=forged')).status).toBe(400);
+      expect((await http().post('/act').type('form').send({ token: 'forged' })).status).toBe(400);
+      expect(
+        (await http().post('/me/sign-in-link').type('form').send({ token: 'forged' })).status,
+      ).toBe(200);
+      for (const refused of [
+        await http().get('/act?token=forged'),
+        await http().post('/me/sign-in-link').type('form').send({ token: 'forged' }),
+      ]) {
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
