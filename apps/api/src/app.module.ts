@@ -41,6 +41,7 @@ import { DigestModule } from './digest/digest.module';
 import { EmailChangeModule } from './email-change/email-change.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CalendarFeedResolver } from './calendar/calendar-feed.resolver';
+import { FollowUpActionModule } from './follow-up-action/follow-up-action.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -137,6 +138,7 @@ export class AppModule {
         DigestModule,
         EmailChangeModule,
         CalendarModule,
+        FollowUpActionModule,
         StaffModule,
         DemoModule,
         ExportsModule,

@@ -13,3 +13,4 @@ export * from './staff-invitation';
 export * from './mail-transport';
 export * from './student-links';
 export * from './calendar-feed';
+export * from './sign-in-link';

@@ -2,13 +2,17 @@ import { Injectable } from '@nestjs/common';
 import {
   type FollowUpItem,
   type FollowUpItemKind,
+  interviewFormats,
   type OutreachChannel,
+  streamIds,
   type TouchpointKind,
 } from '@rapport/domain';
 import type { Actor } from '../auth/actor';
+import { newId } from '../common/ids';
 import { InterviewService } from '../interview/interview.service';
 import { ProgressService } from '../progress/progress.service';
 import type { CommandContext } from '../write/command-context';
+import { CommandExecutor } from '../write/command-executor';
 
 /** A follow-up a student can close in one step; `reach_target` is a goal, not a step. */
 export type ActionableKind = Exclude<FollowUpItemKind, 'reach_target'>;
@@ -31,6 +35,8 @@ export interface FollowUpRef {
 export interface ActionChoice {
   channel?: OutreachChannel;
   touchpoint?: TouchpointKind;
+  /** For `prepare`: a question they will ask (the domain counts notes or questions as preparation). */
+  question?: string;
 }
 
 export type ActionOutcome = 'recorded' | 'already-done';
@@ -53,6 +59,7 @@ export class FollowUpActionService {
   constructor(
     private readonly interviews: InterviewService,
     private readonly progress: ProgressService,
+    private readonly executor: CommandExecutor,
   ) {}
 
   /** The item if the student still owes it now; null once done (here, in GraphQL or elsewhere). */
@@ -75,6 +82,12 @@ export class FollowUpActionService {
     const base = { clientMutationId: context.clientMutationId ?? stepKey(item) };
     context = { ...context, clientMutationId: base.clientMutationId };
     const interviewId = ref.interviewId ?? '';
+    // The progress projection may not show a step just taken yet: a repeated POST finds the
+    // step's own events instead, and says so rather than "done" again.
+    const stream = streamIds.interview(
+      ref.kind === 'reach_out_to_referral' ? newId(context, 'interview') : interviewId,
+    );
+    if (await this.executor.recordedBefore(context, stream)) return 'already-done';
     switch (ref.kind) {
       case 'thank_you':
         await this.interviews.recordThankYou(context, {
@@ -91,7 +104,11 @@ export class FollowUpActionService {
         });
         break;
       case 'prepare':
-        await this.interviews.prepare(context, { ...base, interviewId });
+        await this.interviews.prepare(context, {
+          ...base,
+          interviewId,
+          ...(choice.question ? { customQuestions: [choice.question] } : {}),
+        });
         break;
       case 'stay_in_touch':
         await this.interviews.recordTouchpoint(context, {
@@ -105,7 +122,8 @@ export class FollowUpActionService {
           ...base,
           contactId: ref.contactId ?? '',
           channel: choice.channel ?? 'email',
-          proposedFormats: [],
+          // The program's advice is to meet in whatever format suits the professional.
+          proposedFormats: [...interviewFormats],
         });
         break;
       default: {

@@ -141,6 +141,12 @@ export class CommandExecutor {
     return { state, version: result.nextExpectedVersion, events, replayed: false };
   }
 
+  /** Whether a command under this context's clientMutationId was recorded on the stream already. */
+  async recordedBefore(context: CommandContext, streamId: string): Promise<boolean> {
+    const eventId = eventIdsFor(context, streamId);
+    return eventId !== null && this.alreadyRecorded(context.actor.tenantId, eventId(0));
+  }
+
   private async alreadyRecorded(tenantId: string, eventId: string, tx?: Tx): Promise<boolean> {
     const read = (t: Tx) =>
       t.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND event_id = $2`, [t.tenantId, eventId]);
