@@ -12,8 +12,6 @@ import {
 import { DigestTrackingService } from '../../apps/api/src/nudge-effect/digest-tracking.service';
 import { NudgeEffectService } from '../../apps/api/src/nudge-effect/nudge-effect.service';
 import { nudgeEffectProjection } from '../../apps/api/src/nudge-effect/nudge-effect.projection';
-import { InterviewService } from '../../apps/api/src/interview/interview.service';
-import { ProgressService } from '../../apps/api/src/progress/progress.service';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 import { newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
@@ -213,11 +211,7 @@ describe('did the nudge work? (docs/adr/0023)', () => {
     await t.app
       .get(DigestTrackingService)
       .opened(inst.tenantId, ava, digestOf(ava), 'action-link', opened);
-    // The action links' controller is wired by its own module; its service is built the same way.
-    const actions = new FollowUpActionService(
-      t.app.get(InterviewService),
-      t.app.get(ProgressService),
-    );
+    const actions = t.app.get(FollowUpActionService);
     const outcome = await actions.perform(
       {
         actor: studentWebActor(inst.tenantId, ava),
