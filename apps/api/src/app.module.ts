@@ -39,6 +39,7 @@ import { AdvisorNoteResolver } from './advisor-note/advisor-note.resolver';
 import { DemoModule } from './demo/demo.module';
 import { DigestModule } from './digest/digest.module';
 import { EmailChangeModule } from './email-change/email-change.module';
+import { WeekModule } from './week/week.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -129,6 +130,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DigestModule,
         EmailChangeModule,
+        WeekModule,
         StaffModule,
         DemoModule,
         ExportsModule,
