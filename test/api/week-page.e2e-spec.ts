@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { DomainCommand } from '@rapport/domain';
 import { signWeekSignInToken, NO_DIGEST } from '@rapport/notifications';
+import { ProjectionRunner } from '@rapport/event-store';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -294,6 +295,42 @@ describe('week sessions and forms over HTTP: cookies, CSRF, expiry, sign-out, en
     const after = await request(server).get('/me').set('Cookie', cookie);
     expect(after.text).not.toContain('Thank Dana Fox');
     expect(after.text).toContain('Stay in touch with Dana Fox');
+  });
+
+  it('redirects only once the progress projection has passed the step, or says it is still on its way', async () => {
+    const { inst, studentId, interviewId } = await studentWithHeldInterview(t);
+    await caughtUp(t.app);
+    const { cookie, csrf } = await signIn(inst.tenantId, studentId);
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    try {
+      const server = t.app.getHttpServer();
+      const post = (body: Record<string, string>) =>
+        request(server)
+          .post('/me/actions')
+          .set('Cookie', cookie)
+          .type('form')
+          .send({ ...body, csrf });
+      // Nothing projects: after the bounded wait the redirect says the step is on its way.
+      const slow = await post({ kind: 'thank_you', interviewId });
+      expect(slow.status).toBe(303);
+      expect(slow.headers.location).toBe('/me?pending=1');
+      expect((await request(server).get('/me?pending=1').set('Cookie', cookie)).text).toContain(
+        'Your step is saved',
+      );
+      // The projection catches up while the POST waits: a plain redirect.
+      await caughtUp(t.app);
+      const pending = post({ kind: 'stay_in_touch', interviewId, touchpoint: 'shared_article' });
+      const projecting = (async () => {
+        for (let i = 0; i < 500; i++)
+          if ((await eventsOf(t, inst.tenantId, 'TouchpointRecorded')).length) break;
+        await caughtUp(t.app);
+      })();
+      const [fast] = await Promise.all([pending, projecting]);
+      expect(fast.headers.location).toBe('/me');
+    } finally {
+      runner.start();
+    }
   });
 
   it('ends a session after 30 idle minutes, after 8 hours however busy, and at sign-out', async () => {
