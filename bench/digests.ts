@@ -61,6 +61,12 @@ function renderedDigest() {
     zone: 'America/Chicago',
     appUrl: 'https://rapport.test',
     studentId: randomUUID(),
+    links: {
+      tenantId: randomUUID(),
+      digestId: randomUUID(),
+      secret: 'bench-link-secret',
+      issuedAt: new Date('2026-11-26T15:00:00.000Z'),
+    },
     followUps: [
       {
         kind: 'thank_you',

@@ -40,6 +40,7 @@ import { DemoModule } from './demo/demo.module';
 import { DigestModule } from './digest/digest.module';
 import { EmailChangeModule } from './email-change/email-change.module';
 import { WeekModule } from './week/week.module';
+import { FollowUpActionModule } from './follow-up-action/follow-up-action.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -131,6 +132,7 @@ export class AppModule {
         DigestModule,
         EmailChangeModule,
         WeekModule,
+        FollowUpActionModule,
         StaffModule,
         DemoModule,
         ExportsModule,

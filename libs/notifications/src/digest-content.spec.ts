@@ -1,5 +1,13 @@
 import { type FollowUpItem } from '@rapport/domain';
 import { advisorDigest, formatDate, studentDigest } from './digest-content';
+import {
+  STUDENT_LINK_DAYS,
+  verifyFollowUpActionToken,
+  verifyWeekSignInToken,
+} from './student-links';
+
+const secret = 'spec-link-secret';
+const issuedAt = new Date('2026-11-26T15:00:00.000Z');
 
 const base = {
   studentName: 'Sam Lee',
@@ -7,6 +15,7 @@ const base = {
   zone: 'America/New_York',
   appUrl: 'https://rapport.example.edu/',
   studentId: 'stu-1',
+  links: { tenantId: 'tenant-1', digestId: 'digest-1', secret, issuedAt },
   contactLabels: {
     'c-dana': 'Dana Fox (City Hospital)',
     'c-omar': 'Omar Diaz (Bay Labs)',
@@ -21,6 +30,20 @@ const item = (over: Partial<FollowUpItem> & Pick<FollowUpItem, 'kind'>): FollowU
   overdue: false,
   ...over,
 });
+
+/** The token of a link, checked to be on `path` of the app. */
+function tokenOf(url: string, path: string): string {
+  const parsed = new URL(url);
+  expect(`${parsed.origin}${parsed.pathname}`).toBe(`https://rapport.example.edu${path}`);
+  return parsed.searchParams.get('token')!;
+}
+
+/** What an action link's token says, verified with the secret. */
+function actionOf(url: string) {
+  const verified = verifyFollowUpActionToken(tokenOf(url, '/act'), secret, issuedAt);
+  if (!verified.ok) throw new Error(`action link does not verify: ${verified.reason}`);
+  return verified.payload;
+}
 
 describe('studentDigest', () => {
   it('is null when nothing is outstanding', () => {
@@ -55,51 +78,95 @@ describe('studentDigest', () => {
       'reach_out_to_referral',
       'stay_in_touch',
     ]);
-    expect(digest.sections.flatMap((s) => s.items)).toEqual([
+    const items = digest.sections.flatMap((s) => s.items);
+    expect(items).toEqual([
       {
         title: 'Thank Dana Fox (City Hospital) for the interview',
         due: 'Wed, Nov 25',
         dueAt: '2026-11-25T15:00:00.000Z',
         overdue: true,
-        url: 'https://rapport.example.edu/interviews/i-1',
+        actionLabel: 'I sent my thank-you to Dana Fox (City Hospital)',
+        url: expect.stringMatching(/^https:\/\/rapport\.example\.edu\/act\?token=/),
       },
       expect.objectContaining({
         title: 'Thank Lin Wu (Harbor Law) for the interview',
         due: 'Sat, Dec 5',
         overdue: false,
-        url: 'https://rapport.example.edu/interviews/i-3',
+        actionLabel: 'I sent my thank-you to Lin Wu (Harbor Law)',
       }),
       expect.objectContaining({
         title: 'Send Omar Diaz (Bay Labs) a polite follow-up',
         due: 'Wed, Dec 2',
-        url: 'https://rapport.example.edu/interviews/i-2',
+        actionLabel: 'I sent a polite follow-up',
       }),
       expect.objectContaining({
         title: 'Prepare for your interview with Omar Diaz (Bay Labs)',
         due: 'Fri, Dec 4',
-        url: 'https://rapport.example.edu/interviews/i-2',
+        actionLabel: "I'm prepared",
       }),
       expect.objectContaining({
         // A referred contact with no label yet still reads naturally.
         title: 'Reach out to your contact, who was referred to you',
-        url: 'https://rapport.example.edu/contacts/c-new',
+        actionLabel: 'I asked them for an interview',
       }),
       expect.objectContaining({
         title: 'Stay in touch with Lin Wu (Harbor Law)',
-        url: 'https://rapport.example.edu/contacts/c-lin',
+        actionLabel: 'I stayed in touch',
       }),
+    ]);
+    // Each action link names the institution, the student, this digest and the item (ids only).
+    const subject = { tenantId: 'tenant-1', studentId: 'stu-1', digestId: 'digest-1' };
+    expect(items.map((i) => actionOf(i.url))).toEqual([
+      { ...subject, kind: 'thank_you', interviewId: 'i-1', contactId: 'c-dana' },
+      { ...subject, kind: 'thank_you', interviewId: 'i-3' },
+      { ...subject, kind: 'nudge', interviewId: 'i-2', contactId: 'c-omar' },
+      { ...subject, kind: 'prepare', interviewId: 'i-2' },
+      { ...subject, kind: 'reach_out_to_referral', interviewId: 'i-1', contactId: 'c-new' },
+      { ...subject, kind: 'stay_in_touch', interviewId: 'i-3', contactId: 'c-lin' },
     ]);
     expect(digest.target).toEqual({
       remaining: 2,
       of: 3,
       text: '2 more interviews to reach your target of 3',
-      url: 'https://rapport.example.edu/interviews',
+      url: digest.url,
     });
-    expect(digest).toMatchObject({
-      itemCount: 6,
-      overdueCount: 1,
-      url: 'https://rapport.example.edu/',
+    expect(digest).toMatchObject({ itemCount: 6, overdueCount: 1 });
+    // The home, target and calendar links sign the student in to their week from this digest.
+    const week = verifyWeekSignInToken(tokenOf(digest.url, '/me/sign-in'), secret, issuedAt);
+    expect(week).toEqual({
+      ok: true,
+      payload: subject,
+      expiresAt: new Date(issuedAt.getTime() + STUDENT_LINK_DAYS * 86_400_000),
     });
+    expect(digest.calendarUrl).toBe(`${digest.url}&next=calendar`);
+    // No links to pages that do not exist.
+    expect(JSON.stringify(digest)).not.toMatch(/\/(interviews|contacts)\b/);
+  });
+
+  it('issues links that expire after the link lifetime and do not verify with another secret', () => {
+    const digest = studentDigest({
+      ...base,
+      followUps: [item({ kind: 'nudge', interviewId: 'i-2' })],
+    })!;
+    const token = tokenOf(digest.sections[0].items[0].url, '/act');
+    const later = new Date(issuedAt.getTime() + STUDENT_LINK_DAYS * 86_400_000 + 1);
+    expect(verifyFollowUpActionToken(token, secret, later)).toEqual({
+      ok: false,
+      reason: 'expired',
+      subject: { tenantId: 'tenant-1', studentId: 'stu-1', digestId: 'digest-1' },
+    });
+    expect(verifyFollowUpActionToken(token, 'another-link-secret', issuedAt)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    // An action token is not a sign-in token, nor the reverse.
+    expect(verifyWeekSignInToken(token, secret, issuedAt)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(verifyFollowUpActionToken(tokenOf(digest.url, '/me/sign-in'), secret, issuedAt)).toEqual(
+      { ok: false, reason: 'invalid' },
+    );
   });
 
   it('dates items in the recipient zone, not UTC', () => {
@@ -134,10 +201,10 @@ describe('studentDigest', () => {
       interviewContacts: {},
       followUps: [item({ kind: 'stay_in_touch', contactId: 'c/x?y' })],
     })!;
-    expect(digest.sections[0].items[0]).toMatchObject({
-      title: 'Stay in touch with Eve Bcc: x@evil.test',
-      url: 'https://rapport.example.edu/contacts/c%2Fx%3Fy',
-    });
+    expect(digest.sections[0].items[0].title).toBe('Stay in touch with Eve Bcc: x@evil.test');
+    expect(actionOf(digest.sections[0].items[0].url).contactId).toBe('c/x?y');
+    // No name or address travels in a link.
+    expect(digest.sections[0].items[0].url).not.toMatch(/Eve|evil/);
   });
 
   it('ignores inherited keys when looking up labels', () => {

@@ -1,5 +1,11 @@
 import { type FollowUpItem, compareFollowUps } from '@rapport/domain';
 import { DateTime, IANAZone } from 'luxon';
+import {
+  followUpActionUrl,
+  signFollowUpActionToken,
+  signWeekSignInToken,
+  weekSignInUrl,
+} from './student-links';
 
 /** Sections of a student digest, in the order they are shown. */
 export const studentDigestSectionKeys = [
@@ -28,6 +34,9 @@ export interface DigestItem {
   /** The instant it is due (ISO-8601 UTC), for ordering and machine use. */
   dueAt: string;
   overdue: boolean;
+  /** The step the action link records, in the student's words, e.g. `I sent my thank-you to Dana Lee`. */
+  actionLabel: string;
+  /** The action link: a confirmation page whose button records the step. */
   url: string;
 }
 
@@ -43,8 +52,10 @@ export interface StudentDigest {
   studentName: string;
   institutionName: string;
   zone: string;
-  /** The student's home in the app. */
+  /** The sign-in link to the student's week. */
   url: string;
+  /** The same sign-in link, landing on the calendar part of the week. */
+  calendarUrl: string;
   /** Only the sections that have items, in `studentDigestSectionKeys` order. */
   sections: StudentDigestSection[];
   /** Interviews still to hold, when the target is not met yet. */
@@ -70,12 +81,42 @@ export interface StudentDigestInput {
   remainingToTarget?: number;
   /** The interview target, for "… your target of 3". */
   interviewTarget?: number;
+  /** Signs the digest's links (ids only). */
+  links: StudentDigestLinks;
+}
+
+export interface StudentDigestLinks {
+  tenantId: string;
+  /** The digest's message id: every link is bound to it, so acting from this mail is known. */
+  digestId: string;
+  /** The link-signing secret. */
+  secret: string | Buffer;
+  /** When the links are issued; they expire `STUDENT_LINK_DAYS` later. */
+  issuedAt: Date;
 }
 
 /** What a student owes this week, or null when nothing is outstanding (no email then). */
 export function studentDigest(input: StudentDigestInput): StudentDigest | null {
   const zone = validZone(input.zone);
   const base = baseUrl(input.appUrl);
+  const { tenantId, digestId, secret, issuedAt } = input.links;
+  const subject = { tenantId, studentId: input.studentId, digestId };
+  const weekToken = signWeekSignInToken(subject, secret, issuedAt);
+  const weekUrl = weekSignInUrl(base, weekToken);
+  const actionUrl = (item: FollowUpItem) =>
+    followUpActionUrl(
+      base,
+      signFollowUpActionToken(
+        {
+          ...subject,
+          kind: item.kind,
+          ...(item.interviewId !== undefined ? { interviewId: item.interviewId } : {}),
+          ...(item.contactId !== undefined ? { contactId: item.contactId } : {}),
+        },
+        secret,
+        issuedAt,
+      ),
+    );
   const label = (item: FollowUpItem) => {
     const contactId =
       item.contactId ??
@@ -94,33 +135,38 @@ export function studentDigest(input: StudentDigestInput): StudentDigest | null {
     const key: StudentDigestSectionKey =
       item.kind === 'thank_you' && item.overdue ? 'overdue_thank_you' : item.kind;
     const who = label(item);
-    const interviewUrl = item.interviewId ? link(base, 'interviews', item.interviewId) : null;
-    const contactUrl = item.contactId ? link(base, 'contacts', item.contactId) : null;
-    const entry = (title: string, url: string | null): DigestItem => ({
+    const entry = (title: string, actionLabel: string): DigestItem => ({
       title,
       due: formatDate(item.dueAt, zone),
       dueAt: item.dueAt,
       overdue: item.overdue,
-      url: url ?? `${base}/`,
+      actionLabel,
+      url: actionUrl(item),
     });
     const bucket = buckets.get(key) ?? [];
     buckets.set(key, bucket);
     switch (item.kind) {
       case 'thank_you':
-        bucket.push(entry(`Thank ${who} for the interview`, interviewUrl ?? contactUrl));
+        bucket.push(entry(`Thank ${who} for the interview`, `I sent my thank-you to ${who}`));
         break;
       case 'nudge':
-        bucket.push(entry(`Send ${who} a polite follow-up`, interviewUrl ?? contactUrl));
+        bucket.push(entry(`Send ${who} a polite follow-up`, 'I sent a polite follow-up'));
         break;
       case 'prepare':
-        bucket.push(entry(`Prepare for your interview with ${who}`, interviewUrl ?? contactUrl));
+        bucket.push(entry(`Prepare for your interview with ${who}`, "I'm prepared"));
         break;
       case 'reach_out_to_referral':
-        bucket.push(entry(`Reach out to ${who}, who was referred to you`, contactUrl));
+        bucket.push(
+          entry(`Reach out to ${who}, who was referred to you`, 'I asked them for an interview'),
+        );
         break;
       case 'stay_in_touch':
-        bucket.push(entry(`Stay in touch with ${who}`, contactUrl ?? interviewUrl));
+        bucket.push(entry(`Stay in touch with ${who}`, 'I stayed in touch'));
         break;
+      default: {
+        const _exhaustive: never = item.kind;
+        return _exhaustive;
+      }
     }
   }
 
@@ -131,7 +177,7 @@ export function studentDigest(input: StudentDigestInput): StudentDigest | null {
           remaining,
           ...(input.interviewTarget !== undefined ? { of: input.interviewTarget } : {}),
           text: targetText(remaining, input.interviewTarget),
-          url: `${base}/interviews`,
+          url: weekUrl,
         }
       : null;
 
@@ -147,7 +193,8 @@ export function studentDigest(input: StudentDigestInput): StudentDigest | null {
     studentName: oneLine(input.studentName),
     institutionName: oneLine(input.institutionName),
     zone,
-    url: `${base}/`,
+    url: weekUrl,
+    calendarUrl: weekSignInUrl(base, weekToken, 'calendar'),
     sections,
     target,
     itemCount: all.length,

@@ -19,6 +19,12 @@ const student = studentDigest({
   zone: 'America/New_York',
   appUrl: 'https://rapport.example.edu',
   studentId: 'stu-1',
+  links: {
+    tenantId: 'tenant-1',
+    digestId: 'digest-1',
+    secret: 'spec-link-secret',
+    issuedAt: new Date('2026-11-26T15:00:00.000Z'),
+  },
   contactLabels: {
     'c-1': `Dana "Dee" <img src=x onerror=alert(1)> Fox`,
     'c-2': 'Omar Diaz (Bay Labs)',
@@ -88,19 +94,37 @@ describe('renderStudentDigest', () => {
       ...titles.slice(1).map(escapeHtml),
       '2 more interviews to reach your target of 3',
     ]);
+    const first = student.sections[0].items[0];
     expectInOrder(message.text, [
       'OVERDUE THANK-YOUS',
       titles[0],
       'Due Wed, Nov 25 (OVERDUE)',
-      'https://rapport.example.edu/interviews/i-1',
+      `I sent my thank-you to Dana "Dee" <img src=x onerror=alert(1)> Fox: ${first.url}`,
       'THANK-YOUS',
       ...titles.slice(1),
       '2 more interviews to reach your target of 3',
     ]);
-    for (const url of student.sections.flatMap((s) => s.items.map((i) => i.url))) {
-      expect(message.text).toContain(url);
-      expect(message.html).toContain(`href="${url}"`);
+    for (const item of student.sections.flatMap((s) => s.items)) {
+      expect(message.text).toContain(`${item.actionLabel}: ${item.url}`);
+      // Each action link is named by its step, so a screen reader's link list makes sense.
+      expect(message.html).toContain(
+        `href="${escapeHtml(item.url)}" style="color:#1d4ed8;text-decoration:underline;">${escapeHtml(item.actionLabel)}</a>`,
+      );
     }
+  });
+
+  it('links the week and the calendar through sign-in links, and nothing else of the app', () => {
+    expect(message.html).toContain(
+      `href="${escapeHtml(student.url)}" style="color:#1d4ed8;text-decoration:underline;">See your week in Rapport</a>`,
+    );
+    expect(message.html).toContain(`href="${escapeHtml(student.calendarUrl)}"`);
+    expect(message.html).toContain('Add your interviews to your calendar');
+    expect(message.text).toContain(`See your week in Rapport: ${student.url}`);
+    expect(message.text).toContain(`Add your interviews to your calendar: ${student.calendarUrl}`);
+    const hrefs = [...message.html.matchAll(/href="([^"]+)"/g)].map(
+      (m) => new URL(m[1].replaceAll('&amp;', '&')).pathname,
+    );
+    expect(new Set(hrefs)).toEqual(new Set(['/act', '/me/sign-in', '/unsubscribe']));
   });
 
   it('has a subject, semantic structure and the unsubscribe link in the footer', () => {

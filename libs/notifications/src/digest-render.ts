@@ -28,9 +28,10 @@ export function renderStudentDigest(
 
   const itemHtml = (item: DigestItem) =>
     html`<li style="${STYLE.item}">
-      <a href="${href(item.url)}" style="${STYLE.link}">${item.title}</a><br />
+      ${item.title}<br />
       <span style="${STYLE.meta}">Due ${item.due}</span
-      >${item.overdue ? html` <strong style="${STYLE.overdue}">Overdue</strong>` : ''}
+      >${item.overdue ? html` <strong style="${STYLE.overdue}">Overdue</strong>` : ''}<br />
+      <a href="${href(item.url)}" style="${STYLE.link}">${item.actionLabel}</a>
     </li>`;
   const body = html`<p style="${STYLE.p}">Hi ${digest.studentName},</p>
     <p style="${STYLE.p}">${summary}.</p>
@@ -48,7 +49,14 @@ export function renderStudentDigest(
             </p> `
         : ''
     }
-    <p style="${STYLE.p}"><a href="${href(digest.url)}" style="${STYLE.link}">Open Rapport</a></p>`;
+    <p style="${STYLE.p}">
+      <a href="${href(digest.url)}" style="${STYLE.link}">See your week in Rapport</a>
+    </p>
+    <p style="${STYLE.p}">
+      <a href="${href(digest.calendarUrl)}" style="${STYLE.link}"
+        >Add your interviews to your calendar</a
+      >
+    </p>`;
 
   const text = [
     digest.institutionName,
@@ -64,14 +72,15 @@ export function renderStudentDigest(
         '',
         `- ${item.title}`,
         `  Due ${item.due}${item.overdue ? ' (OVERDUE)' : ''}`,
-        `  ${item.url}`,
+        `  ${item.actionLabel}: ${item.url}`,
       ]),
     ]),
     ...(digest.target
       ? ['', 'YOUR INTERVIEW TARGET', '', digest.target.text, digest.target.url]
       : []),
     '',
-    `Open Rapport: ${digest.url}`,
+    `See your week in Rapport: ${digest.url}`,
+    `Add your interviews to your calendar: ${digest.calendarUrl}`,
   ];
 
   return {

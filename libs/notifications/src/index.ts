@@ -12,3 +12,4 @@ export * from './welcome';
 export * from './staff-invitation';
 export * from './mail-transport';
 export * from './student-links';
+export * from './sign-in-link';

@@ -26,6 +26,12 @@ const digest = studentDigest({
   zone: 'America/New_York',
   appUrl: 'https://rapport.example.edu',
   studentId: 'stu-1',
+  links: {
+    tenantId: 't-1',
+    digestId: 'd-1',
+    secret: 'spec-link-secret',
+    issuedAt: new Date('2026-11-26T15:00:00.000Z'),
+  },
   contactLabels: { 'c-1': 'Dana Fox (City Hospital)' },
   interviewContacts: { 'i-1': 'c-1' },
   followUps: [

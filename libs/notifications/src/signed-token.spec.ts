@@ -25,9 +25,11 @@ describe('purpose-bound signed tokens', () => {
   it('says expired from the expiry instant on, and only for a genuine token', () => {
     const token = signToken(EXPIRING, ['t-1', 'r-1'], SECRET, later(60_000));
     expect(verifyToken(EXPIRING, token, SECRET, later(59_999)).ok).toBe(true);
+    // Still names whom it was for, so a fresh link can be offered.
     expect(verifyToken(EXPIRING, token, SECRET, later(60_000))).toEqual({
       ok: false,
       reason: 'expired',
+      fields: ['t-1', 'r-1'],
     });
     expect(verifyToken(EXPIRING, token, 'another-secret-long-enough', later(60_000))).toEqual({
       ok: false,

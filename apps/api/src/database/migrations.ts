@@ -17,6 +17,7 @@ import { LegacyAdvisorsBecomeStaff1764400200001 } from './migrations/17644002000
 import { WelcomeMessages1764400400000 } from './migrations/1764400400000-welcome-messages';
 import { StudentEnrolments1764500000000 } from './migrations/1764500000000-student-enrolments';
 import { WeekSessions1764600100000 } from './migrations/1764600100000-week-sessions';
+import { SignInLinkMessages1764600200000 } from './migrations/1764600200000-sign-in-link-messages';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -36,4 +37,5 @@ export const migrations: readonly MigrationClass[] = [
   WelcomeMessages1764400400000,
   StudentEnrolments1764500000000,
   WeekSessions1764600100000,
+  SignInLinkMessages1764600200000,
 ];

@@ -137,7 +137,7 @@ constraint identity_providers.identity_providers_issuer_check CHECK (((length(is
 constraint identity_providers.identity_providers_issuer_key UNIQUE (issuer)
 constraint identity_providers.identity_providers_pkey PRIMARY KEY (tenant_id)
 constraint migrations.PK_8c82d7f526340ab734260ea46be PRIMARY KEY (id)
-constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text, 'staff_invitation'::text, 'welcome'::text])))
+constraint outbox.outbox_kind_check CHECK ((kind = ANY (ARRAY['digest'::text, 'email_confirmation'::text, 'staff_invitation'::text, 'welcome'::text, 'sign_in_link'::text])))
 constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
 constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
 constraint outbox.outbox_week_check CHECK (((kind = 'digest'::text) = (week IS NOT NULL)))

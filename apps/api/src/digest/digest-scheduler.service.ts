@@ -148,6 +148,16 @@ export class DigestScheduler {
       const student = record as StoredAggregate<Registered<StudentState, 'registered'>>;
       if (student.state.digestPreference !== 'weekly' || studentOptOuts.has(view.studentId))
         continue;
+      const url = this.unsubscribeUrl(tenantId, 'student', view.studentId);
+      const envelope = this.envelope(
+        tenantId,
+        'student',
+        view.studentId,
+        week,
+        // The confirmed address: a requested new one waits for its link to be followed.
+        student.state.personal.email,
+        url,
+      );
       const content = studentDigest({
         ...common,
         studentId: view.studentId,
@@ -156,19 +166,17 @@ export class DigestScheduler {
         contactLabels,
         interviewContacts,
         interviewTarget: view.summary.interviews.target,
+        // The links are bound to this digest (its deterministic message id) and issued now.
+        links: {
+          tenantId,
+          digestId: envelope.messageId,
+          secret: this.unsubscribeSecret,
+          issuedAt: now,
+        },
       });
       if (!content) continue;
-      const url = this.unsubscribeUrl(tenantId, 'student', view.studentId);
       planned.push({
-        ...this.envelope(
-          tenantId,
-          'student',
-          view.studentId,
-          week,
-          // The confirmed address: a requested new one waits for its link to be followed.
-          student.state.personal.email,
-          url,
-        ),
+        ...envelope,
         ...renderStudentDigest(content, { unsubscribeUrl: url }),
         itemCount: content.itemCount,
       });

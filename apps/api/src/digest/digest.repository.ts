@@ -3,7 +3,12 @@ import { Database, type Tx, WORKER_DATABASE } from '@rapport/event-store';
 
 export type RecipientKind = 'student' | 'advisor';
 /** What an outbox row is; only digests belong to a week. */
-export type OutboxKind = 'digest' | 'email_confirmation' | 'staff_invitation' | 'welcome';
+export type OutboxKind =
+  | 'digest'
+  | 'email_confirmation'
+  | 'staff_invitation'
+  | 'welcome'
+  | 'sign_in_link';
 
 export interface OutboxMessage {
   tenant_id: string;

@@ -1,0 +1,214 @@
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
+import {
+  isDomainError,
+  type OutreachChannel,
+  outreachChannels,
+  type StudentState,
+  streamIds,
+  type TouchpointKind,
+  touchpointKinds,
+} from '@rapport/domain';
+import {
+  type FollowUpActionPayload,
+  NO_DIGEST,
+  signWeekSignInToken,
+  verifyFollowUpActionToken,
+  weekSignInUrl,
+} from '@rapport/notifications';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG } from '../app-config.token';
+import { AuthError, AuthErrorCode } from '../auth/auth.errors';
+import { Public } from '../auth/public.decorator';
+import type { AppConfig } from '../config/app-config';
+import { DigestScheduler } from '../digest/digest-scheduler.service';
+import { DigestTrackingService } from '../nudge-effect/digest-tracking.service';
+import type { CommandContext } from '../write/command-context';
+import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import {
+  type ActionableKind,
+  actionableKinds,
+  FollowUpActionService,
+  type FollowUpRef,
+  studentWebActor,
+} from './follow-up-action.service';
+import {
+  badChoicePage,
+  confirmPage,
+  donePage,
+  expiredPage,
+  failedPage,
+  forbiddenPage,
+  invalidPage,
+  type Page,
+  signInLinkRequestedPage,
+} from './follow-up-action.pages';
+import { SignInLinkService } from './sign-in-link.service';
+
+interface ActionForm {
+  token?: unknown;
+  channel?: unknown;
+  touchpoint?: unknown;
+}
+
+type Resolved =
+  | { ok: true; payload: FollowUpActionPayload & { kind: ActionableKind }; ref: FollowUpRef }
+  | { ok: false; page: Page };
+
+/**
+ * A digest's action links: the signed token is the credential, no session. A GET only shows
+ * the button (mail scanners prefetch links); the form's POST takes the step through the same
+ * services as GraphQL.
+ */
+@Controller('act')
+export class FollowUpActionController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly actions: FollowUpActionService,
+    private readonly states: AggregateStatesRepository,
+    private readonly tracking: DigestTrackingService,
+    private readonly scheduler: DigestScheduler,
+  ) {}
+
+  @Public()
+  @Get()
+  async page(@Res() res: Response, @Query('token') token?: unknown): Promise<void> {
+    const now = new Date();
+    const resolved = await this.resolve(token, now);
+    if (!resolved.ok) return send(res, resolved.page);
+    const { payload, ref } = resolved;
+    try {
+      const item = await this.actions.outstanding(this.context(payload, now), ref);
+      send(
+        res,
+        item
+          ? confirmPage(payload.kind, String(token))
+          : donePage(payload.kind, false, this.weekUrl(payload, now)),
+      );
+    } catch (error) {
+      send(res, this.errorPage(error, payload, now));
+    }
+  }
+
+  @Public()
+  @Post()
+  async act(@Res() res: Response, @Body() body: ActionForm | undefined): Promise<void> {
+    const now = new Date();
+    const resolved = await this.resolve(body?.token, now);
+    if (!resolved.ok) return send(res, resolved.page);
+    const { payload, ref } = resolved;
+    const channel = choice(body?.channel, outreachChannels);
+    const touchpoint = choice(body?.touchpoint, touchpointKinds);
+    if (channel === null || touchpoint === null) return send(res, badChoicePage());
+    try {
+      const outcome = await this.actions.perform(this.context(payload, now), ref, {
+        ...(channel ? { channel: channel as OutreachChannel } : {}),
+        ...(touchpoint ? { touchpoint: touchpoint as TouchpointKind } : {}),
+      });
+      if (payload.digestId !== NO_DIGEST)
+        await this.tracking.opened(
+          payload.tenantId,
+          payload.studentId,
+          payload.digestId,
+          'action-link',
+          now,
+        );
+      send(res, donePage(payload.kind, outcome === 'recorded', this.weekUrl(payload, now)));
+    } catch (error) {
+      send(res, this.errorPage(error, payload, now));
+    }
+  }
+
+  /** The token's step, if the token is genuine, current and names a registered student here. */
+  private async resolve(token: unknown, now: Date): Promise<Resolved> {
+    const verified = verifyFollowUpActionToken(token, this.scheduler.unsubscribeSecret, now);
+    if (!verified.ok)
+      return {
+        ok: false,
+        page: verified.reason === 'expired' ? expiredPage(String(token)) : invalidPage(),
+      };
+    const { payload } = verified;
+    const kind = actionableKinds.find((k) => k === payload.kind);
+    if (!kind) return { ok: false, page: invalidPage() };
+    const student = await this.states.find<StudentState>(
+      payload.tenantId,
+      streamIds.student(payload.studentId),
+    );
+    if (student?.state.status !== 'registered') return { ok: false, page: invalidPage() };
+    const ref: FollowUpRef = {
+      kind,
+      ...(payload.interviewId !== undefined ? { interviewId: payload.interviewId } : {}),
+      ...(payload.contactId !== undefined ? { contactId: payload.contactId } : {}),
+    };
+    return { ok: true, payload: { ...payload, kind }, ref };
+  }
+
+  /**
+   * The student acting through the link. No clientMutationId: the service derives it from the
+   * item's occurrence, so this link, a repeated POST and the week page all take the step once.
+   */
+  private context(payload: FollowUpActionPayload, now: Date): CommandContext {
+    return {
+      actor: studentWebActor(payload.tenantId, payload.studentId),
+      correlationId: randomUUID(),
+      now,
+      ...(payload.digestId !== NO_DIGEST ? { digestId: payload.digestId } : {}),
+    };
+  }
+
+  /** A fresh link to the week, from the same digest. */
+  private weekUrl(payload: FollowUpActionPayload, now: Date): string {
+    const { tenantId, studentId, digestId } = payload;
+    const token = signWeekSignInToken(
+      { tenantId, studentId, digestId },
+      this.scheduler.unsubscribeSecret,
+      now,
+    );
+    return weekSignInUrl(this.config.mail.appUrl, token);
+  }
+
+  /** Refusals become pages without personal data; anything else is a server error. */
+  private errorPage(error: unknown, payload: FollowUpActionPayload, now: Date): Page {
+    if (error instanceof AuthError && error.code === AuthErrorCode.Forbidden)
+      return forbiddenPage();
+    if (isDomainError(error)) return failedPage(this.weekUrl(payload, now));
+    throw error;
+  }
+}
+
+/** Asks for a fresh sign-in link from an expired link's page. */
+@Controller('me/sign-in-link')
+export class SignInLinkController {
+  constructor(private readonly links: SignInLinkService) {}
+
+  @Public()
+  @Post()
+  async request(
+    @Res() res: Response,
+    @Body() body: { token?: unknown } | undefined,
+  ): Promise<void> {
+    await this.links.request(body?.token, new Date());
+    send(res, signInLinkRequestedPage());
+  }
+}
+
+/** Absent means the default; a value not in the list is refused (null). */
+function choice(value: unknown, allowed: readonly string[]): string | undefined | null {
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' && allowed.includes(value) ? value : null;
+}
+
+function send(res: Response, page: Page): void {
+  res
+    .status(page.status)
+    .type('text/html; charset=utf-8')
+    .set('Cache-Control', 'no-store')
+    .set('Referrer-Policy', 'no-referrer')
+    // A page that records a step with one click must not be framed by another site.
+    .set('X-Frame-Options', 'DENY')
+    .set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
+    .send(page.html);
+}

@@ -1,0 +1,216 @@
+import {
+  type OutreachChannel,
+  outreachChannels,
+  type TouchpointKind,
+  touchpointKinds,
+} from '@rapport/domain';
+import { escapeHtml } from '@rapport/notifications';
+import type { ActionableKind } from './follow-up-action.service';
+
+// The pages behind a digest's action links. Server-rendered, no script: the form works in any
+// browser. Nothing personal is shown (no names, no addresses): a forwarded or shared link shows
+// what kind of step it takes and nothing about whom it concerns.
+
+export interface Page {
+  status: number;
+  html: string;
+}
+
+interface Step {
+  question: string;
+  button: string;
+  done: string;
+  /** What the student may say about how they did it, with a sensible default. */
+  choice: { label: string; field: 'channel' | 'touchpoint' } | null;
+}
+
+const STEPS: Record<ActionableKind, Step> = {
+  thank_you: {
+    question: 'Did you send your thank-you?',
+    button: 'I sent my thank-you',
+    done: 'Your thank-you is recorded.',
+    choice: { label: 'How did you send it?', field: 'channel' },
+  },
+  nudge: {
+    question: 'Did you send a polite follow-up?',
+    button: 'I sent a polite follow-up',
+    done: 'Your follow-up is recorded.',
+    choice: { label: 'How did you send it?', field: 'channel' },
+  },
+  prepare: {
+    question: 'Are you prepared for your interview?',
+    button: "I'm prepared",
+    done: 'Recorded: you are prepared for your interview.',
+    choice: null,
+  },
+  reach_out_to_referral: {
+    question: 'Did you ask them for an interview?',
+    button: 'I asked them for an interview',
+    done: 'Your request is recorded.',
+    choice: { label: 'How did you ask?', field: 'channel' },
+  },
+  stay_in_touch: {
+    question: 'Did you stay in touch?',
+    button: 'I stayed in touch',
+    done: 'Your touchpoint is recorded.',
+    choice: { label: 'How did you stay in touch?', field: 'touchpoint' },
+  },
+};
+
+const CHANNELS: Record<OutreachChannel, string> = {
+  email: 'Email',
+  linkedin: 'LinkedIn',
+  phone: 'Phone',
+  in_person: 'In person',
+  text: 'Text message',
+  other: 'Other',
+};
+
+const TOUCHPOINTS: Record<TouchpointKind, string> = {
+  shared_article: 'I shared an article',
+  updated_on_next_steps: 'I told them about my next steps',
+  met_at_event: 'We met at an event',
+  offered_help: 'I offered help',
+  follow_up_question: 'I asked a follow-up question',
+  other: 'Something else',
+};
+
+/** GET: what the link does, and the button that does it. */
+export function confirmPage(kind: ActionableKind, token: string): Page {
+  const step = STEPS[kind];
+  const choice = step.choice
+    ? step.choice.field === 'channel'
+      ? select('channel', step.choice.label, outreachChannels, CHANNELS, 'email')
+      : select('touchpoint', step.choice.label, touchpointKinds, TOUCHPOINTS, 'other')
+    : '';
+  return page(
+    200,
+    step.question,
+    `<p>This records the step in Rapport and takes it off your list.</p>
+<form method="post" action="/act">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+${choice}<button type="submit">${escapeHtml(step.button)}</button>
+</form>`,
+  );
+}
+
+/** POST (or a GET of a step taken already): done, and where to go next. */
+export function donePage(kind: ActionableKind, recorded: boolean, weekUrl: string): Page {
+  return page(
+    200,
+    recorded ? 'Done' : 'Already done',
+    `<p>${escapeHtml(recorded ? STEPS[kind].done : 'This step was recorded already; nothing changed.')}</p>
+${weekLink(weekUrl)}`,
+  );
+}
+
+export function expiredPage(token: string): Page {
+  return page(
+    400,
+    'This link has expired',
+    `<p>Links in your weekly digest work for two weeks. We can send you a fresh sign-in link to the email address Rapport has for you; it opens your week, where you can take this step.</p>
+<form method="post" action="/me/sign-in-link">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit">Email me a fresh sign-in link</button>
+</form>`,
+  );
+}
+
+export function invalidPage(): Page {
+  return page(
+    400,
+    'This link is not valid',
+    `<p>The link may be incomplete or changed. Open the link from your latest weekly digest again, or <a href="/me">sign in to see your week</a>.</p>`,
+  );
+}
+
+export function forbiddenPage(): Page {
+  return page(
+    403,
+    'This step cannot be recorded',
+    `<p>Only students enrolled in a cohort record their steps, and this account is not enrolled now. If you think this is a mistake, ask your advisor.</p>`,
+  );
+}
+
+export function failedPage(weekUrl: string): Page {
+  return page(
+    409,
+    'This step could not be recorded',
+    `<p>The follow-up may have changed since your digest was sent. See your week for what is outstanding now.</p>
+${weekLink(weekUrl)}`,
+  );
+}
+
+export function badChoicePage(): Page {
+  return page(
+    400,
+    'Please choose from the list',
+    `<p>The form was sent with a choice Rapport does not know. Go back, pick one from the list and try again.</p>`,
+  );
+}
+
+/** The same page whether or not a mail went out: it tells nobody whether a link was genuine. */
+export function signInLinkRequestedPage(): Page {
+  return page(
+    200,
+    'Check your email',
+    `<p>If the link was a genuine Rapport link, a fresh sign-in link is on its way to the email address Rapport has for you. It works for 24 hours.</p>
+<p>We send at most one such message an hour. If nothing arrives, open your latest weekly digest, or <a href="/me">sign in</a>.</p>`,
+  );
+}
+
+function weekLink(weekUrl: string): string {
+  return `<p><a href="${escapeHtml(weekUrl)}">See your week in Rapport</a></p>`;
+}
+
+function select<K extends string>(
+  name: string,
+  label: string,
+  values: readonly K[],
+  labels: Record<K, string>,
+  chosen: K,
+): string {
+  const options = values
+    .map(
+      (value) =>
+        `<option value="${value}"${value === chosen ? ' selected' : ''}>${escapeHtml(labels[value])}</option>`,
+    )
+    .join('');
+  return `<p><label for="${name}">${escapeHtml(label)}</label>
+<select id="${name}" name="${name}">${options}</select></p>
+`;
+}
+
+// Text #18181b and links #1d4ed8 on white, and white on #1d4ed8, are all above 4.5:1; the
+// focus ring shows where the keyboard is.
+const STYLE = `body{margin:0;background:#ffffff;color:#18181b;font:1rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
+main{max-width:34rem;margin:3rem auto;padding:0 1rem}
+a{color:#1d4ed8}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+select,button{font:inherit;padding:.5rem .75rem;border-radius:.25rem}
+select{border:1px solid #52525b;background:#ffffff;color:#18181b}
+button{border:0;background:#1d4ed8;color:#ffffff;cursor:pointer}
+:focus-visible{outline:3px solid #b45309;outline-offset:2px}`;
+
+function page(status: number, title: string, body: string): Page {
+  return {
+    status,
+    html: `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} – Rapport</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>
+`,
+  };
+}
