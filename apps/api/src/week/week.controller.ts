@@ -21,12 +21,19 @@ import {
   invalidLinkPage,
   notEnrolledPage,
   type Page,
+  providerDeniedPage,
+  providerFailedPage,
+  providerNotEnrolledPage,
+  providerStateErrorPage,
+  staffPage,
+  unknownInstitutionPage,
   signedOutPage,
   signInPage,
   staleFormPage,
   weekPage,
 } from './week.pages';
 import { type ActionForm, WeekService } from './week.service';
+import { PROVIDER_COOKIE, ProviderSignIn } from './provider-sign-in.service';
 
 /**
  * The student's week in a browser (docs/adr/0020): a signed link or the institution's provider
@@ -40,6 +47,7 @@ export class WeekController {
     private readonly links: DigestScheduler,
     private readonly tracking: DigestTrackingService,
     private readonly clock: WeekClock,
+    private readonly provider: ProviderSignIn,
   ) {}
 
   /** Shows a button: a GET changes nothing, since mail scanners follow links. */
@@ -86,17 +94,79 @@ export class WeekController {
     redirect(res, body?.next === 'calendar' ? '/me#calendar' : '/me');
   }
 
+  /** Off to the institution's provider (a GET: it changes nothing here but a short cookie). */
+  @Public()
+  @Get('sign-in/provider')
+  async providerSignIn(
+    @Res() res: Response,
+    @Query('institution') institution?: unknown,
+  ): Promise<void> {
+    const slug = typeof institution === 'string' ? institution : '';
+    const started = await this.provider.start(slug);
+    if (!started.ok)
+      return send(
+        res,
+        started.reason === 'unknown-institution' ? unknownInstitutionPage() : providerFailedPage(),
+      );
+    this.setCookie(res, started.cookie);
+    redirect(res, started.location, 302);
+  }
+
+  /** The provider's redirect back with a code (or an error), for the browser that started. */
+  @Public()
+  @Get('sign-in/callback')
+  async providerCallback(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    const outcome = await this.provider.complete(query, req.headers.cookie);
+    // Single use: whatever happened, this browser's pending sign-in is spent.
+    this.clearCookie(res, PROVIDER_COOKIE);
+    switch (outcome.status) {
+      case 'student': {
+        if (!(await this.week.studentExists(outcome.tenantId, outcome.studentId)))
+          return send(res, providerFailedPage());
+        const { cookie } = await this.sessions.start(
+          outcome.tenantId,
+          outcome.studentId,
+          'provider',
+          null,
+        );
+        this.setCookie(res, cookie);
+        return redirect(res, '/me');
+      }
+      case 'staff':
+        return send(res, staffPage());
+      case 'denied':
+        return send(res, providerDeniedPage());
+      case 'bad-state':
+        return send(res, providerStateErrorPage());
+      case 'not-enrolled':
+        return send(res, providerNotEnrolledPage(outcome.message));
+      case 'failed':
+        return send(res, providerFailedPage());
+      default: {
+        const _exhaustive: never = outcome;
+        return _exhaustive;
+      }
+    }
+  }
+
   @Public()
   @Get()
   async page(
     @Req() req: Request,
     @Res() res: Response,
     @Query('pending') pending?: unknown,
+    @Query('institution') institution?: unknown,
   ): Promise<void> {
     const session = await this.sessions.current(req.headers.cookie);
     if (!session) {
       this.clearCookie(res, SESSION_COOKIE);
-      return send(res, howToSignInPage());
+      const known =
+        typeof institution === 'string' ? await this.provider.institutionOf(institution) : null;
+      return send(res, howToSignInPage(known));
     }
     const view = await this.week.view(session);
     if (!view) return send(res, invalidLinkPage());
@@ -194,6 +264,6 @@ function send(res: Response, page: Page): void {
     .send(page.html);
 }
 
-function redirect(res: Response, location: string): void {
-  res.status(303).set('Cache-Control', 'no-store').location(location).end();
+function redirect(res: Response, location: string, status = 303): void {
+  res.status(status).set('Cache-Control', 'no-store').location(location).end();
 }

@@ -6,12 +6,13 @@ import { ProgressModule } from '../progress/progress.module';
 import { WeekSessionService, WeekClock } from './week-session.service';
 import { WeekController } from './week.controller';
 import { WeekService } from './week.service';
+import { ProviderSignIn } from './provider-sign-in.service';
 
 /** The student's "My week" page: sessions, the page, and its one-step forms. */
 @Module({
   imports: [DigestModule, FollowUpActionModule, NudgeEffectModule, ProgressModule],
   controllers: [WeekController],
-  providers: [WeekClock, WeekSessionService, WeekService],
+  providers: [WeekClock, WeekSessionService, WeekService, ProviderSignIn],
   exports: [WeekClock, WeekSessionService],
 })
 export class WeekModule {}

@@ -21,6 +21,7 @@ a{color:#1d4ed8}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
 button{font:inherit;background:#1d4ed8;color:#fff;border:2px solid #1d4ed8;border-radius:.375rem;padding:.4rem .9rem;cursor:pointer}
 button.secondary{background:#fff;color:#1d4ed8}
+a.button{display:inline-block;background:#1d4ed8;color:#fff;border:2px solid #1d4ed8;border-radius:.375rem;padding:.4rem .9rem;text-decoration:none}
 select{font:inherit;padding:.3rem;border:1px solid #52525b;border-radius:.25rem;background:#fff;color:#1a1a2e}
 :focus-visible{outline:3px solid #b45309;outline-offset:2px}
 ul.items{list-style:none;padding:0;margin:0}
@@ -115,19 +116,76 @@ export function signedOutPage(): Page {
   );
 }
 
-/** GET /me without a session. */
-export function howToSignInPage(): Page {
+/**
+ * GET /me without a session. With `?institution=<slug>` of an institution that has its own
+ * provider, the page leads with "Sign in with <institution>".
+ */
+export function howToSignInPage(institution: { slug: string; name: string } | null = null): Page {
+  const provider = institution
+    ? `<p><a class="button" href="/me/sign-in/provider?institution=${encodeURIComponent(institution.slug)}">Sign in with ${e(institution.name)}</a></p>
+<p>You sign in with your ${e(institution.name)} account; Rapport never sees your password.</p>`
+    : '';
   return layout(
     200,
     'Sign in to your week',
     `<p>Your week in Rapport shows your follow-ups, your progress and your upcoming interviews.</p>
-<h2>How to get in</h2>
+${provider}<h2>${institution ? 'Other ways in' : 'How to get in'}</h2>
 <ul>
 <li>Open the <strong>“Open your week”</strong> link in your latest Rapport digest email. It signs you in for a while; after that, use the link again.</li>
 <li>If your institution signs you in to Rapport with its own account, use the sign-in your career office gave you; it brings you here.</li>
 </ul>
 <p>Sessions end after 30 minutes without activity, and at the latest after 8 hours.</p>`,
   );
+}
+
+/** The provider signed in a staff member: this page is the students' own. */
+export function staffPage(): Page {
+  return layout(
+    200,
+    'This page is for students',
+    `<p>Thank you for signing in. “My week” shows a student their own follow-ups, so there is nothing here for staff accounts.</p>
+<p>Please use Rapport for career offices to see your students' progress.</p>`,
+  );
+}
+
+/** The student declined at their institution's sign-in. */
+export function providerDeniedPage(): Page {
+  return layout(
+    403,
+    'Sign-in was cancelled',
+    `<p>Your institution did not share your sign-in with Rapport, so you are not signed in. <a href="/me">Back to the sign-in page</a> to try again.</p>`,
+  );
+}
+
+/** No pending sign-in matches: replayed, from another browser, or too old. */
+export function providerStateErrorPage(): Page {
+  return layout(
+    400,
+    'Please start again',
+    `<p>This sign-in was already used, has expired, or was started in another browser. For your safety, <a href="/me">start again</a>.</p>`,
+  );
+}
+
+export function unknownInstitutionPage(): Page {
+  return layout(
+    404,
+    'Institution not found',
+    `<p>This institution does not sign in to Rapport with its own accounts. Use the link in your Rapport digest instead (see <a href="/me">how to get in</a>).</p>`,
+  );
+}
+
+/** The provider could not be reached, or its answer did not verify. */
+export function providerFailedPage(): Page {
+  return layout(
+    502,
+    'Sign-in did not work',
+    `<p>Your institution's sign-in could not be completed. Please <a href="/me">try again</a> in a moment; if it keeps failing, use the link in your Rapport digest.</p>`,
+  );
+}
+
+/** The account is not an enrolled student or staff member: the help-desk message, no personal data. */
+export function providerNotEnrolledPage(message: string): Page {
+  return layout(403, 'We could not find you in Rapport', `<p>${e(message)}</p>`);
 }
 
 export function forbiddenPage(): Page {
