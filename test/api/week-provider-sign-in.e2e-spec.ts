@@ -10,9 +10,10 @@ import { enrolledStudents, newInstitution, newStaff } from '../support/builders'
 import { graphql, ok } from '../support/graphql';
 import { TestOidcProvider } from '../support/oidc-provider';
 import { caughtUp } from '../support/projections';
-import { startTestApp, testMail, type TestApp } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET, testMail, type TestApp } from '../support/test-app';
 
 const DAY = 86_400_000;
+const B_SECRET = `secret-${randomUUID()}`;
 const SET_PROVIDER = `
   mutation ($input: SetIdentityProviderInput!) {
     setIdentityProvider(input: $input) { institution { id } }
@@ -42,6 +43,9 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
   let a: Institution;
   let b: Institution;
   let studentId: string;
+  let bobId: string;
+  const bobSub = `bob-${randomUUID()}`;
+  const bobEmail = `bob.${randomUUID().slice(0, 6)}@b.edu`;
   const logs = logSink();
   const annSub = `ann-${randomUUID()}`;
   const annEmail = `ann.${randomUUID().slice(0, 6)}@a.edu`;
@@ -53,19 +57,25 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await startTestApp({
-      mail: { ...testMail(), appUrl: base },
-      runProjections: true,
-      log: { level: 'trace', destination: logs.stream },
-    });
-    await t.app.listen(port, '127.0.0.1');
     [providerA, providerB] = await Promise.all([
       TestOidcProvider.start({ alg: 'RS256' }),
       TestOidcProvider.start({ alg: 'ES256' }),
     ]);
+    // A is a public client (PKCE only); B's provider insists on a confidential one.
     providerA.webClient(`${base}/me/sign-in/callback`);
+    providerB.webClient(`${base}/me/sign-in/callback`, B_SECRET);
+    t = await startTestApp({
+      mail: { ...testMail(), appUrl: base },
+      runProjections: true,
+      log: { level: 'trace', destination: logs.stream },
+      auth: {
+        secret: TEST_JWT_SECRET,
+        providers: { clientSecrets: { [providerB.issuer]: B_SECRET } },
+      },
+    });
+    await t.app.listen(port, '127.0.0.1');
     a = await newInstitution(t, { name: 'Lakeside College' });
-    b = await newInstitution(t);
+    b = await newInstitution(t, { name: 'Hillcrest University' });
     for (const [inst, provider] of [
       [a, providerA],
       [b, providerB],
@@ -80,6 +90,10 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     ).studentIds;
     await heldInterview(t, a.tenantId, studentId);
     await newStaff(t, a.adminToken, { role: 'ADVISOR', email: staffEmail });
+    [bobId] = (
+      await enrolledStudents(t, b.adminToken, [{ name: 'Bob Roy', email: bobEmail }])
+    ).studentIds;
+    providerB.person(bobSub, { email: bobEmail, email_verified: true });
     providerA.person(annSub, { email: annEmail, email_verified: true });
     providerA.person(staffSub, { email: staffEmail, email_verified: true });
     providerA.person(strangerSub, { email: strangerEmail, email_verified: true });
@@ -99,6 +113,11 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
   async function throughProvider(
     page: Page,
     login: string,
+    via: { inst: Institution; provider: TestOidcProvider; name: string } = {
+      inst: a,
+      provider: providerA,
+      name: 'Lakeside College',
+    },
   ): Promise<{ callback: string; cookie: string }> {
     const seen = { callback: '', cookie: '' };
     page.on('request', async (r) => {
@@ -106,9 +125,9 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
       seen.callback = r.url();
       seen.cookie = (await r.allHeaders()).cookie ?? '';
     });
-    await page.goto(`${base}/me?institution=${a.slug}`);
-    await page.getByRole('link', { name: 'Sign in with Lakeside College' }).click();
-    await page.waitForURL((url) => url.origin === providerA.issuer);
+    await page.goto(`${base}/me?institution=${via.inst.slug}`);
+    await page.getByRole('link', { name: `Sign in with ${via.name}` }).click();
+    await page.waitForURL((url) => url.origin === via.provider.issuer);
     await page.locator('input[name=login]').fill(login);
     await page.locator('input[name=password]').fill('any password');
     await page.getByRole('button', { name: 'Sign-in' }).click();
@@ -117,8 +136,8 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     return seen;
   }
 
-  async function sessionsOf(via: string) {
-    return t.db.app.database.withTenant(a.tenantId, (tx) =>
+  async function sessionsOf(tenantId: string, via: string) {
+    return t.db.app.database.withTenant(tenantId, (tx) =>
       tx.query<{ student_id: string }>(
         `SELECT student_id FROM week_sessions WHERE tenant_id = $1 AND via = $2`,
         [tx.tenantId, via],
@@ -167,7 +186,9 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     );
     expect(await page.getByRole('button', { name: 'I sent my thank-you' }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
-    expect((await sessionsOf('provider')).map((r) => r.student_id)).toEqual([studentId]);
+    expect((await sessionsOf(a.tenantId, 'provider')).map((r) => r.student_id)).toEqual([
+      studentId,
+    ]);
     // The pending sign-in's cookie is spent.
     expect(await rapportCookies(context)).toEqual(['rapport_week']);
 
@@ -187,7 +208,22 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     const elsewhere = await other.newPage();
     expect((await elsewhere.goto(callback))!.status()).toBe(400);
     await other.close();
-    expect(await sessionsOf('provider')).toHaveLength(1);
+    expect(await sessionsOf(a.tenantId, 'provider')).toHaveLength(1);
+    await context.close();
+  });
+
+  it('signs in through a confidential client when the operator configured its secret', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await throughProvider(page, bobSub, {
+      inst: b,
+      provider: providerB,
+      name: 'Hillcrest University',
+    });
+    expect(await page.textContent('h1')).toBe('Your week');
+    expect(await page.textContent('main')).toContain('Hello Bob Roy');
+    expect((await sessionsOf(b.tenantId, 'provider')).map((r) => r.student_id)).toEqual([bobId]);
+    expect(await rapportCookies(context)).toEqual(['rapport_week']);
     await context.close();
   });
 
@@ -222,7 +258,7 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     expect(await page.textContent('h1')).toBe('Please start again');
     // Any callback spends this browser's pending sign-in: the genuine one cannot follow it.
     expect((await page.goto(held))!.status()).toBe(400);
-    expect(await sessionsOf('provider')).toHaveLength(1);
+    expect(await sessionsOf(a.tenantId, 'provider')).toHaveLength(1);
     await context.close();
   });
 
@@ -236,7 +272,7 @@ describe("the week page through the institution's own provider (docs/adr/0020)",
     await throughProvider(page, annSub);
     expect(await page.textContent('h1')).toBe('Sign-in did not work');
     expect(await rapportCookies(context)).toEqual([]);
-    expect(await sessionsOf('provider')).toHaveLength(1);
+    expect(await sessionsOf(a.tenantId, 'provider')).toHaveLength(1);
     await context.close();
   });
 

@@ -38,7 +38,7 @@ export class TestOidcProvider {
   jwksRequests = 0;
   /** Tests: rewrites the claims of every ID token the token endpoint returns, re-signed with the current key. */
   idTokenRewrite: ((claims: JWTPayload) => JWTPayload) | null = null;
-  private readonly web: { redirectUri?: string } = {};
+  private readonly web: { redirectUri?: string; secret?: string } = {};
   private provider!: Provider;
   private readonly people = new Map<string, PersonClaims>();
   private readonly secrets = new Map<string, string>();
@@ -97,9 +97,13 @@ export class TestOidcProvider {
     return body.access_token;
   }
 
-  /** Registers the browser sign-in client (id = the audience) with the app's callback URL. */
-  webClient(redirectUri: string): void {
+  /**
+   * Registers the browser sign-in client (id = the audience) with the app's callback URL; with a
+   * secret it is a confidential client (client_secret_basic), otherwise a public one.
+   */
+  webClient(redirectUri: string, secret?: string): void {
     this.web.redirectUri = redirectUri;
+    this.web.secret = secret;
   }
 
   /** The token endpoint's JSON, with its ID token's claims rewritten and signed again. */
@@ -208,7 +212,7 @@ class ClientsAdapter implements Adapter {
     private readonly secrets: Map<string, string>,
     private readonly alg: 'RS256' | 'ES256',
     private readonly audience: string,
-    private readonly web: { redirectUri?: string },
+    private readonly web: { redirectUri?: string; secret?: string },
   ) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -218,7 +222,9 @@ class ClientsAdapter implements Adapter {
         grant_types: ['authorization_code'],
         redirect_uris: [this.web.redirectUri],
         response_types: ['code'],
-        token_endpoint_auth_method: 'none',
+        ...(this.web.secret
+          ? { client_secret: this.web.secret, token_endpoint_auth_method: 'client_secret_basic' }
+          : { token_endpoint_auth_method: 'none' }),
         id_token_signed_response_alg: this.alg,
       };
     }
