@@ -7,7 +7,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { randomUUID } from 'node:crypto';
@@ -108,7 +108,7 @@ export class TestOidcProvider {
 
   /** The token endpoint's JSON, with its ID token's claims rewritten and signed again. */
   private rewriteResponse(
-    response: import('node:http').ServerResponse,
+    response: ServerResponse,
     rewrite: (claims: JWTPayload) => JWTPayload,
   ): void {
     const end = response.end.bind(response);
