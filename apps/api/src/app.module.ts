@@ -41,6 +41,7 @@ import { DigestModule } from './digest/digest.module';
 import { EmailChangeModule } from './email-change/email-change.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CalendarFeedResolver } from './calendar/calendar-feed.resolver';
+import { WeekModule } from './week/week.module';
 import { FollowUpActionModule } from './follow-up-action/follow-up-action.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -138,6 +139,7 @@ export class AppModule {
         DigestModule,
         EmailChangeModule,
         CalendarModule,
+        WeekModule,
         FollowUpActionModule,
         StaffModule,
         DemoModule,

@@ -21,6 +21,6 @@ import { TokenService } from './token.service';
     Authenticator,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService, Authenticator, IssuerDirectory],
+  exports: [TokenService, Authenticator, IssuerDirectory, ProviderKeys],
 })
 export class AuthModule {}

@@ -44,15 +44,21 @@ export class IssuerDirectoryRefresher implements OnApplicationBootstrap, OnModul
     const rows = await this.worker.withoutTenant((tx) =>
       tx.query<{
         tenant_id: string;
+        slug: string;
         issuer: string;
         audience: string;
         email_claim: string;
         external_id_claim: string | null;
-      }>(`SELECT * FROM rapport_identity_providers()`),
+      }>(
+        // The slug names the institution in the week page's provider sign-in URL.
+        `SELECT p.*, t.slug FROM rapport_identity_providers() p
+           JOIN rapport_find_tenants(NULL) t USING (tenant_id)`,
+      ),
     );
     this.directory.replace(
       rows.map((r) => ({
         tenantId: r.tenant_id,
+        slug: r.slug,
         issuer: r.issuer,
         audience: r.audience,
         emailClaim: r.email_claim,

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 /** An institution's registered provider, as sign-in needs it. */
 export interface IssuerEntry {
   tenantId: string;
+  /** The institution's slug: how the week page's "Sign in with …" names it in a URL. */
+  slug: string;
   issuer: string;
   audience: string;
   emailClaim: string;
@@ -20,6 +22,12 @@ export class IssuerDirectory {
 
   get(issuer: string): IssuerEntry | undefined {
     return this.byIssuer.get(issuer);
+  }
+
+  /** The provider of the institution with this slug, if it registered one. */
+  forSlug(slug: string): IssuerEntry | undefined {
+    for (const entry of this.byIssuer.values()) if (entry.slug === slug) return entry;
+    return undefined;
   }
 
   /** The whole registry, as loaded: issuers no longer registered are gone. */

@@ -11,9 +11,16 @@ const DISCOVERY_RETRY_MS = 10_000;
 const FETCH_TIMEOUT_MS = 5_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Where a browser signs in and where the app redeems the code (authorization-code flow). */
+export interface ProviderEndpoints {
+  authorization: string;
+  token: string;
+}
+
 interface Discovered {
   at: number;
   jwksUri?: string;
+  endpoints?: ProviderEndpoints;
   keys?: JWTVerifyGetKey;
   failure?: string;
 }
@@ -32,6 +39,23 @@ export class ProviderKeys {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async keysOf(issuer: string): Promise<JWTVerifyGetKey> {
+    return (await this.discovered(issuer)).keys!;
+  }
+
+  /**
+   * The provider's authorization and token endpoints, from the same discovery document as its
+   * keys (and under the same https rule); refused when it publishes none.
+   */
+  async endpointsOf(issuer: string): Promise<ProviderEndpoints> {
+    const { endpoints } = await this.discovered(issuer);
+    if (!endpoints)
+      throw AuthError.unauthenticated(
+        `The identity provider publishes no usable authorization and token endpoints (${issuer})`,
+      );
+    return endpoints;
+  }
+
+  private async discovered(issuer: string): Promise<Discovered> {
     let slot = this.slots.get(issuer);
     if (!slot) this.slots.set(issuer, (slot = {}));
     const s = slot;
@@ -44,7 +68,7 @@ export class ProviderKeys {
     }
     const result = s.pending ? await s.pending : s.value!;
     if (!result.keys) throw AuthError.unauthenticated(result.failure);
-    return result.keys;
+    return result;
   }
 
   private stale(entry: Discovered): boolean {
@@ -55,7 +79,12 @@ export class ProviderKeys {
   private async discover(issuer: string, previous: Discovered | undefined): Promise<Discovered> {
     const at = Date.now();
     const unreachable = `The identity provider of your institution could not be reached for its keys (${issuer}); try again shortly`;
-    let document: { issuer?: unknown; jwks_uri?: unknown };
+    let document: {
+      issuer?: unknown;
+      jwks_uri?: unknown;
+      authorization_endpoint?: unknown;
+      token_endpoint?: unknown;
+    };
     try {
       const response = await fetch(
         `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
@@ -78,11 +107,23 @@ export class ProviderKeys {
       };
     if (!this.allowed(document.jwks_uri))
       return { at, failure: `The identity provider's jwks_uri must be https (${issuer})` };
-    if (previous?.keys && previous.jwksUri === document.jwks_uri) return { ...previous, at };
+    const authorization = document.authorization_endpoint;
+    const token = document.token_endpoint;
+    // Optional for bearer tokens (only keys are needed); the week page's sign-in needs both.
+    const endpoints =
+      typeof authorization === 'string' &&
+      typeof token === 'string' &&
+      this.allowed(authorization) &&
+      this.allowed(token)
+        ? { authorization, token }
+        : undefined;
+    if (previous?.keys && previous.jwksUri === document.jwks_uri)
+      return { ...previous, at, endpoints };
     const providers = this.config.auth.providers;
     return {
       at,
       jwksUri: document.jwks_uri,
+      endpoints,
       keys: createRemoteJWKSet(new URL(document.jwks_uri), {
         timeoutDuration: FETCH_TIMEOUT_MS,
         cooldownDuration: providers?.jwksCooldownMs ?? 30_000,

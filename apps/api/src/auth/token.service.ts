@@ -93,7 +93,25 @@ export class TokenService {
     return { kind: 'rapport', actor: await this.verifyRapport(token) };
   }
 
-  private async verifyWithProvider(token: string, entry: IssuerEntry): Promise<ProviderIdentity> {
+  /**
+   * An ID token from the authorization-code flow of the week page (docs/adr/0020): verified like
+   * a bearer token of that institution (same keys, issuer, audience = the registered client id,
+   * expiry), plus the nonce the sign-in started with.
+   */
+  async verifyIdToken(
+    idToken: string,
+    entry: IssuerEntry,
+    nonce: string,
+  ): Promise<ProviderIdentity> {
+    if (!this.providerKeys) throw new Error('provider keys are not available here');
+    return this.verifyWithProvider(idToken, entry, nonce);
+  }
+
+  private async verifyWithProvider(
+    token: string,
+    entry: IssuerEntry,
+    nonce?: string,
+  ): Promise<ProviderIdentity> {
     const keys = await this.providerKeys!.keysOf(entry.issuer);
     let claims: JWTPayload;
     try {
@@ -110,6 +128,14 @@ export class TokenService {
     }
     if (!claims.sub || claims.sub.length > MAX_SUBJECT)
       throw AuthError.unauthenticated('The token has no valid subject (sub)');
+    if (nonce !== undefined) {
+      // OpenID Connect Core §3.1.3.7: the nonce binds the ID token to this sign-in, and a token
+      // for several audiences must name us as the party it was issued to.
+      if (claims.nonce !== nonce)
+        throw AuthError.unauthenticated('The ID token does not belong to this sign-in (nonce)');
+      if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== entry.audience)
+        throw AuthError.unauthenticated('The ID token was issued to another party (azp)');
+    }
     const email = claims[entry.emailClaim];
     const externalId = entry.externalIdClaim ? claims[entry.externalIdClaim] : undefined;
     return {

@@ -20,6 +20,21 @@ function refused(env: NodeJS.ProcessEnv): string {
 }
 
 describe('loadConfig', () => {
+  describe("institutions' providers", () => {
+    it('reads client secrets by issuer from IDP_CLIENT_SECRETS (none by default: public clients)', () => {
+      expect(loadConfig({}).auth.providers?.clientSecrets).toEqual({});
+      const secrets = { 'https://login.example.edu': 's3cret' };
+      expect(
+        loadConfig({ IDP_CLIENT_SECRETS: JSON.stringify(secrets) }).auth.providers?.clientSecrets,
+      ).toEqual(secrets);
+      expect(refused({ IDP_CLIENT_SECRETS: 'not json' })).toMatch(/JSON object/);
+      expect(refused({ IDP_CLIENT_SECRETS: '["s3cret"]' })).toMatch(/JSON object/);
+      expect(refused({ IDP_CLIENT_SECRETS: '{"https://login.example.edu": 1}' })).toMatch(
+        /non-empty string/,
+      );
+    });
+  });
+
   describe('identity provider (JWKS)', () => {
     it('needs an issuer and an audience with JWT_JWKS_URL', () => {
       expect(refused({ JWT_JWKS_URL: IDP.JWT_JWKS_URL, JWT_ISSUER: IDP.JWT_ISSUER })).toMatch(

@@ -76,6 +76,12 @@ export interface ProviderConfig {
   jwksCooldownMs?: number;
   /** Keys are refetched at least this often (IDP_JWKS_MAX_AGE_MS, 10 min). */
   jwksMaxAgeMs?: number;
+  /**
+   * The week page's sign-in is a public client with PKCE; a provider that insists on a
+   * confidential client gets its secret here, by issuer (IDP_CLIENT_SECRETS, a JSON object).
+   * Operator configuration, never an event: a secret must not live in an append-only log.
+   */
+  clientSecrets?: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +203,7 @@ function loadAuth(env: NodeJS.ProcessEnv, production: boolean): AuthConfig {
     directoryRefreshMs: positive(env.IDP_DIRECTORY_REFRESH_MS, 5_000, 'IDP_DIRECTORY_REFRESH_MS'),
     jwksCooldownMs: positive(env.IDP_JWKS_COOLDOWN_MS, 30_000, 'IDP_JWKS_COOLDOWN_MS'),
     jwksMaxAgeMs: positive(env.IDP_JWKS_MAX_AGE_MS, 600_000, 'IDP_JWKS_MAX_AGE_MS'),
+    clientSecrets: clientSecrets(env.IDP_CLIENT_SECRETS),
   };
   if (jwksUrl) {
     if (!issuer || !audience)
@@ -224,4 +231,26 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new ConfigError(`${name} must be a positive integer`);
   return parsed;
+}
+
+/** IDP_CLIENT_SECRETS: `{"<issuer>": "<client secret>", …}`; empty or unset means none. */
+function clientSecrets(value: string | undefined): Record<string, string> {
+  if (!value) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError('IDP_CLIENT_SECRETS must be a JSON object of issuer → client secret');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError('IDP_CLIENT_SECRETS must be a JSON object of issuer → client secret');
+  const secrets: Record<string, string> = {};
+  for (const [issuer, secret] of Object.entries(parsed)) {
+    if (typeof secret !== 'string' || !secret)
+      throw new ConfigError(
+        `IDP_CLIENT_SECRETS: the secret for ${issuer} must be a non-empty string`,
+      );
+    secrets[issuer] = secret;
+  }
+  return secrets;
 }

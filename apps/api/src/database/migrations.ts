@@ -16,6 +16,7 @@ import { StaffInvitationOutboxKind1764400200000 } from './migrations/17644002000
 import { LegacyAdvisorsBecomeStaff1764400200001 } from './migrations/1764400200001-legacy-advisors-become-staff';
 import { WelcomeMessages1764400400000 } from './migrations/1764400400000-welcome-messages';
 import { StudentEnrolments1764500000000 } from './migrations/1764500000000-student-enrolments';
+import { WeekSessions1764600100000 } from './migrations/1764600100000-week-sessions';
 import { SignInLinkMessages1764600200000 } from './migrations/1764600200000-sign-in-link-messages';
 import { NudgeEffect1764600400000 } from './migrations/1764600400000-nudge-effect';
 
@@ -36,6 +37,7 @@ export const migrations: readonly MigrationClass[] = [
   LegacyAdvisorsBecomeStaff1764400200001,
   WelcomeMessages1764400400000,
   StudentEnrolments1764500000000,
+  WeekSessions1764600100000,
   SignInLinkMessages1764600200000,
   NudgeEffect1764600400000,
 ];

@@ -129,6 +129,15 @@ column tenants.created_at timestamp with time zone not null default now()
 column tenants.name text not null
 column tenants.slug text not null
 column tenants.tenant_id uuid not null
+column week_sessions.created_at timestamp with time zone not null
+column week_sessions.digest_id text
+column week_sessions.expires_at timestamp with time zone not null
+column week_sessions.last_seen_at timestamp with time zone not null
+column week_sessions.secret_hash bytea not null
+column week_sessions.session_id uuid not null
+column week_sessions.student_id text not null
+column week_sessions.tenant_id uuid not null
+column week_sessions.via text not null
 constraint aggregate_states.aggregate_states_pkey PRIMARY KEY (tenant_id, stream_id)
 constraint digest_optouts.digest_optouts_pkey PRIMARY KEY (tenant_id, recipient_kind, recipient_id)
 constraint digest_runs.digest_runs_pkey PRIMARY KEY (tenant_id, week)
@@ -166,6 +175,9 @@ constraint tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(na
 constraint tenants.tenants_pkey PRIMARY KEY (tenant_id)
 constraint tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text))
 constraint tenants.tenants_slug_key UNIQUE (slug)
+constraint week_sessions.week_sessions_pkey PRIMARY KEY (tenant_id, session_id)
+constraint week_sessions.week_sessions_secret_hash_check CHECK ((length(secret_hash) = 32))
+constraint week_sessions.week_sessions_via_check CHECK ((via = ANY (ARRAY['link'::text, 'provider'::text])))
 function rapport_append_events(p_tenant uuid, p_stream text, p_expected text, p_events jsonb) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl==X/rapport_owner,rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
 function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns TABLE(tenant_id uuid, message_id uuid, attempts integer) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
@@ -190,6 +202,7 @@ index CREATE INDEX student_activity_by_cohort_idx ON public.student_activity USI
 index CREATE INDEX student_activity_feed_idx ON public.student_activity USING btree (tenant_id, student_id, occurred_at DESC, global_position DESC)
 index CREATE INDEX student_progress_by_cohort_idx ON public.student_progress USING btree (tenant_id, cohort_id, student_id)
 index CREATE INDEX student_progress_snapshots_by_cohort_idx ON public.student_progress_snapshots USING btree (tenant_id, cohort_id, period_start)
+index CREATE INDEX week_sessions_student_idx ON public.week_sessions USING btree (tenant_id, student_id)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE UNIQUE INDEX aggregate_states_pkey ON public.aggregate_states USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX digest_optouts_pkey ON public.digest_optouts USING btree (tenant_id, recipient_kind, recipient_id)
@@ -214,6 +227,7 @@ index CREATE UNIQUE INDEX student_progress_pkey ON public.student_progress USING
 index CREATE UNIQUE INDEX student_progress_snapshots_pkey ON public.student_progress_snapshots USING btree (tenant_id, student_id, period_start)
 index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
 index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
+index CREATE UNIQUE INDEX week_sessions_pkey ON public.week_sessions USING btree (tenant_id, session_id)
 policy aggregate_states.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digest_optouts.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digest_runs.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -231,6 +245,7 @@ policy student_enrolments.tenant_isolation ALL public using((tenant_id = (NULLIF
 policy student_progress.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_progress_snapshots.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy week_sessions.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 table aggregate_states rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digest_optouts rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digest_runs rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
@@ -250,3 +265,4 @@ table student_enrolments rls=t force=t acl=rapport_app=arwd/rapport_owner,rappor
 table student_progress rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_progress_snapshots rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table tenants rls=t force=t acl=rapport_app=r/rapport_owner,rapport_global=ar/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table week_sessions rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

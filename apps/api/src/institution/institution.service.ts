@@ -106,7 +106,11 @@ export class InstitutionService {
       })
       .catch(issuerTaken);
     if (registered.identityProvider)
-      this.issuers.put({ tenantId: registered.tenantId, ...registered.identityProvider });
+      this.issuers.put({
+        tenantId: registered.tenantId,
+        slug: registered.slug,
+        ...registered.identityProvider,
+      });
     return registered;
   }
 
@@ -125,7 +129,7 @@ export class InstitutionService {
       .catch(issuerTaken);
     const institution = toInstitution(tenantId, result.state, result.version);
     if (institution.identityProvider)
-      this.issuers.put({ tenantId, ...institution.identityProvider });
+      this.issuers.put({ tenantId, slug: institution.slug, ...institution.identityProvider });
     return institution;
   }
 

@@ -1,0 +1,265 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type ContactState,
+  type FollowUpItem,
+  type OpenInterview,
+  type OutreachChannel,
+  type StudentState,
+  type TimelineEntry,
+  type TouchpointKind,
+  compareFollowUps,
+  outreachChannels,
+  streamIds,
+  touchpointKinds,
+} from '@rapport/domain';
+import { Database } from '@rapport/event-store';
+import { randomUUID } from 'node:crypto';
+import { AccessService } from '../access/access.service';
+import { AuthError } from '../auth/auth.errors';
+import { DigestScheduler } from '../digest/digest-scheduler.service';
+import {
+  type ActionableKind,
+  type ActionOutcome,
+  actionableKinds,
+  FollowUpActionService,
+  type FollowUpRef,
+  studentWebActor,
+} from '../follow-up-action/follow-up-action.service';
+import { ProgressService } from '../progress/progress.service';
+import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import type { WeekSession } from './week-session.service';
+
+/** The projection that `followUps`, the target and the timeline are read from. */
+const PROGRESS_PROJECTION = 'student-progress';
+/** How long a POST waits for its step to reach the read model before redirecting anyway. */
+export const READ_YOUR_WRITE_MS = 5_000;
+const POLL_MS = 25;
+const RECENT_ACTIVITY = 5;
+
+export interface WeekItem extends FollowUpItem {
+  kind: ActionableKind;
+  /** Who it is about, from the student's own contacts (never from the token or URL). */
+  who: string | null;
+}
+
+export interface WeekInterview {
+  interviewId: string;
+  who: string | null;
+  scheduledFor: string;
+  durationMinutes: number | null;
+  format: string | null;
+  location: string | null;
+  meetingLink: string | null;
+}
+
+export interface WeekView {
+  studentName: string;
+  institutionName: string;
+  zone: string;
+  enrolled: boolean;
+  items: WeekItem[];
+  target: { held: number; target: number; remaining: number };
+  upcoming: WeekInterview[];
+  recent: TimelineEntry[];
+}
+
+export type ActionForm = {
+  kind?: unknown;
+  interviewId?: unknown;
+  contactId?: unknown;
+  channel?: unknown;
+  touchpoint?: unknown;
+};
+
+export type ActionResult =
+  { status: ActionOutcome; caughtUp: boolean } | { status: 'invalid' } | { status: 'not-enrolled' };
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** What the week page shows and does, as the student's own GraphQL would. */
+@Injectable()
+export class WeekService {
+  constructor(
+    private readonly progress: ProgressService,
+    private readonly states: AggregateStatesRepository,
+    private readonly access: AccessService,
+    private readonly actions: FollowUpActionService,
+    private readonly digests: DigestScheduler,
+    private readonly database: Database,
+  ) {}
+
+  /** A registered student of that institution (sign-in refuses anyone else). */
+  async studentExists(tenantId: string, studentId: string): Promise<boolean> {
+    const stored = await this.states.find<StudentState>(tenantId, streamIds.student(studentId));
+    return stored?.state.status === 'registered';
+  }
+
+  async view(session: WeekSession, now = new Date()): Promise<WeekView | null> {
+    const actor = studentWebActor(session.tenantId, session.studentId);
+    const [student, institution, views, contacts, interviews, enrolled, timeline] =
+      await Promise.all([
+        this.states.find<StudentState>(session.tenantId, streamIds.student(session.studentId)),
+        this.digests.institution(session.tenantId),
+        this.progress.studentViews(actor, [session.studentId]),
+        this.states.list<ContactState>(session.tenantId, 'contact', {
+          studentId: session.studentId,
+        }),
+        this.states.list<OpenInterview>(session.tenantId, 'interview', {
+          studentId: session.studentId,
+        }),
+        this.states.enrolledAmong(session.tenantId, [session.studentId]),
+        this.progress.timeline(actor, session.studentId, { first: RECENT_ACTIVITY }),
+      ]);
+    if (student?.state.status !== 'registered' || !institution) return null;
+    const view = views.get(session.studentId)!;
+    const names = new Map<string, string>();
+    for (const c of contacts) {
+      if (c.state.status === 'none') continue;
+      names.set(
+        c.aggregateId!,
+        c.state.organization
+          ? `${c.state.personal.name} (${c.state.organization})`
+          : c.state.personal.name,
+      );
+    }
+    const contactOfInterview = new Map(interviews.map((i) => [i.aggregateId!, i.state.contactId]));
+    const who = (contactId: string | undefined, interviewId: string | undefined) => {
+      const id = contactId ?? (interviewId ? contactOfInterview.get(interviewId) : undefined);
+      return id ? (names.get(id) ?? null) : null;
+    };
+    const items = [...view.followUps]
+      .sort(compareFollowUps)
+      .filter(
+        (item): item is FollowUpItem & { kind: ActionableKind } => item.kind !== 'reach_target',
+      )
+      .map((item) => ({ ...item, who: who(item.contactId, item.interviewId) }));
+    const upcoming = interviews
+      .filter(
+        (i) =>
+          i.state.status === 'scheduled' &&
+          i.state.scheduledFor !== null &&
+          i.state.scheduledFor > now.toISOString(),
+      )
+      .sort((a, b) => a.state.scheduledFor!.localeCompare(b.state.scheduledFor!))
+      .map((i) => ({
+        interviewId: i.aggregateId!,
+        who: who(i.state.contactId, undefined),
+        scheduledFor: i.state.scheduledFor!,
+        durationMinutes: i.state.durationMinutes,
+        format: i.state.format,
+        location: i.state.place?.location ?? null,
+        meetingLink: i.state.place?.meetingLink ?? null,
+      }));
+    return {
+      studentName: student.state.personal.name,
+      institutionName: institution.name,
+      zone: institution.timeZone,
+      enrolled: enrolled.has(session.studentId),
+      items,
+      target: {
+        held: view.summary.interviews.held,
+        target: view.summary.interviews.target,
+        remaining: view.summary.interviews.remaining,
+      },
+      upcoming,
+      recent: timeline.edges.map((e) => e.node),
+    };
+  }
+
+  /**
+   * Takes the step through FollowUpActionService, then waits (bounded) until the progress
+   * projection has passed it, so the page after the redirect no longer lists the item.
+   */
+  async act(session: WeekSession, form: ActionForm, now = new Date()): Promise<ActionResult> {
+    const parsed = parseForm(form);
+    if (!parsed) return { status: 'invalid' };
+    const actor = studentWebActor(session.tenantId, session.studentId);
+    try {
+      await this.access.actingStudentId(actor);
+    } catch (error) {
+      if (error instanceof AuthError) return { status: 'not-enrolled' };
+      throw error;
+    }
+    const before = await this.logHead(session.tenantId);
+    const status = await this.actions.perform(
+      {
+        actor,
+        correlationId: randomUUID(),
+        now,
+        // No clientMutationId: perform derives it from the item's occurrence, so this form
+        // posted twice, or racing the same item's mail link, records one step.
+        ...(session.digestId ? { digestId: session.digestId } : {}),
+      },
+      parsed.ref,
+      parsed.choice,
+    );
+    const caughtUp = status === 'recorded' ? await this.projected(session.tenantId, before) : true;
+    return { status, caughtUp };
+  }
+
+  private async logHead(tenantId: string): Promise<number> {
+    const [row] = await this.database.withTenant(tenantId, (tx) =>
+      tx.query<{ head: string }>(
+        `SELECT coalesce(max(global_position), 0)::text AS head FROM events WHERE tenant_id = $1`,
+        [tx.tenantId],
+      ),
+    );
+    return Number(row.head);
+  }
+
+  /**
+   * True once every event of this tenant written after `before` and visible now (the step's
+   * among them) sorts at or before the projection's checkpoint; false after the deadline.
+   */
+  private async projected(tenantId: string, before: number): Promise<boolean> {
+    const after = await this.logHead(tenantId);
+    const deadline = Date.now() + READ_YOUR_WRITE_MS;
+    for (;;) {
+      const [row] = await this.database.withTenant(tenantId, (tx) =>
+        tx.query<{ pending: boolean }>(
+          `SELECT EXISTS (
+             SELECT 1 FROM events e, projection_checkpoints c
+              WHERE c.name = $4 AND e.tenant_id = $1
+                AND e.global_position > $2 AND e.global_position <= $3
+                AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+           ) AS pending`,
+          [tx.tenantId, before, after, PROGRESS_PROJECTION],
+        ),
+      );
+      if (!row.pending) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+function parseForm(
+  form: ActionForm,
+): { ref: FollowUpRef; choice: { channel?: OutreachChannel; touchpoint?: TouchpointKind } } | null {
+  const kind = form.kind;
+  if (typeof kind !== 'string' || !(actionableKinds as readonly string[]).includes(kind))
+    return null;
+  const id = (value: unknown) =>
+    typeof value === 'string' && value !== '' ? (ID.test(value) ? value : false) : undefined;
+  const interviewId = id(form.interviewId);
+  const contactId = id(form.contactId);
+  if (interviewId === false || contactId === false) return null;
+  const channel = form.channel === undefined || form.channel === '' ? undefined : form.channel;
+  const touchpoint =
+    form.touchpoint === undefined || form.touchpoint === '' ? undefined : form.touchpoint;
+  if (channel !== undefined && !(outreachChannels as readonly unknown[]).includes(channel))
+    return null;
+  if (touchpoint !== undefined && !(touchpointKinds as readonly unknown[]).includes(touchpoint))
+    return null;
+  return {
+    ref: {
+      kind: kind as ActionableKind,
+      ...(interviewId ? { interviewId } : {}),
+      ...(contactId ? { contactId } : {}),
+    },
+    choice: {
+      ...(channel ? { channel: channel as OutreachChannel } : {}),
+      ...(touchpoint ? { touchpoint: touchpoint as TouchpointKind } : {}),
+    },
+  };
+}
