@@ -290,6 +290,48 @@ describe('week sessions and forms over HTTP: cookies, CSRF, expiry, sign-out, en
     expect(after.text).toContain('Stay in touch with Dana Fox');
   });
 
+  it('gets, renews and turns off the calendar link from the week page, only with the CSRF token', async () => {
+    const { inst, studentId } = await studentWithHeldInterview(t);
+    const { cookie, csrf, page } = await signIn(inst.tenantId, studentId);
+    expect(page.text).toContain('id="calendar"');
+    expect(page.text).toContain('Get my calendar link');
+    const server = t.app.getHttpServer();
+    const post = (path: string, body: object) =>
+      request(server)
+        .post(path)
+        .set('Cookie', cookie)
+        .set('Origin', ORIGIN)
+        .type('form')
+        .send(body);
+    const feedUrl = async () => {
+      const week = await request(server).get('/me').set('Cookie', cookie);
+      const url = /id="calendar-url" type="url" readonly value="([^"]+)"/.exec(week.text)?.[1];
+      return url ? new URL(url.replace(/&amp;/g, '&')).pathname : null;
+    };
+
+    expect((await post('/me/calendar/renew', {})).status).toBe(403);
+    expect(await feedUrl()).toBeNull();
+    const renewed = await post('/me/calendar/renew', { csrf });
+    expect(renewed.status).toBe(303);
+    expect(renewed.headers.location).toBe('/me#calendar');
+    const first = (await feedUrl())!;
+    const feed = await request(server).get(first);
+    expect(feed.status).toBe(200);
+    expect(feed.headers['content-type']).toMatch(/^text\/calendar/);
+
+    await post('/me/calendar/renew', { csrf });
+    const second = (await feedUrl())!;
+    expect(second).not.toBe(first);
+    expect((await request(server).get(first)).status).toBe(404);
+    expect((await request(server).get(second)).status).toBe(200);
+
+    expect((await post('/me/calendar/revoke', { csrf: 'wrong' })).status).toBe(403);
+    expect((await request(server).get(second)).status).toBe(200);
+    expect((await post('/me/calendar/revoke', { csrf })).status).toBe(303);
+    expect((await request(server).get(second)).status).toBe(404);
+    expect(await feedUrl()).toBeNull();
+  });
+
   it('redirects only once the progress projection has passed the step, or says it is still on its way', async () => {
     const { inst, studentId, interviewId } = await studentWithHeldInterview(t);
     await caughtUp(t.app);

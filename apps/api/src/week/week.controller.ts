@@ -202,6 +202,36 @@ export class WeekController {
   }
 
   @Public()
+  @Post('calendar/renew')
+  async renewCalendar(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { csrf?: unknown } | undefined,
+  ): Promise<void> {
+    const session = await this.checkedSession(req, body?.csrf);
+    if (!session) return send(res, forbiddenPage());
+    if (!(await this.week.renewCalendarFeed(session))) {
+      const view = await this.week.view(session);
+      return send(res, notEnrolledPage(view?.studentName ?? '', session.csrfToken));
+    }
+    redirect(res, '/me#calendar');
+  }
+
+  /** Ending a credential is always allowed, also to a student no longer enrolled. */
+  @Public()
+  @Post('calendar/revoke')
+  async revokeCalendar(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { csrf?: unknown } | undefined,
+  ): Promise<void> {
+    const session = await this.checkedSession(req, body?.csrf);
+    if (!session) return send(res, forbiddenPage());
+    await this.week.revokeCalendarFeed(session);
+    redirect(res, '/me#calendar');
+  }
+
+  @Public()
   @Post('sign-out')
   async signOut(
     @Req() req: Request,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
 import { DigestModule } from '../digest/digest.module';
 import { FollowUpActionModule } from '../follow-up-action/follow-up-action.module';
 import { NudgeEffectModule } from '../nudge-effect/nudge-effect.module';
@@ -10,7 +11,7 @@ import { ProviderSignIn } from './provider-sign-in.service';
 
 /** The student's "My week" page: sessions, the page, and its one-step forms. */
 @Module({
-  imports: [DigestModule, FollowUpActionModule, NudgeEffectModule, ProgressModule],
+  imports: [CalendarModule, DigestModule, FollowUpActionModule, NudgeEffectModule, ProgressModule],
   controllers: [WeekController],
   providers: [WeekClock, WeekSessionService, WeekService, ProviderSignIn],
   exports: [WeekClock, WeekSessionService],

@@ -2,6 +2,7 @@ import type { OutreachChannel, TouchpointKind } from '@rapport/domain';
 import { outreachChannels, touchpointKinds } from '@rapport/domain';
 import { escapeHtml as e } from '@rapport/notifications';
 import { DateTime } from 'luxon';
+import { calendarFeedSection } from '../calendar/calendar.pages';
 import type { WeekItem, WeekView } from './week.service';
 
 export interface Page {
@@ -213,14 +214,6 @@ export function invalidActionPage(): Page {
   );
 }
 
-/**
- * Where the calendar feed helper's renderer goes: the section keeps its id (the digest links
- * `/me#calendar`), this returns its inner HTML.
- */
-export function renderCalendarSection(): string {
-  return `<p>A private calendar feed of your interviews and due dates is coming here.</p>`;
-}
-
 const CHANNEL_LABELS: Record<OutreachChannel, string> = {
   email: 'Email',
   linkedin: 'LinkedIn',
@@ -335,7 +328,7 @@ export function weekPage(view: WeekView, csrf: string, pending: boolean): Page {
 <p>${target.remaining > 0 ? `${target.remaining} more to reach your target.` : 'You reached your target.'}</p></section>
 <section aria-labelledby="upcoming"><h2 id="upcoming">Upcoming interviews</h2>${upcoming}</section>
 <section aria-labelledby="recent"><h2 id="recent">Recent activity</h2>${recent}</section>
-<section id="calendar" aria-labelledby="calendar-heading"><h2 id="calendar-heading">Calendar</h2>${renderCalendarSection()}</section>`,
+${calendarFeedSection(view.calendarFeed, csrf)}`,
     { signOut: csrf, headerText: view.institutionName },
   );
 }

@@ -16,6 +16,7 @@ import { Database } from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
 import { AuthError } from '../auth/auth.errors';
+import { CalendarFeedService, type CalendarFeedView } from '../calendar/calendar-feed.service';
 import { DigestScheduler } from '../digest/digest-scheduler.service';
 import {
   type ActionableKind,
@@ -61,6 +62,7 @@ export interface WeekView {
   target: { held: number; target: number; remaining: number };
   upcoming: WeekInterview[];
   recent: TimelineEntry[];
+  calendarFeed: CalendarFeedView | null;
 }
 
 export type ActionForm = {
@@ -86,6 +88,7 @@ export class WeekService {
     private readonly actions: FollowUpActionService,
     private readonly digests: DigestScheduler,
     private readonly database: Database,
+    private readonly calendar: CalendarFeedService,
   ) {}
 
   /** A registered student of that institution (sign-in refuses anyone else). */
@@ -96,7 +99,7 @@ export class WeekService {
 
   async view(session: WeekSession, now = new Date()): Promise<WeekView | null> {
     const actor = studentWebActor(session.tenantId, session.studentId);
-    const [student, institution, views, contacts, interviews, enrolled, timeline] =
+    const [student, institution, views, contacts, interviews, enrolled, timeline, calendarFeed] =
       await Promise.all([
         this.states.find<StudentState>(session.tenantId, streamIds.student(session.studentId)),
         this.digests.institution(session.tenantId),
@@ -109,6 +112,7 @@ export class WeekService {
         }),
         this.states.enrolledAmong(session.tenantId, [session.studentId]),
         this.progress.timeline(actor, session.studentId, { first: RECENT_ACTIVITY }),
+        this.calendar.feedOf(actor),
       ]);
     if (student?.state.status !== 'registered' || !institution) return null;
     const view = views.get(session.studentId)!;
@@ -163,6 +167,30 @@ export class WeekService {
       },
       upcoming,
       recent: timeline.edges.map((e) => e.node),
+      calendarFeed,
+    };
+  }
+
+  /** A new calendar link (the old one stops working); false when the student may not have one. */
+  async renewCalendarFeed(session: WeekSession, now = new Date()): Promise<boolean> {
+    try {
+      await this.calendar.renew(this.context(session, now));
+      return true;
+    } catch (error) {
+      if (error instanceof AuthError) return false;
+      throw error;
+    }
+  }
+
+  async revokeCalendarFeed(session: WeekSession, now = new Date()): Promise<void> {
+    await this.calendar.revoke(this.context(session, now));
+  }
+
+  private context(session: WeekSession, now: Date) {
+    return {
+      actor: studentWebActor(session.tenantId, session.studentId),
+      correlationId: randomUUID(),
+      now,
     };
   }
 
