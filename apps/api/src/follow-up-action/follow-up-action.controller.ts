@@ -1,3 +1,4 @@
+import { type FollowUpStepKind, followUpStepKinds } from '@rapport/domain';
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import {
   isDomainError,
@@ -27,8 +28,6 @@ import { DigestTrackingService } from '../nudge-effect/digest-tracking.service';
 import type { CommandContext } from '../write/command-context';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import {
-  type ActionableKind,
-  actionableKinds,
   FollowUpActionService,
   type FollowUpRef,
   studentWebActor,
@@ -55,7 +54,7 @@ interface ActionForm {
 }
 
 type Resolved =
-  | { ok: true; payload: FollowUpActionPayload & { kind: ActionableKind }; ref: FollowUpRef }
+  | { ok: true; payload: FollowUpActionPayload & { kind: FollowUpStepKind }; ref: FollowUpRef }
   | { ok: false; page: Page };
 
 /**
@@ -142,7 +141,7 @@ export class FollowUpActionController {
         page: verified.reason === 'expired' ? expiredPage(String(token)) : invalidPage(),
       };
     const { payload } = verified;
-    const kind = actionableKinds.find((k) => k === payload.kind);
+    const kind = followUpStepKinds.find((k) => k === payload.kind);
     if (!kind) return { ok: false, page: invalidPage() };
     const student = await this.states.find<StudentState>(
       payload.tenantId,

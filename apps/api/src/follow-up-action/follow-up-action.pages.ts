@@ -1,4 +1,5 @@
 import {
+  type FollowUpStepKind,
   INTERVIEW_LIMITS,
   type OutreachChannel,
   outreachChannels,
@@ -6,7 +7,6 @@ import {
   touchpointKinds,
 } from '@rapport/domain';
 import { escapeHtml } from '@rapport/notifications';
-import type { ActionableKind } from './follow-up-action.service';
 
 /** The domain's limit on a question's length, so the browser stops a longer one first. */
 const QUESTION_MAX = INTERVIEW_LIMITS.questionLength;
@@ -28,7 +28,7 @@ interface Step {
   choice: { label: string; field: 'channel' | 'touchpoint' | 'question' } | null;
 }
 
-const STEPS: Record<ActionableKind, Step> = {
+const STEPS: Record<FollowUpStepKind, Step> = {
   thank_you: {
     question: 'Did you send your thank-you?',
     button: 'I sent my thank-you',
@@ -81,7 +81,7 @@ const TOUCHPOINTS: Record<TouchpointKind, string> = {
 };
 
 /** GET: what the link does, and the button that does it. */
-export function confirmPage(kind: ActionableKind, token: string): Page {
+export function confirmPage(kind: FollowUpStepKind, token: string): Page {
   const step = STEPS[kind];
   const choice = !step.choice
     ? ''
@@ -104,7 +104,7 @@ ${choice}<button type="submit">${escapeHtml(step.button)}</button>
 }
 
 /** POST (or a GET of a step taken already): done, and where to go next. */
-export function donePage(kind: ActionableKind, recorded: boolean, weekUrl: string): Page {
+export function donePage(kind: FollowUpStepKind, recorded: boolean, weekUrl: string): Page {
   return page(
     200,
     recorded ? 'Done' : 'Already done',

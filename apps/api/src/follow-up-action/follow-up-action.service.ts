@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type FollowUpItem,
-  type FollowUpItemKind,
+  type FollowUpStepKind,
   interviewFormats,
   type OutreachChannel,
   streamIds,
@@ -14,19 +14,9 @@ import { ProgressService } from '../progress/progress.service';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
 
-/** A follow-up a student can close in one step; `reach_target` is a goal, not a step. */
-export type ActionableKind = Exclude<FollowUpItemKind, 'reach_target'>;
-export const actionableKinds: readonly ActionableKind[] = [
-  'thank_you',
-  'nudge',
-  'prepare',
-  'reach_out_to_referral',
-  'stay_in_touch',
-];
-
 /** Names one outstanding item the way `followUpsOf` does: its kind and the records it is about. */
 export interface FollowUpRef {
-  kind: ActionableKind;
+  kind: FollowUpStepKind;
   interviewId?: string;
   contactId?: string;
 }

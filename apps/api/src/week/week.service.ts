@@ -1,3 +1,4 @@
+import { type FollowUpStepKind, followUpStepKinds } from '@rapport/domain';
 import { Injectable } from '@nestjs/common';
 import {
   type ContactState,
@@ -19,9 +20,7 @@ import { AuthError } from '../auth/auth.errors';
 import { CalendarFeedService, type CalendarFeedView } from '../calendar/calendar-feed.service';
 import { DigestScheduler } from '../digest/digest-scheduler.service';
 import {
-  type ActionableKind,
   type ActionOutcome,
-  actionableKinds,
   FollowUpActionService,
   type FollowUpRef,
   studentWebActor,
@@ -38,7 +37,7 @@ const POLL_MS = 25;
 const RECENT_ACTIVITY = 5;
 
 export interface WeekItem extends FollowUpItem {
-  kind: ActionableKind;
+  kind: FollowUpStepKind;
   /** Who it is about, from the student's own contacts (never from the token or URL). */
   who: string | null;
 }
@@ -134,7 +133,7 @@ export class WeekService {
     const items = [...view.followUps]
       .sort(compareFollowUps)
       .filter(
-        (item): item is FollowUpItem & { kind: ActionableKind } => item.kind !== 'reach_target',
+        (item): item is FollowUpItem & { kind: FollowUpStepKind } => item.kind !== 'reach_target',
       )
       .map((item) => ({ ...item, who: who(item.contactId, item.interviewId) }));
     const upcoming = interviews
@@ -265,7 +264,7 @@ function parseForm(
   form: ActionForm,
 ): { ref: FollowUpRef; choice: { channel?: OutreachChannel; touchpoint?: TouchpointKind } } | null {
   const kind = form.kind;
-  if (typeof kind !== 'string' || !(actionableKinds as readonly string[]).includes(kind))
+  if (typeof kind !== 'string' || !(followUpStepKinds as readonly string[]).includes(kind))
     return null;
   const id = (value: unknown) =>
     typeof value === 'string' && value !== '' ? (ID.test(value) ? value : false) : undefined;
@@ -281,7 +280,7 @@ function parseForm(
     return null;
   return {
     ref: {
-      kind: kind as ActionableKind,
+      kind: kind as FollowUpStepKind,
       ...(interviewId ? { interviewId } : {}),
       ...(contactId ? { contactId } : {}),
     },

@@ -17,6 +17,12 @@ export const followUpItemKinds = [
 ] as const;
 export type FollowUpItemKind = (typeof followUpItemKinds)[number];
 
+/** The kinds one step of the student closes; `reach_target` is the term's goal, not a step. */
+export const followUpStepKinds = followUpItemKinds.filter(
+  (k): k is Exclude<FollowUpItemKind, 'reach_target'> => k !== 'reach_target',
+);
+export type FollowUpStepKind = (typeof followUpStepKinds)[number];
+
 /**
  * One outstanding obligation. Optional fields are omitted (never undefined) so the item stays
  * plain JSON. `openedAt` is when it arose; its settings decide `dueAt`.

@@ -1,6 +1,11 @@
 import { type DomainEvent } from '../domain';
 import { addDays } from '../shared/dates';
-import { closesFollowUp, type FollowUpItem, followUpItemKinds } from './follow-ups';
+import {
+  closesFollowUp,
+  type FollowUpItem,
+  followUpStepKinds,
+  type FollowUpStepKind,
+} from './follow-ups';
 import { instant } from './instants';
 
 /**
@@ -11,15 +16,9 @@ import { instant } from './instants';
  */
 export const NUDGE_WINDOW_DAYS = 7;
 
-/** The kinds a single step closes; `reach_target` is a term's goal and is not followed. */
-export const trackedFollowUpKinds = followUpItemKinds.filter(
-  (k): k is Exclude<FollowUpItem['kind'], 'reach_target'> => k !== 'reach_target',
-);
-export type TrackedFollowUpKind = (typeof trackedFollowUpKinds)[number];
-
 /** A digest item as `DigestScheduled` records it: ids and instants only, no personal data. */
 export interface DigestItemRef {
-  kind: TrackedFollowUpKind;
+  kind: FollowUpStepKind;
   interviewId?: string;
   contactId?: string;
   openedAt: string;
@@ -193,7 +192,7 @@ export interface NudgeEffect extends NudgeEffectCounts {
   digestsSent: number;
   digestsOpened: number;
   /** Every followed kind, in digest order, zeros included. */
-  byKind: (NudgeEffectCounts & { kind: TrackedFollowUpKind })[];
+  byKind: (NudgeEffectCounts & { kind: FollowUpStepKind })[];
 }
 
 type Outcome = 'pending' | 'doneFromMail' | 'doneElsewhere' | 'notDone';
@@ -214,7 +213,7 @@ export function nudgeEffectOf(digests: readonly TrackedDigest[], asOf: string): 
   const at = instant(asOf);
   const sent = digests.filter((d) => d.sentAt <= at);
   const all = tally();
-  const byKind = new Map(trackedFollowUpKinds.map((k) => [k, tally()]));
+  const byKind = new Map(followUpStepKinds.map((k) => [k, tally()]));
   for (const digest of sent) {
     for (const item of digest.items) {
       const outcome = outcomeOf(item, digest.sentAt, at);
@@ -232,7 +231,7 @@ export function nudgeEffectOf(digests: readonly TrackedDigest[], asOf: string): 
     digestsSent: sent.length,
     digestsOpened: sent.filter((d) => d.openedAt !== null && d.openedAt <= at).length,
     ...all.counts(),
-    byKind: trackedFollowUpKinds.map((kind) => ({ kind, ...byKind.get(kind)!.counts() })),
+    byKind: followUpStepKinds.map((kind) => ({ kind, ...byKind.get(kind)!.counts() })),
   };
 }
 

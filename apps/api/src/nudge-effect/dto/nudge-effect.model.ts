@@ -1,4 +1,6 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import type { FollowUpStepKind } from '@rapport/domain';
+import { FollowUpKindEnum } from '../../progress/dto/progress.model';
 
 @ObjectType({
   description: 'Of the settled digest items (the pending left out), each share 0 to 1',
@@ -27,7 +29,7 @@ abstract class NudgeEffectCounts {
 
 @ObjectType({ description: 'Digest items of one follow-up kind, and what came of them' })
 export class NudgeEffectByKind extends NudgeEffectCounts {
-  @Field() kind!: string;
+  @Field(() => FollowUpKindEnum) kind!: FollowUpStepKind;
 }
 
 @ObjectType({
