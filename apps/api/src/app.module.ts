@@ -43,6 +43,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { CalendarFeedResolver } from './calendar/calendar-feed.resolver';
 import { WeekModule } from './week/week.module';
 import { FollowUpActionModule } from './follow-up-action/follow-up-action.module';
+import { AdvisorViewModule } from './advisor-view/advisor-view.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
@@ -141,6 +142,7 @@ export class AppModule {
         CalendarModule,
         WeekModule,
         FollowUpActionModule,
+        AdvisorViewModule,
         StaffModule,
         DemoModule,
         ExportsModule,

@@ -1,5 +1,6 @@
 import { type FollowUpItem } from '@rapport/domain';
 import { advisorDigest, formatDate, studentDigest } from './digest-content';
+import { ADVISOR_LINK_DAYS, verifyAdvisorDigestViewToken } from './advisor-links';
 import {
   STUDENT_LINK_DAYS,
   verifyFollowUpActionToken,
@@ -230,6 +231,7 @@ describe('advisorDigest', () => {
     institutionName: 'Northfield University',
     zone: 'America/New_York',
     appUrl: 'https://rapport.example.edu',
+    links: { tenantId: 'tenant-1', staffId: 'staff-1', digestId: 'digest-9', secret, issuedAt },
     cohorts: [
       {
         cohortId: 'co-quiet',
@@ -283,13 +285,28 @@ describe('advisorDigest', () => {
     ]);
     expect(cohort.atRisk[0]).toMatchObject({
       reasons: ['No interview held by mid-term', 'No activity in 14 days'],
-      url: 'https://rapport.example.edu/students/s-2',
     });
+    const url = (link: string) => new URL(link);
+    expect(url(cohort.atRisk[0].url).pathname).toBe('/advisor/students/s-2');
     expect(cohort.overdueTotal).toBe(4);
     expect(cohort.atTarget.map((s) => s.name)).toEqual(['Ava', 'Cy']);
-    expect(cohort).toMatchObject({
-      url: 'https://rapport.example.edu/cohorts/co-1',
-      studentCount: 4,
+    expect(cohort.studentCount).toBe(4);
+    expect(url(cohort.url).pathname).toBe('/advisor/cohorts/co-1');
+    expect(url(digest.url).pathname).toBe('/advisor');
+    // Every link carries the same view token, bound to the recipient and this digest, and
+    // nothing else: no name, no address.
+    const links = [digest.url, cohort.url, ...cohort.atRisk.map((s) => s.url)];
+    for (const link of [...links, ...cohort.atTarget.map((s) => s.url)]) {
+      expect(url(link).origin).toBe('https://rapport.example.edu');
+      expect([...url(link).searchParams.keys()]).toEqual(['token']);
+      expect(url(link).searchParams.get('token')).toBe(url(digest.url).searchParams.get('token'));
+    }
+    expect(
+      verifyAdvisorDigestViewToken(url(digest.url).searchParams.get('token'), secret, issuedAt),
+    ).toEqual({
+      ok: true,
+      payload: { tenantId: 'tenant-1', staffId: 'staff-1', digestId: 'digest-9' },
+      expiresAt: new Date(issuedAt.getTime() + ADVISOR_LINK_DAYS * 86_400_000),
     });
     expect(digest).toMatchObject({ advisorName: 'Dr. Rivera', atRiskCount: 3, overdueTotal: 4 });
   });

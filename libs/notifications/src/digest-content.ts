@@ -6,6 +6,12 @@ import {
   signWeekSignInToken,
   weekSignInUrl,
 } from './student-links';
+import {
+  advisorCohortUrl,
+  advisorHomeUrl,
+  advisorStudentUrl,
+  signAdvisorDigestViewToken,
+} from './advisor-links';
 
 /** Sections of a student digest, in the order they are shown. */
 export const studentDigestSectionKeys = [
@@ -230,6 +236,19 @@ export interface AdvisorDigestInput {
     name: string;
     students: readonly AdvisorDigestStudentInput[];
   }[];
+  /** Signs the digest's links (ids only): one read-only view token for every link. */
+  links: AdvisorDigestLinks;
+}
+
+export interface AdvisorDigestLinks {
+  tenantId: string;
+  /** The recipient: the pages are what this staff member may see when the link is followed. */
+  staffId: string;
+  /** The digest's message id. */
+  digestId: string;
+  secret: string | Buffer;
+  /** When the links are issued; they expire `ADVISOR_LINK_DAYS` later. */
+  issuedAt: Date;
 }
 
 export interface AdvisorDigestStudent {
@@ -269,10 +288,12 @@ export interface AdvisorDigest {
 export function advisorDigest(input: AdvisorDigestInput): AdvisorDigest | null {
   const zone = validZone(input.zone);
   const base = baseUrl(input.appUrl);
+  const { tenantId, staffId, digestId, secret, issuedAt } = input.links;
+  const token = signAdvisorDigestViewToken({ tenantId, staffId, digestId }, secret, issuedAt);
   const student = (s: AdvisorDigestStudentInput): AdvisorDigestStudent => ({
     studentId: s.studentId,
     name: oneLine(s.name),
-    url: link(base, 'students', s.studentId),
+    url: advisorStudentUrl(base, s.studentId, token),
   });
   const byName = (a: AdvisorDigestStudent, b: AdvisorDigestStudent) =>
     compare(a.name, b.name) || compare(a.studentId, b.studentId);
@@ -299,7 +320,7 @@ export function advisorDigest(input: AdvisorDigestInput): AdvisorDigest | null {
       {
         cohortId: cohort.cohortId,
         name: oneLine(cohort.name),
-        url: link(base, 'cohorts', cohort.cohortId),
+        url: advisorCohortUrl(base, cohort.cohortId, token),
         studentCount: cohort.students.length,
         atRisk,
         overdueTotal,
@@ -313,7 +334,7 @@ export function advisorDigest(input: AdvisorDigestInput): AdvisorDigest | null {
     ...(input.advisorName !== undefined ? { advisorName: oneLine(input.advisorName) } : {}),
     institutionName: oneLine(input.institutionName),
     zone,
-    url: `${base}/`,
+    url: advisorHomeUrl(base, token),
     cohorts,
     atRiskCount: cohorts.reduce((n, c) => n + c.atRisk.length, 0),
     overdueTotal: cohorts.reduce((n, c) => n + c.overdueTotal, 0),
@@ -346,10 +367,6 @@ function baseUrl(appUrl: string): string {
     throw new RangeError(`APP_URL must be http(s): ${JSON.stringify(appUrl)}`);
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-}
-
-function link(base: string, collection: string, id: string): string {
-  return `${base}/${collection}/${encodeURIComponent(id)}`;
 }
 
 /** Names come from users: one line, no control characters, so they cannot forge text lines. */

@@ -158,6 +158,13 @@ describe('renderAdvisorDigest', () => {
     institutionName: 'Northfield University',
     zone: 'America/New_York',
     appUrl: 'https://rapport.example.edu',
+    links: {
+      tenantId: 't-1',
+      staffId: 'staff-1',
+      digestId: 'd-1',
+      secret: 'spec-link-secret',
+      issuedAt: new Date('2026-11-26T15:00:00.000Z'),
+    },
     cohorts: [
       {
         cohortId: 'co-1',
@@ -217,7 +224,7 @@ describe('renderAdvisorDigest', () => {
     expect(message.text).toContain(
       '- Ben <script> (risk 7): No interview held by mid-term; No activity in 14 days',
     );
-    expect(message.html).toContain('href="https://rapport.example.edu/students/s-2"');
+    expect(message.html).toContain('href="https://rapport.example.edu/advisor/students/s-2?token=');
     expect(message.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
   });
 });

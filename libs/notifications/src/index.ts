@@ -14,3 +14,4 @@ export * from './mail-transport';
 export * from './student-links';
 export * from './calendar-feed';
 export * from './sign-in-link';
+export * from './advisor-links';

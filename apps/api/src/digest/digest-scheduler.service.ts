@@ -196,15 +196,31 @@ export class DigestScheduler {
       const advisor = staffById.get(advisorId);
       if (advisor?.status !== 'invited' && advisor?.status !== 'active') continue;
       if (!advisor.personal.email || advisorOptOuts.has(advisorId)) continue;
+      const url = this.unsubscribeUrl(tenantId, 'advisor', advisorId);
+      const envelope = this.envelope(
+        tenantId,
+        'advisor',
+        advisorId,
+        week,
+        advisor.personal.email,
+        url,
+      );
       const content = advisorDigest({
         ...common,
         advisorName: advisor.personal.name,
         cohorts: advised,
+        // Read-only view links for this staff member, bound to this digest (docs/adr/0021).
+        links: {
+          tenantId,
+          staffId: advisorId,
+          digestId: envelope.messageId,
+          secret: this.unsubscribeSecret,
+          issuedAt: now,
+        },
       });
       if (!content) continue;
-      const url = this.unsubscribeUrl(tenantId, 'advisor', advisorId);
       planned.push({
-        ...this.envelope(tenantId, 'advisor', advisorId, week, advisor.personal.email, url),
+        ...envelope,
         ...renderAdvisorDigest(content, { unsubscribeUrl: url }),
         itemCount: advised.reduce((n, c) => n + c.students.length, 0),
       });
