@@ -235,7 +235,8 @@ export function fileOutboxTransport(dir: string, log: (line: string) => void): M
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const base = `${stamp}-${sanitise(info.messageId)}`;
       const file = await writeNew(dir, base, info.message as Buffer);
-      log(`outbox: ${message.to} ${JSON.stringify(message.subject)} -> ${file}`);
+      // The file only: the address and subject are personal data and stay out of logs.
+      log(`outbox: ${file}`);
       return { messageId: info.messageId };
     },
     session() {
