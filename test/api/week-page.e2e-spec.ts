@@ -233,6 +233,7 @@ describe('week sessions and forms over HTTP: cookies, CSRF, expiry, sign-out, en
 
   it('sets HttpOnly, Secure, SameSite=Lax cookies on /me, and binds the sign-in form to the browser', async () => {
     const { inst, studentId } = await studentWithHeldInterview(t);
+    await caughtUp(t.app);
     const { setCookie, page, token } = await signIn(inst.tenantId, studentId);
     expect(setCookie).toMatch(/; Path=\/me/);
     expect(setCookie).toMatch(/; HttpOnly/);
@@ -288,6 +289,56 @@ describe('week sessions and forms over HTTP: cookies, CSRF, expiry, sign-out, en
     const after = await request(server).get('/me').set('Cookie', cookie);
     expect(after.text).not.toContain('Thank Dana Fox');
     expect(after.text).toContain('Stay in touch with Dana Fox');
+  });
+
+  it('records preparation from the week page with the question it asks for, and refuses it without one', async () => {
+    const { inst, studentId, contactId, actor } = await studentWithHeldInterview(t);
+    const executor = t.app.get(CommandExecutor);
+    const interviewId = randomUUID();
+    const asked = new Date(Date.now() - DAY);
+    const context = { actor, correlationId: randomUUID(), now: asked };
+    await executor.execute(context, {
+      type: 'SendRequest',
+      data: {
+        interviewId,
+        studentId,
+        contactId,
+        channel: 'email',
+        askMinutes: 30,
+        proposedFormats: ['video'],
+        at: asked.toISOString(),
+      },
+    });
+    await executor.execute(context, {
+      type: 'ScheduleInterview',
+      data: {
+        interviewId,
+        scheduledFor: new Date(Date.now() + DAY).toISOString(),
+        format: 'video',
+        durationMinutes: 30,
+        at: asked.toISOString(),
+      },
+    });
+    await caughtUp(t.app);
+    const { cookie, csrf, page } = await signIn(inst.tenantId, studentId);
+    expect(page.text).toContain('Prepare for your interview with Dana Fox');
+    expect(page.text).toMatch(
+      /<label for="item-\d+-question">One question you plan to ask<\/label>/,
+    );
+    const server = t.app.getHttpServer();
+    const post = (body: object) =>
+      request(server)
+        .post('/me/actions')
+        .set('Cookie', cookie)
+        .set('Origin', ORIGIN)
+        .type('form')
+        .send({ kind: 'prepare', interviewId, csrf, ...body });
+    expect((await post({ question: '   ' })).status).toBe(400);
+    expect(await eventsOf(t, inst.tenantId, 'InterviewPrepared')).toHaveLength(0);
+    expect((await post({ question: 'What surprised you most in your first year?' })).status).toBe(
+      303,
+    );
+    expect(await eventsOf(t, inst.tenantId, 'InterviewPrepared')).toHaveLength(1);
   });
 
   it('gets, renews and turns off the calendar link from the week page, only with the CSRF token', async () => {

@@ -1,5 +1,6 @@
 import { type FollowUpItem, compareFollowUps } from '@rapport/domain';
 import { DateTime, IANAZone } from 'luxon';
+import { followUpStepCopy } from './follow-up-steps';
 import {
   followUpActionUrl,
   signFollowUpActionToken,
@@ -140,40 +141,17 @@ export function studentDigest(input: StudentDigestInput): StudentDigest | null {
     }
     const key: StudentDigestSectionKey =
       item.kind === 'thank_you' && item.overdue ? 'overdue_thank_you' : item.kind;
-    const who = label(item);
-    const entry = (title: string, actionLabel: string): DigestItem => ({
-      title,
+    const copy = followUpStepCopy(item.kind, label(item));
+    const bucket = buckets.get(key) ?? [];
+    buckets.set(key, bucket);
+    bucket.push({
+      title: copy.title,
       due: formatDate(item.dueAt, zone),
       dueAt: item.dueAt,
       overdue: item.overdue,
-      actionLabel,
+      actionLabel: copy.link,
       url: actionUrl(item),
     });
-    const bucket = buckets.get(key) ?? [];
-    buckets.set(key, bucket);
-    switch (item.kind) {
-      case 'thank_you':
-        bucket.push(entry(`Thank ${who} for the interview`, `I sent my thank-you to ${who}`));
-        break;
-      case 'nudge':
-        bucket.push(entry(`Send ${who} a polite follow-up`, 'I sent a polite follow-up'));
-        break;
-      case 'prepare':
-        bucket.push(entry(`Prepare for your interview with ${who}`, "I'm prepared"));
-        break;
-      case 'reach_out_to_referral':
-        bucket.push(
-          entry(`Reach out to ${who}, who was referred to you`, 'I asked them for an interview'),
-        );
-        break;
-      case 'stay_in_touch':
-        bucket.push(entry(`Stay in touch with ${who}`, 'I stayed in touch'));
-        break;
-      default: {
-        const _exhaustive: never = item.kind;
-        return _exhaustive;
-      }
-    }
   }
 
   remaining = input.remainingToTarget ?? remaining;

@@ -15,3 +15,4 @@ export * from './student-links';
 export * from './calendar-feed';
 export * from './sign-in-link';
 export * from './advisor-links';
+export * from './follow-up-steps';

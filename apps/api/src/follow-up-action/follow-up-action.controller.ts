@@ -1,13 +1,10 @@
-import { type FollowUpStepKind, followUpStepKinds } from '@rapport/domain';
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import {
+  type FollowUpStepKind,
+  followUpStepKinds,
   isDomainError,
-  type OutreachChannel,
-  outreachChannels,
   type StudentState,
   streamIds,
-  type TouchpointKind,
-  touchpointKinds,
 } from '@rapport/domain';
 import {
   type FollowUpActionPayload,
@@ -44,6 +41,7 @@ import {
   questionNeededPage,
   signInLinkRequestedPage,
 } from './follow-up-action.pages';
+import { parseStepChoice } from './follow-up-step.form';
 import { SignInLinkService } from './sign-in-link.service';
 
 interface ActionForm {
@@ -107,17 +105,11 @@ export class FollowUpActionController {
     const resolved = await this.resolve(body?.token, now);
     if (!resolved.ok) return send(res, resolved.page);
     const { payload, ref } = resolved;
-    const channel = choice(body?.channel, outreachChannels);
-    const touchpoint = choice(body?.touchpoint, touchpointKinds);
-    if (channel === null || touchpoint === null) return send(res, badChoicePage());
-    const question = typeof body?.question === 'string' ? body.question.trim() : '';
-    if (payload.kind === 'prepare' && !question) return send(res, questionNeededPage());
+    const choice = parseStepChoice(payload.kind, body ?? {});
+    if (choice === 'bad-choice') return send(res, badChoicePage());
+    if (choice === 'question-needed') return send(res, questionNeededPage());
     try {
-      const outcome = await this.actions.perform(this.context(req, payload, now), ref, {
-        ...(channel ? { channel: channel as OutreachChannel } : {}),
-        ...(touchpoint ? { touchpoint: touchpoint as TouchpointKind } : {}),
-        ...(payload.kind === 'prepare' ? { question } : {}),
-      });
+      const outcome = await this.actions.perform(this.context(req, payload, now), ref, choice);
       if (payload.digestId !== NO_DIGEST)
         await this.tracking.opened(
           payload.tenantId,
@@ -207,12 +199,6 @@ export class SignInLinkController {
     await this.links.request(body?.token, new Date());
     send(res, signInLinkRequestedPage());
   }
-}
-
-/** Absent means the default; a value not in the list is refused (null). */
-function choice(value: unknown, allowed: readonly string[]): string | undefined | null {
-  if (value === undefined || value === '') return undefined;
-  return typeof value === 'string' && allowed.includes(value) ? value : null;
 }
 
 function send(res: Response, page: Page): void {

@@ -1,15 +1,6 @@
-import {
-  type FollowUpStepKind,
-  INTERVIEW_LIMITS,
-  type OutreachChannel,
-  outreachChannels,
-  type TouchpointKind,
-  touchpointKinds,
-} from '@rapport/domain';
-import { escapeHtml } from '@rapport/notifications';
-
-/** The domain's limit on a question's length, so the browser stops a longer one first. */
-const QUESTION_MAX = INTERVIEW_LIMITS.questionLength;
+import { type FollowUpStepKind } from '@rapport/domain';
+import { escapeHtml, followUpStepCopy } from '@rapport/notifications';
+import { stepChoiceFields } from './follow-up-step.form';
 
 // The pages behind a digest's action links. Server-rendered, no script: the form works in any
 // browser. Nothing personal is shown (no names, no addresses): a forwarded or shared link shows
@@ -20,78 +11,11 @@ export interface Page {
   html: string;
 }
 
-interface Step {
-  question: string;
-  button: string;
-  done: string;
-  /** What the student may say about how they did it, with a sensible default. */
-  choice: { label: string; field: 'channel' | 'touchpoint' | 'question' } | null;
-}
-
-const STEPS: Record<FollowUpStepKind, Step> = {
-  thank_you: {
-    question: 'Did you send your thank-you?',
-    button: 'I sent my thank-you',
-    done: 'Your thank-you is recorded.',
-    choice: { label: 'How did you send it?', field: 'channel' },
-  },
-  nudge: {
-    question: 'Did you send a polite follow-up?',
-    button: 'I sent a polite follow-up',
-    done: 'Your follow-up is recorded.',
-    choice: { label: 'How did you send it?', field: 'channel' },
-  },
-  prepare: {
-    question: 'Are you prepared for your interview?',
-    button: "I'm prepared",
-    done: 'Recorded: you are prepared for your interview.',
-    // Preparing means having something to ask: one question is enough to record it.
-    choice: { label: 'One question you plan to ask', field: 'question' },
-  },
-  reach_out_to_referral: {
-    question: 'Did you ask them for an interview?',
-    button: 'I asked them for an interview',
-    done: 'Your request is recorded.',
-    choice: { label: 'How did you ask?', field: 'channel' },
-  },
-  stay_in_touch: {
-    question: 'Did you stay in touch?',
-    button: 'I stayed in touch',
-    done: 'Your touchpoint is recorded.',
-    choice: { label: 'How did you stay in touch?', field: 'touchpoint' },
-  },
-};
-
-const CHANNELS: Record<OutreachChannel, string> = {
-  email: 'Email',
-  linkedin: 'LinkedIn',
-  phone: 'Phone',
-  in_person: 'In person',
-  text: 'Text message',
-  other: 'Other',
-};
-
-const TOUCHPOINTS: Record<TouchpointKind, string> = {
-  shared_article: 'I shared an article',
-  updated_on_next_steps: 'I told them about my next steps',
-  met_at_event: 'We met at an event',
-  offered_help: 'I offered help',
-  follow_up_question: 'I asked a follow-up question',
-  other: 'Something else',
-};
-
 /** GET: what the link does, and the button that does it. */
 export function confirmPage(kind: FollowUpStepKind, token: string): Page {
-  const step = STEPS[kind];
-  const choice = !step.choice
-    ? ''
-    : step.choice.field === 'channel'
-      ? select('channel', step.choice.label, outreachChannels, CHANNELS, 'email')
-      : step.choice.field === 'touchpoint'
-        ? select('touchpoint', step.choice.label, touchpointKinds, TOUCHPOINTS, 'other')
-        : `<p><label for="question">${escapeHtml(step.choice.label)}</label>
-<input id="question" name="question" type="text" required maxlength="${QUESTION_MAX}" autocomplete="off"></p>
-`;
+  // No name on this page: a forwarded link says what step it takes, not whom it concerns.
+  const step = followUpStepCopy(kind, 'your contact');
+  const choice = stepChoiceFields(kind);
   return page(
     200,
     step.question,
@@ -108,7 +32,7 @@ export function donePage(kind: FollowUpStepKind, recorded: boolean, weekUrl: str
   return page(
     200,
     recorded ? 'Done' : 'Already done',
-    `<p>${escapeHtml(recorded ? STEPS[kind].done : 'This step was recorded already; nothing changed.')}</p>
+    `<p>${escapeHtml(recorded ? followUpStepCopy(kind, 'your contact').done : 'This step was recorded already; nothing changed.')}</p>
 ${weekLink(weekUrl)}`,
   );
 }
@@ -178,24 +102,6 @@ export function signInLinkRequestedPage(): Page {
 
 function weekLink(weekUrl: string): string {
   return `<p><a href="${escapeHtml(weekUrl)}">See your week in Rapport</a></p>`;
-}
-
-function select<K extends string>(
-  name: string,
-  label: string,
-  values: readonly K[],
-  labels: Record<K, string>,
-  chosen: K,
-): string {
-  const options = values
-    .map(
-      (value) =>
-        `<option value="${value}"${value === chosen ? ' selected' : ''}>${escapeHtml(labels[value])}</option>`,
-    )
-    .join('');
-  return `<p><label for="${name}">${escapeHtml(label)}</label>
-<select id="${name}" name="${name}">${options}</select></p>
-`;
 }
 
 // Text #18181b and links #1d4ed8 on white, and white on #1d4ed8, are all above 4.5:1; the

@@ -1,8 +1,7 @@
-import type { OutreachChannel, TouchpointKind } from '@rapport/domain';
-import { outreachChannels, touchpointKinds } from '@rapport/domain';
-import { escapeHtml as e } from '@rapport/notifications';
+import { escapeHtml as e, followUpStepCopy } from '@rapport/notifications';
 import { DateTime } from 'luxon';
 import { calendarFeedSection } from '../calendar/calendar.pages';
+import { stepChoiceFields } from '../follow-up-action/follow-up-step.form';
 import type { WeekItem, WeekView } from './week.service';
 
 export interface Page {
@@ -214,67 +213,15 @@ export function invalidActionPage(): Page {
   );
 }
 
-const CHANNEL_LABELS: Record<OutreachChannel, string> = {
-  email: 'Email',
-  linkedin: 'LinkedIn',
-  phone: 'Phone',
-  in_person: 'In person',
-  text: 'Text message',
-  other: 'Other',
-};
-const TOUCHPOINT_LABELS: Record<TouchpointKind, string> = {
-  shared_article: 'Shared an article',
-  updated_on_next_steps: 'Updated them on my next steps',
-  met_at_event: 'Met at an event',
-  offered_help: 'Offered help',
-  follow_up_question: 'Asked a follow-up question',
-  other: 'Something else',
-};
-
-function describe(item: WeekItem): { title: string; button: string } {
-  const who = item.who ?? 'your contact';
-  switch (item.kind) {
-    case 'thank_you':
-      return { title: `Thank ${who} for the interview`, button: 'I sent my thank-you' };
-    case 'nudge':
-      return { title: `Send ${who} a polite follow-up`, button: 'I sent a follow-up' };
-    case 'prepare':
-      return { title: `Prepare for your interview with ${who}`, button: 'I am prepared' };
-    case 'reach_out_to_referral':
-      return {
-        title: `Reach out to ${who}, who was referred to you`,
-        button: 'I reached out',
-      };
-    case 'stay_in_touch':
-      return { title: `Stay in touch with ${who}`, button: 'I stayed in touch' };
-    default: {
-      const _exhaustive: never = item.kind;
-      return _exhaustive;
-    }
-  }
-}
-
 function when(instant: string, zone: string, format = "ccc, LLL d 'at' h:mm a"): string {
   return DateTime.fromISO(instant, { zone }).toFormat(format);
 }
 
 function itemHtml(item: WeekItem, index: number, zone: string, csrf: string): string {
-  const { title, button } = describe(item);
+  const { title, button } = followUpStepCopy(item.kind, item.who ?? 'your contact');
   const id = `item-${index}`;
   const hidden = (name: string, value: string | undefined) =>
     value ? `<input type="hidden" name="${name}" value="${e(value)}">` : '';
-  const channel =
-    item.kind === 'thank_you' || item.kind === 'nudge' || item.kind === 'reach_out_to_referral'
-      ? `<div><label for="${id}-channel">How</label><select id="${id}-channel" name="channel">${outreachChannels
-          .map((c) => `<option value="${c}">${CHANNEL_LABELS[c]}</option>`)
-          .join('')}</select></div>`
-      : '';
-  const touchpoint =
-    item.kind === 'stay_in_touch'
-      ? `<div><label for="${id}-touchpoint">What you did</label><select id="${id}-touchpoint" name="touchpoint">${touchpointKinds
-          .map((t) => `<option value="${t}">${TOUCHPOINT_LABELS[t]}</option>`)
-          .join('')}</select></div>`
-      : '';
   return `<li${item.overdue ? ' class="overdue"' : ''}>
 <h3 id="${id}-title" style="font-size:1rem;margin:0">${e(title)}</h3>
 <p class="due">${item.overdue ? 'Overdue: was due' : 'Due'} ${e(when(item.dueAt, zone, 'ccc, LLL d'))}</p>
@@ -282,8 +229,7 @@ function itemHtml(item: WeekItem, index: number, zone: string, csrf: string): st
 <input type="hidden" name="csrf" value="${e(csrf)}">
 <input type="hidden" name="kind" value="${e(item.kind)}">
 ${hidden('interviewId', item.interviewId)}${hidden('contactId', item.contactId)}
-${channel}${touchpoint}
-<button type="submit" aria-describedby="${id}-title">${e(button)}</button>
+${stepChoiceFields(item.kind, `${id}-`)}<button type="submit" aria-describedby="${id}-title">${e(button)}</button>
 </form>
 </li>`;
 }

@@ -1,17 +1,14 @@
-import { type FollowUpStepKind, followUpStepKinds } from '@rapport/domain';
 import { Injectable } from '@nestjs/common';
 import {
   type ContactState,
   type FollowUpItem,
+  type FollowUpStepKind,
+  followUpStepKinds,
   type OpenInterview,
-  type OutreachChannel,
   type StudentState,
   type TimelineEntry,
-  type TouchpointKind,
   compareFollowUps,
-  outreachChannels,
   streamIds,
-  touchpointKinds,
 } from '@rapport/domain';
 import { Database } from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
@@ -20,11 +17,13 @@ import { AuthError } from '../auth/auth.errors';
 import { CalendarFeedService, type CalendarFeedView } from '../calendar/calendar-feed.service';
 import { DigestScheduler } from '../digest/digest-scheduler.service';
 import {
+  type ActionChoice,
   type ActionOutcome,
   FollowUpActionService,
   type FollowUpRef,
   studentWebActor,
 } from '../follow-up-action/follow-up-action.service';
+import { parseStepChoice } from '../follow-up-action/follow-up-step.form';
 import { ProgressService } from '../progress/progress.service';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { WeekSession } from './week-session.service';
@@ -70,6 +69,7 @@ export type ActionForm = {
   contactId?: unknown;
   channel?: unknown;
   touchpoint?: unknown;
+  question?: unknown;
 };
 
 export type ActionResult =
@@ -260,9 +260,7 @@ export class WeekService {
   }
 }
 
-function parseForm(
-  form: ActionForm,
-): { ref: FollowUpRef; choice: { channel?: OutreachChannel; touchpoint?: TouchpointKind } } | null {
+function parseForm(form: ActionForm): { ref: FollowUpRef; choice: ActionChoice } | null {
   const kind = form.kind;
   if (typeof kind !== 'string' || !(followUpStepKinds as readonly string[]).includes(kind))
     return null;
@@ -271,22 +269,14 @@ function parseForm(
   const interviewId = id(form.interviewId);
   const contactId = id(form.contactId);
   if (interviewId === false || contactId === false) return null;
-  const channel = form.channel === undefined || form.channel === '' ? undefined : form.channel;
-  const touchpoint =
-    form.touchpoint === undefined || form.touchpoint === '' ? undefined : form.touchpoint;
-  if (channel !== undefined && !(outreachChannels as readonly unknown[]).includes(channel))
-    return null;
-  if (touchpoint !== undefined && !(touchpointKinds as readonly unknown[]).includes(touchpoint))
-    return null;
+  const choice = parseStepChoice(kind as FollowUpStepKind, form);
+  if (typeof choice === 'string') return null;
   return {
     ref: {
       kind: kind as FollowUpStepKind,
       ...(interviewId ? { interviewId } : {}),
       ...(contactId ? { contactId } : {}),
     },
-    choice: {
-      ...(channel ? { channel: channel as OutreachChannel } : {}),
-      ...(touchpoint ? { touchpoint: touchpoint as TouchpointKind } : {}),
-    },
+    choice,
   };
 }
