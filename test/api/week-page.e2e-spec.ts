@@ -334,6 +334,10 @@ describe('week sessions and forms over HTTP: cookies, CSRF, expiry, sign-out, en
         .type('form')
         .send({ kind: 'prepare', interviewId, csrf, ...body });
     expect((await post({ question: '   ' })).status).toBe(400);
+    // A question over the domain's limit is the domain's to refuse: a page, not an error.
+    const tooLong = await post({ question: 'Why? '.repeat(1000) });
+    expect(tooLong.status).toBe(409);
+    expect(tooLong.text).toContain('This step could not be recorded');
     expect(await eventsOf(t, inst.tenantId, 'InterviewPrepared')).toHaveLength(0);
     expect((await post({ question: 'What surprised you most in your first year?' })).status).toBe(
       303,

@@ -18,6 +18,7 @@ import {
   forbiddenPage,
   howToSignInPage,
   invalidActionPage,
+  refusedActionPage,
   invalidLinkPage,
   notEnrolledPage,
   type Page,
@@ -187,6 +188,8 @@ export class WeekController {
     switch (result.status) {
       case 'invalid':
         return send(res, invalidActionPage());
+      case 'refused':
+        return send(res, refusedActionPage());
       case 'not-enrolled': {
         const view = await this.week.view(session);
         return send(res, notEnrolledPage(view?.studentName ?? '', session.csrfToken));

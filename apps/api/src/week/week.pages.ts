@@ -213,6 +213,14 @@ export function invalidActionPage(): Page {
   );
 }
 
+export function refusedActionPage(): Page {
+  return layout(
+    409,
+    'This step could not be recorded',
+    `<p>The follow-up may have changed, or what you wrote is too long. <a href="/me">Back to your week</a> to see what is outstanding now.</p>`,
+  );
+}
+
 function when(instant: string, zone: string, format = "ccc, LLL d 'at' h:mm a"): string {
   return DateTime.fromISO(instant, { zone }).toFormat(format);
 }

@@ -8,6 +8,7 @@ import {
   type StudentState,
   type TimelineEntry,
   compareFollowUps,
+  isDomainError,
   streamIds,
 } from '@rapport/domain';
 import { Database } from '@rapport/event-store';
@@ -73,7 +74,11 @@ export type ActionForm = {
 };
 
 export type ActionResult =
-  { status: ActionOutcome; caughtUp: boolean } | { status: 'invalid' } | { status: 'not-enrolled' };
+  | { status: ActionOutcome; caughtUp: boolean }
+  | { status: 'invalid' }
+  | { status: 'not-enrolled' }
+  /** The domain refused the step (it changed meanwhile, or the input breaks a rule). */
+  | { status: 'refused' };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -208,18 +213,24 @@ export class WeekService {
       throw error;
     }
     const before = await this.logHead(session.tenantId);
-    const status = await this.actions.perform(
-      {
-        actor,
-        correlationId: randomUUID(),
-        now,
-        // No clientMutationId: perform derives it from the item's occurrence, so this form
-        // posted twice, or racing the same item's mail link, records one step.
-        ...(session.digestId ? { digestId: session.digestId } : {}),
-      },
-      parsed.ref,
-      parsed.choice,
-    );
+    let status: ActionOutcome;
+    try {
+      status = await this.actions.perform(
+        {
+          actor,
+          correlationId: randomUUID(),
+          now,
+          // No clientMutationId: perform derives it from the item's occurrence, so this form
+          // posted twice, or racing the same item's mail link, records one step.
+          ...(session.digestId ? { digestId: session.digestId } : {}),
+        },
+        parsed.ref,
+        parsed.choice,
+      );
+    } catch (error) {
+      if (isDomainError(error)) return { status: 'refused' };
+      throw error;
+    }
     const caughtUp = status === 'recorded' ? await this.projected(session.tenantId, before) : true;
     return { status, caughtUp };
   }
