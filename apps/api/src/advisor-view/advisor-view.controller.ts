@@ -11,10 +11,10 @@ import {
   invalidPage,
   notFoundPage,
   notYoursPage,
-  type Page,
   studentPage,
 } from './advisor-view.pages';
 import { type AdvisorViewer, AdvisorViewService } from './advisor-view.service';
+import { type Page, type PagePolicy, sendPage } from '../common/html-page';
 
 /**
  * Read-only pages behind the links of an advisor's digest (docs/adr/0021): no session, the
@@ -94,18 +94,6 @@ export class AdvisorViewController {
   }
 }
 
-function send(res: Response, page: Page): void {
-  res
-    .status(page.status)
-    .type('text/html; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    // No forms here, so no-referrer costs nothing and keeps the token from any other site.
-    .set('Referrer-Policy', 'no-referrer')
-    .set('X-Frame-Options', 'DENY')
-    .set('X-Content-Type-Options', 'nosniff')
-    .set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-    )
-    .send(page.html);
-}
+// No forms here, so no-referrer costs nothing and keeps the token from any other site.
+const READ_ONLY: PagePolicy = { referrer: 'no-referrer', forms: "'none'" };
+const send = (res: Response, page: Page): void => sendPage(res, page, READ_ONLY);

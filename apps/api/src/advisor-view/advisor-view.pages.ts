@@ -7,11 +7,7 @@ import type {
   CohortPageView,
   StudentPageView,
 } from './advisor-view.service';
-
-export interface Page {
-  status: number;
-  html: string;
-}
+import type { Page } from '../common/html-page';
 
 // The week page's palette, for the same contrast (≥ 4.5:1): text #1a1a2e on #fff 17:1, links
 // #1d4ed8 on #fff 6.7:1, overdue #9f1239 on #fff 7.9:1, header cells #1a1a2e on #f4f4f5 16:1.

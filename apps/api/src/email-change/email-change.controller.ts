@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { confirmationPage } from './email-change.pages';
 import { EmailChangeService } from './email-change.service';
+import { sendPage } from '../common/html-page';
 
 /** The link in a confirmation message: the signed token is the credential, no login. */
 @Controller('email-confirmations')
@@ -14,7 +15,7 @@ export class EmailChangeController {
   @Get()
   async page(@Res() res: Response, @Query('token') token?: unknown): Promise<void> {
     const value = typeof token === 'string' ? token : '';
-    send(res, confirmationPage(await this.service.check(value, new Date()), value));
+    sendPage(res, confirmationPage(await this.service.check(value, new Date()), value));
   }
 
   @Public()
@@ -26,15 +27,6 @@ export class EmailChangeController {
   ): Promise<void> {
     const token = body?.token ?? queryToken;
     const value = typeof token === 'string' ? token : '';
-    send(res, confirmationPage(await this.service.confirm(value, new Date()), value));
+    sendPage(res, confirmationPage(await this.service.confirm(value, new Date()), value));
   }
-}
-
-function send(res: Response, page: { status: number; html: string }): void {
-  res
-    .status(page.status)
-    .type('text/html; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    .set('Referrer-Policy', 'no-referrer')
-    .send(page.html);
 }

@@ -1,10 +1,6 @@
 import { escapeHtml } from '@rapport/notifications';
 import type { EmailConfirmationStatus } from './email-change.service';
-
-export interface Page {
-  status: number;
-  html: string;
-}
+import type { Page } from '../common/html-page';
 
 /** The page for a link's status; only a link that can still be confirmed gets the button. */
 export function confirmationPage(result: EmailConfirmationStatus, token: string): Page {

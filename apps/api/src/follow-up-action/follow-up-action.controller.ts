@@ -37,12 +37,12 @@ import {
   failedPage,
   forbiddenPage,
   invalidPage,
-  type Page,
   questionNeededPage,
   signInLinkRequestedPage,
 } from './follow-up-action.pages';
 import { parseStepChoice } from './follow-up-step.form';
 import { SignInLinkService } from './sign-in-link.service';
+import { type Page, sendPage } from '../common/html-page';
 
 interface ActionForm {
   token?: unknown;
@@ -79,18 +79,18 @@ export class FollowUpActionController {
   ): Promise<void> {
     const now = new Date();
     const resolved = await this.resolve(token, now);
-    if (!resolved.ok) return send(res, resolved.page);
+    if (!resolved.ok) return sendPage(res, resolved.page);
     const { payload, ref } = resolved;
     try {
       const item = await this.actions.outstanding(this.context(req, payload, now), ref);
-      send(
+      sendPage(
         res,
         item
           ? confirmPage(payload.kind, String(token))
           : donePage(payload.kind, false, this.weekUrl(payload, now)),
       );
     } catch (error) {
-      send(res, this.errorPage(error, payload, now));
+      sendPage(res, this.errorPage(error, payload, now));
     }
   }
 
@@ -103,11 +103,11 @@ export class FollowUpActionController {
   ): Promise<void> {
     const now = new Date();
     const resolved = await this.resolve(body?.token, now);
-    if (!resolved.ok) return send(res, resolved.page);
+    if (!resolved.ok) return sendPage(res, resolved.page);
     const { payload, ref } = resolved;
     const choice = parseStepChoice(payload.kind, body ?? {});
-    if (choice === 'bad-choice') return send(res, badChoicePage());
-    if (choice === 'question-needed') return send(res, questionNeededPage());
+    if (choice === 'bad-choice') return sendPage(res, badChoicePage());
+    if (choice === 'question-needed') return sendPage(res, questionNeededPage());
     try {
       const outcome = await this.actions.perform(this.context(req, payload, now), ref, choice);
       if (payload.digestId !== NO_DIGEST)
@@ -118,9 +118,9 @@ export class FollowUpActionController {
           'action-link',
           now,
         );
-      send(res, donePage(payload.kind, outcome === 'recorded', this.weekUrl(payload, now)));
+      sendPage(res, donePage(payload.kind, outcome === 'recorded', this.weekUrl(payload, now)));
     } catch (error) {
-      send(res, this.errorPage(error, payload, now));
+      sendPage(res, this.errorPage(error, payload, now));
     }
   }
 
@@ -197,21 +197,6 @@ export class SignInLinkController {
     @Body() body: { token?: unknown } | undefined,
   ): Promise<void> {
     await this.links.request(body?.token, new Date());
-    send(res, signInLinkRequestedPage());
+    sendPage(res, signInLinkRequestedPage());
   }
-}
-
-function send(res: Response, page: Page): void {
-  res
-    .status(page.status)
-    .type('text/html; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    .set('Referrer-Policy', 'no-referrer')
-    // A page that records a step with one click must not be framed by another site.
-    .set('X-Frame-Options', 'DENY')
-    .set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    )
-    .send(page.html);
 }

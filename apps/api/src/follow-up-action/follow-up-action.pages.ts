@@ -1,15 +1,11 @@
 import { type FollowUpStepKind } from '@rapport/domain';
 import { escapeHtml, followUpStepCopy } from '@rapport/notifications';
 import { stepChoiceFields } from './follow-up-step.form';
+import type { Page } from '../common/html-page';
 
 // The pages behind a digest's action links. Server-rendered, no script: the form works in any
 // browser. Nothing personal is shown (no names, no addresses): a forwarded or shared link shows
 // what kind of step it takes and nothing about whom it concerns.
-
-export interface Page {
-  status: number;
-  html: string;
-}
 
 /** GET: what the link does, and the button that does it. */
 export function confirmPage(kind: FollowUpStepKind, token: string): Page {

@@ -21,7 +21,6 @@ import {
   refusedActionPage,
   invalidLinkPage,
   notEnrolledPage,
-  type Page,
   providerDeniedPage,
   providerFailedPage,
   providerNotEnrolledPage,
@@ -35,6 +34,7 @@ import {
 } from './week.pages';
 import { type ActionForm, WeekService } from './week.service';
 import { PROVIDER_COOKIE, ProviderSignIn } from './provider-sign-in.service';
+import { type Page, type PagePolicy, sendPage } from '../common/html-page';
 
 /**
  * The student's week in a browser (docs/adr/0020): a signed link or the institution's provider
@@ -281,22 +281,10 @@ export class WeekController {
   }
 }
 
-function send(res: Response, page: Page): void {
-  res
-    .status(page.status)
-    .type('text/html; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    // Not no-referrer: with it Chromium posts forms with `Origin: null`, which the origin check
-    // refuses. same-origin still keeps the token in the URL from other sites.
-    .set('Referrer-Policy', 'same-origin')
-    .set('X-Frame-Options', 'DENY')
-    .set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    )
-    .send(page.html);
-}
-
 function redirect(res: Response, location: string, status = 303): void {
   res.status(status).set('Cache-Control', 'no-store').location(location).end();
 }
+
+// same-origin, not no-referrer: the forms' Origin check needs Chromium to send one.
+const WITH_FORMS: PagePolicy = { referrer: 'same-origin', forms: "'self'" };
+const send = (res: Response, page: Page): void => sendPage(res, page, WITH_FORMS);

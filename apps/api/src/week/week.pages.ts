@@ -3,11 +3,7 @@ import { DateTime } from 'luxon';
 import { calendarFeedSection } from '../calendar/calendar.pages';
 import { stepChoiceFields } from '../follow-up-action/follow-up-step.form';
 import type { WeekItem, WeekView } from './week.service';
-
-export interface Page {
-  status: number;
-  html: string;
-}
+import type { Page } from '../common/html-page';
 
 // Colours chosen for ≥ 4.5:1 against their backgrounds (text #1a1a2e on #fff is 17:1, links
 // #1d4ed8 on #fff 6.7:1, the overdue #9f1239 on #fff1f2 7.4:1, white on #1d4ed8 6.7:1).
