@@ -149,11 +149,8 @@ export class CalendarFeedService {
     return renderCalendarFeed({ studentId, timeZone, weekUrl, now, interviews: timed, followUps });
   }
 
-  private viewOf(
-    tenantId: string,
-    studentId: string,
-    state: StudentState,
-  ): CalendarFeedView | null {
+  /** The feed a student's state names, for a caller that already holds that state. */
+  viewOf(tenantId: string, studentId: string, state: StudentState): CalendarFeedView | null {
     if (state.status !== 'registered' || !state.calendarFeed) return null;
     const { feedId, renewedAt } = state.calendarFeed;
     const token = signCalendarFeedToken(

@@ -103,7 +103,7 @@ export class WeekService {
 
   async view(session: WeekSession, now = new Date()): Promise<WeekView | null> {
     const actor = studentWebActor(session.tenantId, session.studentId);
-    const [student, institution, views, contacts, interviews, enrolled, timeline, calendarFeed] =
+    const [student, institution, views, contacts, interviews, enrolled, timeline] =
       await Promise.all([
         this.states.find<StudentState>(session.tenantId, streamIds.student(session.studentId)),
         this.digests.institution(session.tenantId),
@@ -116,7 +116,6 @@ export class WeekService {
         }),
         this.states.enrolledAmong(session.tenantId, [session.studentId]),
         this.progress.timeline(actor, session.studentId, { first: RECENT_ACTIVITY }),
-        this.calendar.feedOf(actor),
       ]);
     if (student?.state.status !== 'registered' || !institution) return null;
     const view = views.get(session.studentId)!;
@@ -171,7 +170,8 @@ export class WeekService {
       },
       upcoming,
       recent: timeline.edges.map((e) => e.node),
-      calendarFeed,
+      // From the student state read above, not a second read of it.
+      calendarFeed: this.calendar.viewOf(session.tenantId, session.studentId, student.state),
     };
   }
 
