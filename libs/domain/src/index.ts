@@ -51,3 +51,4 @@ export * from './policies/reactions.policy';
 export * from './domain';
 
 export * from './read-models';
+export * from './privacy/personal-data';

@@ -17,3 +17,4 @@ export { EventStore1764230400000 } from './migrations/1764230400000-event-store'
 export { LeanAppend1764230950000 } from './migrations/1764230950000-lean-append';
 export { WorkerRole1764300000000 } from './migrations/1764300000000-worker-role';
 export * from './projections/insert-values';
+export * from './privacy/personal-data';
