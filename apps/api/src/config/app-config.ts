@@ -38,6 +38,11 @@ export interface DataKeysConfig {
   cacheMs: number;
   /** DATA_KEY_CACHE_SIZE: at most this many keys in memory (50,000). */
   cacheSize: number;
+  /**
+   * false stores personal data unsealed: only the bench's "off" runs and the test that seals a
+   * log written before docs/adr/0024 set it; no environment variable does.
+   */
+  sealing?: boolean;
 }
 
 /** Operations per minute: GraphQL root fields and costly fields (each alias), one per HTTP request. */

@@ -17,7 +17,8 @@ export const personalDataPolicy: PersonalDataPolicy = {
 };
 
 /** The event store's sealing settings (docs/adr/0024); the secret is generated in development. */
-export function privacyOptions(config: AppConfig): NonNullable<EventStoreModuleOptions['privacy']> {
+export function privacyOptions(config: AppConfig): EventStoreModuleOptions['privacy'] {
+  if (config.dataKeys?.sealing === false) return undefined;
   const secret = config.dataKeys?.secret ?? persistentSecret(config.dataDir, 'data-key-secret');
   return {
     policy: personalDataPolicy,
@@ -29,7 +30,7 @@ export function privacyOptions(config: AppConfig): NonNullable<EventStoreModuleO
 
 /** A key ring and policy for a store outside Nest (command-line tools, the bench). */
 export function storePrivacy(config: AppConfig): StorePrivacy {
-  const options = privacyOptions(config);
+  const options = privacyOptions({ ...config, dataKeys: { ...config.dataKeys!, sealing: true } })!;
   return { policy: options.policy, keys: new KeyRing(options.kek, options) };
 }
 

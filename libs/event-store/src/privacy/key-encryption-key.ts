@@ -41,12 +41,17 @@ export class LocalKeyEncryptionKey implements KeyEncryptionKey {
   }
 
   unwrap(wrapped: Buffer): Promise<Buffer> {
+    // A failure rejects, as a KMS call would, rather than throwing.
+    return Promise.resolve(wrapped).then((w) => this.unwrapNow(w));
+  }
+
+  private unwrapNow(wrapped: Buffer): Buffer {
     const iv = wrapped.subarray(0, IV_BYTES);
     const tag = wrapped.subarray(wrapped.length - TAG_BYTES);
     const body = wrapped.subarray(IV_BYTES, wrapped.length - TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAAD(Buffer.from(this.id));
     decipher.setAuthTag(tag);
-    return Promise.resolve(Buffer.concat([decipher.update(body), decipher.final()]));
+    return Buffer.concat([decipher.update(body), decipher.final()]);
   }
 }
