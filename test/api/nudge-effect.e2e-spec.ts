@@ -342,7 +342,7 @@ describe('did the nudge work? (docs/adr/0023)', () => {
     // A rebuild from history gives the same rows and the same answers.
     const before = await rows();
     const owner = t.db.owner.database;
-    await new ProjectionRebuilder(owner, new EventStore(owner), 7, 5, 2).rebuild(
+    await new ProjectionRebuilder(owner, new EventStore(owner, undefined, t.app.get(EventStore).privacy), 7, 5, 2).rebuild(
       nudgeEffectProjection,
     );
     expect(await rows()).toEqual(before);
