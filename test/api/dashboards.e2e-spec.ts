@@ -477,7 +477,10 @@ describe('dashboards on the demo institution', () => {
           await studentProgressProjection.apply(upTo, { tx, table: (n) => n });
         });
         const rebuilt = new ProgressService(
-          new ProgressRepository(db2, new EventStore(db2, undefined, t.app.get(EventStore).privacy)),
+          new ProgressRepository(
+            db2,
+            new EventStore(db2, undefined, t.app.get(EventStore).privacy),
+          ),
           new AggregateStatesRepository(db2),
           new AccessService(new AggregateStatesRepository(db2)),
         );
@@ -548,7 +551,12 @@ describe('dashboards on the demo institution', () => {
 
   it('verifies every read model against a rebuild of the history, and notices a tampered row or state', async () => {
     const owner = t.db.owner.database;
-    const rebuilder = new ProjectionRebuilder(owner, new EventStore(owner, undefined, t.app.get(EventStore).privacy), 500, 50);
+    const rebuilder = new ProjectionRebuilder(
+      owner,
+      new EventStore(owner, undefined, t.app.get(EventStore).privacy),
+      500,
+      50,
+    );
     for (const projection of projections) {
       for (const count of Object.values(await rebuilder.verify(projection))) expect(count).toBe(0);
     }

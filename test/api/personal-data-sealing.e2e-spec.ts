@@ -1,4 +1,9 @@
-import { EventStore, ProjectionRebuilder, sealPlaintextEvents, Tenants } from '@rapport/event-store';
+import {
+  EventStore,
+  ProjectionRebuilder,
+  sealPlaintextEvents,
+  Tenants,
+} from '@rapport/event-store';
 import { personalDataPolicy, storePrivacy } from '../../apps/api/src/config/data-keys';
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { projections } from '../../apps/api/src/projections';
@@ -11,7 +16,8 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function strings(value: unknown, into: Set<string>): Set<string> {
   if (typeof value === 'string' && value.length >= 4 && !ID.test(value)) into.add(value);
   else if (Array.isArray(value)) for (const v of value) strings(v, into);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, into);
+  else if (value && typeof value === 'object')
+    for (const v of Object.values(value)) strings(v, into);
   return into;
 }
 
@@ -39,7 +45,9 @@ describe('sealing a log written before personal data was sealed', () => {
     expect(personal.size).toBeGreaterThan(50);
 
     const privacy = storePrivacy(testConfig(t.db));
-    expect(await sealPlaintextEvents(t.db.owner.database, privacy.keys, personalDataPolicy)).toBeGreaterThan(0);
+    expect(
+      await sealPlaintextEvents(t.db.owner.database, privacy.keys, personalDataPolicy),
+    ).toBeGreaterThan(0);
 
     const sealed = (await dump()).map((r) => r.data).join('\n');
     const leaked = [...personal].filter((s) => sealed.includes(s));
@@ -58,7 +66,9 @@ describe('sealing a log written before personal data was sealed', () => {
     }
 
     const before = await dump();
-    expect(await sealPlaintextEvents(t.db.owner.database, privacy.keys, personalDataPolicy)).toBe(0);
+    expect(await sealPlaintextEvents(t.db.owner.database, privacy.keys, personalDataPolicy)).toBe(
+      0,
+    );
     expect(await dump()).toEqual(before);
     await privacy.keys.close();
   });

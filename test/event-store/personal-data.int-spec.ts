@@ -158,7 +158,9 @@ describe('personal data sealed with per-person data keys', () => {
       ),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      app.withTenant(tenantB, (tx) => tx.query(`DELETE FROM data_keys WHERE owner_id = $1`, [student])),
+      app.withTenant(tenantB, (tx) =>
+        tx.query(`DELETE FROM data_keys WHERE owner_id = $1`, [student]),
+      ),
     ).rejects.toThrow(/permission denied/);
   });
 

@@ -114,7 +114,9 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...env, DATA_KEY_SECRET_FILE: file }).dataKeys?.secret).toBe(
         'f'.repeat(40),
       );
-      expect(refused({ ...env, DATA_KEY_SECRET_FILE: `${file}.missing` })).toMatch(/cannot be read/);
+      expect(refused({ ...env, DATA_KEY_SECRET_FILE: `${file}.missing` })).toMatch(
+        /cannot be read/,
+      );
       expect(refused({ ...env, DATA_KEY_SECRET: 'short' })).toMatch(/at least 32 bytes/);
       // Development generates it into the data directory when the keys are first used.
       expect(loadConfig({}).dataKeys?.secret).toBeUndefined();

@@ -177,7 +177,9 @@ export class ProgressRepository {
     hidden: readonly string[],
   ): Promise<{ rows: ActivityRow[]; total: number }> {
     return this.database.withTenant(tenantId, async (tx) => {
-      const rows = await tx.query<ActivityRow>(
+      const rows = await tx.query<
+        ActivityRow & { tenant_id: string; event_id: string; type: string }
+      >(
         `SELECT a.student_id, a.occurred_at, a.global_position, a.event_type, a.actor_id, a.actor_role,
                 e.schema_version, e.data, e.tenant_id, e.event_id, e.type
            FROM ${STUDENT_ACTIVITY} a
@@ -194,22 +196,12 @@ export class ProgressRepository {
         [tx.tenantId, studentId, hidden],
       );
       // Personal parts opened, old events in their current shape, like every other read of the log.
-      const opened = await this.store.openData(
-        tx,
-        rows as unknown as Parameters<EventStore['openData']>[1],
-      );
-      const result = rows.map((row, i) => {
-        const { tenant_id: _t, event_id: _e, type: _y, ...rest } = row as ActivityRow & {
-          tenant_id?: string;
-          event_id?: string;
-          type?: string;
-        };
-        return {
-          ...rest,
-          data: this.store.upcasters.apply(row.event_type, row.schema_version, opened[i])
-            .data as DomainEvent['data'],
-        } as ActivityRow;
-      });
+      const opened = await this.store.openData(tx, rows);
+      const result = rows.map(({ tenant_id: _t, event_id: _e, type: _y, ...row }, i) => ({
+        ...row,
+        data: this.store.upcasters.apply(row.event_type, row.schema_version, opened[i])
+          .data as DomainEvent['data'],
+      }));
       return { rows: result, total };
     });
   }

@@ -36,7 +36,11 @@ export function sealedOwner(value: unknown): string | null {
 }
 
 /** Opens a sealed value; throws (without any of its content) when it was tampered with or moved. */
-export function openPersonal(key: Buffer, context: Omit<SealContext, 'ownerId'>, sealed: string): unknown {
+export function openPersonal(
+  key: Buffer,
+  context: Omit<SealContext, 'ownerId'>,
+  sealed: string,
+): unknown {
   const ownerId = sealedOwner(sealed);
   const parts = sealed.split('.');
   if (ownerId === null || parts.length < 4) corrupt(context.eventId);

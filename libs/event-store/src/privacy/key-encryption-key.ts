@@ -26,7 +26,13 @@ export class LocalKeyEncryptionKey implements KeyEncryptionKey {
     if (Buffer.byteLength(secret, 'utf8') < 16)
       throw new Error('the data key secret must be at least 16 bytes');
     this.key = Buffer.from(
-      hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'rapport', 'rapport data key wrapping v1', 32),
+      hkdfSync(
+        'sha256',
+        Buffer.from(secret, 'utf8'),
+        'rapport',
+        'rapport data key wrapping v1',
+        32,
+      ),
     );
     // A hash of the derived key (never of the secret itself), short enough to store per row.
     this.id = `local:${createHash('sha256').update(this.key).update('id').digest('hex').slice(0, 12)}`;

@@ -218,7 +218,8 @@ export class KeyRing implements DataKeys {
   }
 
   private unwrap(kekId: string, wrapped: Buffer): Promise<Buffer> {
-    const kek = kekId === this.kek.id ? this.kek : this.options.retired?.find((k) => k.id === kekId);
+    const kek =
+      kekId === this.kek.id ? this.kek : this.options.retired?.find((k) => k.id === kekId);
     if (!kek)
       throw new Error(
         `a data key is wrapped by key-encryption key ${kekId}, which is not configured (docs/adr/0024)`,

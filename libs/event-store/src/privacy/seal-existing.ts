@@ -46,7 +46,11 @@ export async function sealPlaintextEvents(
           if (!key && canonical(policy.erased(row.type, row.data)) === canonical(row.data.personal))
             continue; // already erased by an earlier run
           const personal = key
-            ? sealPersonal(key, { tenantId: tenant, eventId: row.event_id, ownerId }, row.data.personal)
+            ? sealPersonal(
+                key,
+                { tenantId: tenant, eventId: row.event_id, ownerId },
+                row.data.personal,
+              )
             : (await keys.isDestroyed(tx, ownerId))
               ? policy.erased(row.type, row.data)
               : sealPersonal(
