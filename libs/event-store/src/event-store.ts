@@ -107,10 +107,11 @@ export class EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const tenant = assertTenantId(tenantId);
-    const payload = await this.sealed(tenant, toPayload(streamId, events), options.tx);
+    const plain = toPayload(streamId, events);
+    const payload = await this.sealed(tenant, plain, options.tx);
     const expected = options.expectedVersion ?? 'any';
     const needsInline = this.inline.some((p) => payload.some((e) => handles(p, e.type)));
-    if (options.tx) return this.appendIn(options.tx, tenant, streamId, payload, expected);
+    if (options.tx) return this.appendIn(options.tx, tenant, streamId, payload, expected, plain);
     if (!needsInline && this.database.mode === 'server') {
       // The function sets the tenant itself, so one round trip is a whole append.
       return this.retryingRace(() =>
@@ -124,7 +125,7 @@ export class EventStore {
     }
     return this.retryingRace(() =>
       this.database.withTenant(tenant, (tx) =>
-        this.appendIn(tx, tenant, streamId, payload, expected),
+        this.appendIn(tx, tenant, streamId, payload, expected, plain),
       ),
     );
   }
@@ -297,6 +298,7 @@ export class EventStore {
     streamId: string,
     payload: EventPayload[],
     expected: ExpectedVersion,
+    plain: EventPayload[],
   ): Promise<AppendResult> {
     if (tx.tenantId !== tenant) {
       throw new EventStoreError(
@@ -312,7 +314,7 @@ export class EventStore {
     );
     const interested = this.inline.filter((p) => payload.some((e) => handles(p, e.type)));
     if (!result.replayed && interested.length > 0) {
-      await this.runInline(tx, interested, streamId, result.nextExpectedVersion, payload.length);
+      await this.runInline(tx, interested, streamId, result.nextExpectedVersion, plain);
     }
     return result;
   }
@@ -322,12 +324,21 @@ export class EventStore {
     interested: Projection[],
     streamId: string,
     version: number,
-    count: number,
+    plain: EventPayload[],
   ): Promise<void> {
-    const events = await this.readStream(tx.tenantId!, streamId, {
-      fromVersion: version - count + 1,
+    // The rows as written, with the data this append was given: nothing to open again.
+    const given = new Map(plain.map((e) => [e.event_id, e.data]));
+    const rows = await tx.query<EventRow>(
+      `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = $2 AND stream_version >= $3
+        ORDER BY stream_version`,
+      [tx.tenantId, streamId, version - plain.length + 1],
+    );
+    const events = await this.toRecords(
       tx,
-    });
+      rows.map((row) =>
+        given.has(row.event_id) ? { ...row, data: given.get(row.event_id) } : row,
+      ),
+    );
     for (const projection of interested) {
       const mine = events.filter((e) => handles(projection, e.type));
       if (mine.length > 0) await projection.apply(mine, { tx, table: liveTables() });
