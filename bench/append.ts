@@ -28,7 +28,7 @@ import {
   record,
 } from './harness';
 
-interface Shape {
+export interface Shape {
   label: string;
   writers: number;
   /** Events per append call. */
@@ -43,23 +43,23 @@ const SHAPES: Shape[] = [
   { label: '100-event appends, 8 writers', writers: 8, perAppend: 100, perStream: 100 },
 ];
 
-interface BenchEvent {
+export interface BenchEvent {
   type: string;
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
 }
 
 /** Appends `events` (versions `from`..`from+n-1`) to `stream`; `from === 1` means a new stream. */
-type Appender = (stream: string, from: number, events: BenchEvent[]) => Promise<void>;
+export type Appender = (stream: string, from: number, events: BenchEvent[]) => Promise<void>;
 
-interface System {
+export interface System {
   name: string;
   appender: Appender;
 }
 
 const STUDENT = randomUUID();
 
-function contactEvents(contactId: string, from: number, count: number): BenchEvent[] {
+export function contactEvents(contactId: string, from: number, count: number): BenchEvent[] {
   return Array.from({ length: count }, (_, i) => {
     const version = from + i;
     const facts = {
@@ -92,7 +92,7 @@ function contactEvents(contactId: string, from: number, count: number): BenchEve
 const SLICE_SECONDS = 0.5;
 
 /** Runs `writers` loops for `seconds`; returns the events appended and the time it took. */
-async function measure(
+export async function measure(
   system: System,
   shape: Shape,
   seconds: number,

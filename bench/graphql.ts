@@ -120,6 +120,8 @@ async function startRapport(database: string, port: number, dataDir: string) {
     DATABASE_WORKER_URL: dbUrl(database, 'rapport_worker'),
     DATABASE_POOL_SIZE: '10',
     JWT_SECRET,
+    // Production needs the data key secret; starting seals the seeded log in place (ADR 24).
+    DATA_KEY_SECRET: 'rapport-bench-data-key-secret-0123456789',
     DATA_DIR: dataDir,
     SEED_DEMO: 'false',
     DIGESTS: 'off',

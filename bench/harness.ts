@@ -29,6 +29,7 @@ export const WORKLOADS = [
   'digests',
   'roster',
   'tokens',
+  'encryption',
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

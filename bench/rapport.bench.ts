@@ -9,6 +9,7 @@
  * because ts-jest already resolves the `@rapport/*` aliases and the ESM-only NestJS packages.
  */
 import { appendWorkload } from './append';
+import { encryptionWorkload } from './encryption';
 import { digestsWorkload } from './digests';
 import { graphqlWorkload } from './graphql';
 import {
@@ -91,6 +92,7 @@ test('rapport benchmark', async () => {
   if (args.only.has('digests')) await timed('digests', () => digestsWorkload(args));
   if (args.only.has('roster')) await timed('roster', () => rosterWorkload(args));
   if (args.only.has('tokens')) await timed('tokens', () => tokensWorkload(args));
+  if (args.only.has('encryption')) await timed('encryption', () => encryptionWorkload(args));
   if (args.only.has('rebuild') || args.only.has('asof') || args.only.has('graphql')) {
     for (const [i, size] of args.sizes.entries()) {
       await timed(`seed, rebuild, asOf, GraphQL on ${label(size)}`, () =>

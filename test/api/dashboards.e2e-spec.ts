@@ -432,7 +432,7 @@ describe('dashboards on the demo institution', () => {
 
   it('answers asOf exactly as a rebuild of the history truncated at that instant', async () => {
     const events: RecordedEvent[] = [];
-    const store = new EventStore(t.db.worker.database);
+    const store = new EventStore(t.db.worker.database, undefined, t.app.get(EventStore).privacy);
     for (
       let page = await store.readAll({ transactionId: '0', globalPosition: 0 }, 5000);
       page.events.length > 0;
@@ -477,7 +477,10 @@ describe('dashboards on the demo institution', () => {
           await studentProgressProjection.apply(upTo, { tx, table: (n) => n });
         });
         const rebuilt = new ProgressService(
-          new ProgressRepository(db2, new EventStore(db2)),
+          new ProgressRepository(
+            db2,
+            new EventStore(db2, undefined, t.app.get(EventStore).privacy),
+          ),
           new AggregateStatesRepository(db2),
           new AccessService(new AggregateStatesRepository(db2)),
         );
@@ -513,7 +516,7 @@ describe('dashboards on the demo institution', () => {
     // each), are written out with queued writes and read back.
     const result = await new ProjectionRebuilder(
       owner,
-      new EventStore(owner),
+      new EventStore(owner, undefined, t.app.get(EventStore).privacy),
       97,
       5,
       3,
@@ -548,7 +551,12 @@ describe('dashboards on the demo institution', () => {
 
   it('verifies every read model against a rebuild of the history, and notices a tampered row or state', async () => {
     const owner = t.db.owner.database;
-    const rebuilder = new ProjectionRebuilder(owner, new EventStore(owner), 500, 50);
+    const rebuilder = new ProjectionRebuilder(
+      owner,
+      new EventStore(owner, undefined, t.app.get(EventStore).privacy),
+      500,
+      50,
+    );
     for (const projection of projections) {
       for (const count of Object.values(await rebuilder.verify(projection))) expect(count).toBe(0);
     }

@@ -342,9 +342,13 @@ describe('did the nudge work? (docs/adr/0023)', () => {
     // A rebuild from history gives the same rows and the same answers.
     const before = await rows();
     const owner = t.db.owner.database;
-    await new ProjectionRebuilder(owner, new EventStore(owner), 7, 5, 2).rebuild(
-      nudgeEffectProjection,
-    );
+    await new ProjectionRebuilder(
+      owner,
+      new EventStore(owner, undefined, t.app.get(EventStore).privacy),
+      7,
+      5,
+      2,
+    ).rebuild(nudgeEffectProjection);
     expect(await rows()).toEqual(before);
     expect(await nudge(fall, days(sent, 2))).toMatchObject({ doneFromMail: 1, pending: 2 });
     expect(await nudge(fall, days(sent, 7))).toEqual({ ...settled, asOf: days(sent, 7) });

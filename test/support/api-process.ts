@@ -25,6 +25,7 @@ export function apiEnv(db: TestDatabase, extra: Record<string, string> = {}): No
     DATABASE_OWNER_URL: db.config.ownerUrl,
     DATABASE_WORKER_URL: db.config.workerUrl,
     JWT_SECRET: TEST_JWT_SECRET,
+    DATA_KEY_SECRET: 'rapport-test-data-key-secret-rapport-test',
     SEED_DEMO: 'false',
     DIGESTS: 'off',
     RATE_LIMIT: 'off',

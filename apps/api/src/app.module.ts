@@ -18,6 +18,7 @@ import { GraphqlIdeModule } from './graphql-ide/graphql-ide.module';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 import type { AppConfig } from './config/app-config';
 import { migrations } from './database/migrations';
+import { privacyOptions } from './config/data-keys';
 import { projections } from './projections';
 import { graphqlOptions } from './graphql/graphql-options';
 import { ContactModule } from './contact/contact.module';
@@ -98,6 +99,7 @@ export function eventStoreOptions(
     migrations,
     projections,
     runProjections: config.runProjections,
+    privacy: privacyOptions(config),
   };
 }
 

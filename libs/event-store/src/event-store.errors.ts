@@ -4,6 +4,10 @@ export enum EventStoreErrorCode {
   WrongExpectedVersion = 'WRONG_EXPECTED_VERSION',
   EventIdReused = 'EVENT_ID_REUSED',
   InvalidAppend = 'INVALID_APPEND',
+  /** Personal data for a person whose data key was destroyed (erased) cannot be recorded. */
+  PersonErased = 'PERSON_ERASED',
+  /** A sealed personal part failed authentication (tampered with, or moved between events). */
+  SealBroken = 'SEAL_BROKEN',
 }
 
 /** One error class for the module; the code says which rule was broken. */

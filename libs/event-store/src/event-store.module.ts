@@ -21,6 +21,10 @@ import type { Projection } from './projections/projection';
 import { ProjectionRunner, type RunnerOptions } from './projections/projection-runner';
 import { Tenants } from './tenants';
 import type { Upcasters } from './upcasters';
+import { type KeyEncryptionKey } from './privacy/key-encryption-key';
+import { KeyRing, type KeyRingOptions } from './privacy/key-ring';
+import { DATA_KEYS, type PersonalDataPolicy } from './privacy/personal-data';
+import { sealPlaintextEvents } from './privacy/seal-existing';
 
 export interface EventStoreModuleOptions {
   database: DatabaseConfig;
@@ -32,6 +36,8 @@ export interface EventStoreModuleOptions {
   /** Start the async projection runner with the application (off in CLIs). */
   runProjections?: boolean;
   runner?: RunnerOptions;
+  /** Seal `data.personal` of every event (docs/adr/0024); without it events are stored as given. */
+  privacy?: { policy: PersonalDataPolicy; kek: KeyEncryptionKey } & KeyRingOptions;
 }
 
 export const EVENT_STORE_OPTIONS = Symbol('EVENT_STORE_OPTIONS');
@@ -51,10 +57,13 @@ class EventStoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(DATABASE_HANDLE) private readonly handle: DatabaseHandle,
     @Inject(WORKER_DATABASE_HANDLE) private readonly worker: DatabaseHandle,
     private readonly runner: ProjectionRunner,
+    @Inject(DATA_KEYS) private readonly keys: KeyRing | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.logger.log(`database: ${this.handle.description}`);
+    // Before any key is read: a destruction elsewhere must reach this process's cache.
+    await this.keys?.listen(this.handle.database);
     // Checkpoint rows exist from the start, so health can tell a runner that never ran.
     await this.runner.register();
     if (this.options.runProjections) this.runner.start();
@@ -62,6 +71,7 @@ class EventStoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    await this.keys?.close();
     // The worker first: closing the app handle stops an embedded database.
     await this.worker.close();
     await this.handle.close();
@@ -92,9 +102,15 @@ export class EventStoreModule {
           inject: (options.inject ?? []) as never[],
         },
         {
-          provide: DATABASE_HANDLE,
+          provide: DATA_KEYS,
           inject: [EVENT_STORE_OPTIONS],
-          useFactory: async (o: EventStoreModuleOptions) => {
+          useFactory: (o: EventStoreModuleOptions) =>
+            o.privacy ? new KeyRing(o.privacy.kek, o.privacy) : null,
+        },
+        {
+          provide: DATABASE_HANDLE,
+          inject: [EVENT_STORE_OPTIONS, DATA_KEYS],
+          useFactory: async (o: EventStoreModuleOptions, keys: KeyRing | null) => {
             // Fail before migrating anything when the worker connection cannot be opened.
             if (!o.open && o.database.mode === 'server' && !o.database.workerUrl)
               throw new MissingWorkerConnectionError();
@@ -104,6 +120,7 @@ export class EventStoreModule {
                   role: 'app',
                   migrate: o.migrations,
                   applicationName: 'rapport-api',
+                  afterMigrate: sealingStep(o, keys),
                 }));
             await refuseUnfenced(handle, { kind: 'app', setting: 'DATABASE_URL' });
             return handle;
@@ -141,9 +158,19 @@ export class EventStoreModule {
         },
         {
           provide: EventStore,
-          inject: [Database, EVENT_STORE_OPTIONS, PROJECTIONS],
-          useFactory: (db: Database, o: EventStoreModuleOptions, projections: Projection[]) => {
-            const store = new EventStore(db, o.upcasters);
+          inject: [Database, EVENT_STORE_OPTIONS, PROJECTIONS, DATA_KEYS],
+          useFactory: (
+            db: Database,
+            o: EventStoreModuleOptions,
+            projections: Projection[],
+            keys: KeyRing | null,
+          ) => {
+            // One store for both connections: its reads take the caller's transaction.
+            const store = new EventStore(
+              db,
+              o.upcasters,
+              o.privacy && keys ? { policy: o.privacy.policy, keys } : null,
+            );
             for (const p of projections) if (p.mode === 'inline') store.addInlineProjection(p);
             return store;
           },
@@ -183,6 +210,7 @@ export class EventStoreModule {
         ProjectionRunner,
         Tenants,
         PROJECTIONS,
+        DATA_KEYS,
       ],
     };
   }
@@ -199,4 +227,16 @@ async function refuseUnfenced(
     await handle.close();
     throw error;
   }
+}
+
+/** The post-migration step that seals personal data written before docs/adr/0024. */
+export function sealingStep(
+  o: Pick<EventStoreModuleOptions, 'privacy'>,
+  keys: KeyRing | null,
+): ((owner: Database) => Promise<void>) | undefined {
+  const policy = o.privacy?.policy;
+  if (!policy || !keys) return undefined;
+  return async (owner) => {
+    await sealPlaintextEvents(owner, keys, policy);
+  };
 }

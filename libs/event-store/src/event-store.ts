@@ -17,6 +17,18 @@ import {
 } from './event-store.types';
 import { handles, liveTables, type Projection } from './projections/projection';
 import { Upcasters } from './upcasters';
+import { openPersonal, sealPersonal, sealedOwner } from './privacy/envelope';
+import { type KeyRing } from './privacy/key-ring';
+import { type PersonalDataPolicy } from './privacy/personal-data';
+
+/** Sealing of `data.personal` (docs/adr/0024): whose key, and the keys. */
+export interface StorePrivacy {
+  policy: PersonalDataPolicy;
+  keys: KeyRing;
+}
+
+/** Data keys of one page of events, by tenant then owner (null: destroyed). */
+type PageKeys = Map<string, Map<string, Buffer | null>>;
 
 const MAX_EVENTS_PER_APPEND = 10_000;
 
@@ -34,6 +46,9 @@ export interface EventRow {
   recorded_at: Date;
 }
 
+/** What opening an event's personal part needs of its row. */
+export type OpenableRow = Pick<EventRow, 'tenant_id' | 'event_id' | 'type' | 'data'>;
+
 /**
  * Append-only, multi-tenant event log on PostgreSQL. Appends check the expected version
  * atomically; reads of the whole log are commit-safe (see docs/adr/0002).
@@ -46,6 +61,8 @@ export class EventStore {
   constructor(
     private readonly database: Database,
     readonly upcasters: Upcasters = new Upcasters(),
+    /** Without it events are stored as given and read as stored (the bench's "off" mode). */
+    readonly privacy: StorePrivacy | null = null,
   ) {}
 
   /** Inline projections run in every append's transaction that carries an event they handle. */
@@ -90,10 +107,11 @@ export class EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const tenant = assertTenantId(tenantId);
-    const payload = toPayload(streamId, events);
+    const plain = toPayload(streamId, events);
+    const payload = await this.sealed(tenant, plain, options.tx);
     const expected = options.expectedVersion ?? 'any';
     const needsInline = this.inline.some((p) => payload.some((e) => handles(p, e.type)));
-    if (options.tx) return this.appendIn(options.tx, tenant, streamId, payload, expected);
+    if (options.tx) return this.appendIn(options.tx, tenant, streamId, payload, expected, plain);
     if (!needsInline && this.database.mode === 'server') {
       // The function sets the tenant itself, so one round trip is a whole append.
       return this.retryingRace(() =>
@@ -107,7 +125,7 @@ export class EventStore {
     }
     return this.retryingRace(() =>
       this.database.withTenant(tenant, (tx) =>
-        this.appendIn(tx, tenant, streamId, payload, expected),
+        this.appendIn(tx, tenant, streamId, payload, expected, plain),
       ),
     );
   }
@@ -119,13 +137,14 @@ export class EventStore {
     options: { fromVersion?: number; maxCount?: number; tx?: Tx } = {},
   ): Promise<RecordedEvent[]> {
     const read = async (tx: Tx) =>
-      (
+      this.toRecords(
+        tx,
         await tx.query<EventRow>(
           `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = $2 AND stream_version >= $3
             ORDER BY stream_version LIMIT $4`,
           [tx.tenantId, streamId, options.fromVersion ?? 1, options.maxCount ?? 2_147_483_647],
-        )
-      ).map((row) => this.toRecorded(row));
+        ),
+      );
     return options.tx ? read(options.tx) : this.database.withTenant(tenantId, read);
   }
 
@@ -142,6 +161,7 @@ export class EventStore {
           [tx.tenantId, after.transactionId, after.globalPosition, limit],
         ),
         after,
+        tx,
       ),
     );
   }
@@ -156,14 +176,31 @@ export class EventStore {
           limit,
         ]),
         after,
+        t,
       );
     return tx ? read(tx) : this.database.withoutTenant(read);
   }
 
-  toRecorded(row: EventRow): RecordedEvent {
+  /**
+   * Rows of `events` as recorded events, their personal parts opened: the keys a page needs come
+   * from memory or from one SELECT per tenant in `tx` (which may leave `tx` on another tenant).
+   */
+  async toRecords(tx: Tx, rows: readonly EventRow[]): Promise<RecordedEvent[]> {
+    const keys = await this.pageKeys(tx, rows);
+    return rows.map((row) => this.toRecorded(row, keys));
+  }
+
+  /** Each row's `data` with its personal part opened (not upcast), for reads that pick columns. */
+  async openData(tx: Tx, rows: readonly OpenableRow[]): Promise<unknown[]> {
+    const keys = await this.pageKeys(tx, rows);
+    return rows.map((row) => (keys ? this.opened(row, keys) : row.data));
+  }
+
+  private toRecorded(row: EventRow, keys: PageKeys | null): RecordedEvent {
+    const opened = keys ? this.opened(row, keys) : row.data;
     const { schemaVersion, data } = this.upcasters.handles(row.type)
-      ? this.upcasters.apply(row.type, row.schema_version, row.data)
-      : { schemaVersion: row.schema_version, data: row.data };
+      ? this.upcasters.apply(row.type, row.schema_version, opened)
+      : { schemaVersion: row.schema_version, data: opened };
     return {
       tenantId: row.tenant_id,
       streamId: row.stream_id,
@@ -180,8 +217,8 @@ export class EventStore {
   }
 
   /** Rows of `events` in commit order as a page: the events, and the checkpoint after them. */
-  toPage(rows: EventRow[], after: Checkpoint): ReadPage {
-    const events = rows.map((row) => this.toRecorded(row));
+  async toPage(rows: EventRow[], after: Checkpoint, tx: Tx): Promise<ReadPage> {
+    const events = await this.toRecords(tx, rows);
     const last = events.at(-1);
     return {
       events,
@@ -191,12 +228,77 @@ export class EventStore {
     };
   }
 
+  /** The keys a page needs, or null when nothing in it is sealed. */
+  private async pageKeys(tx: Tx, rows: readonly OpenableRow[]): Promise<PageKeys | null> {
+    if (!this.privacy) return null;
+    let owners: Map<string, Set<string>> | null = null;
+    for (const row of rows) {
+      const owner = sealedOwner(personalOf(row.data));
+      if (owner === null) continue;
+      owners ??= new Map();
+      let mine = owners.get(row.tenant_id);
+      if (!mine) owners.set(row.tenant_id, (mine = new Set()));
+      mine.add(owner);
+    }
+    if (!owners) return null;
+    const keys: PageKeys = new Map();
+    for (const [tenant, mine] of owners)
+      keys.set(tenant, await this.privacy.keys.openingKeys(tx, tenant, mine));
+    return keys;
+  }
+
+  /** The row's data with `personal` opened, or as erased when its owner's key is gone. */
+  private opened(row: OpenableRow, keys: PageKeys): unknown {
+    const sealed = personalOf(row.data);
+    const owner = sealedOwner(sealed);
+    if (owner === null) return row.data;
+    const data = row.data as Record<string, unknown>;
+    const key = keys.get(row.tenant_id)?.get(owner);
+    const personal = key
+      ? openPersonal(key, { tenantId: row.tenant_id, eventId: row.event_id }, sealed as string)
+      : this.privacy!.policy.erased(row.type, data);
+    return { ...data, personal };
+  }
+
+  /** The payload with every `personal` part sealed under its owner's key. */
+  private async sealed(tenant: string, payload: EventPayload[], tx?: Tx): Promise<EventPayload[]> {
+    if (!this.privacy) return payload;
+    const { policy, keys } = this.privacy;
+    const owners = payload.map((e) => {
+      const personal = personalOf(e.data);
+      if (personal === undefined || sealedOwner(personal) !== null) return null;
+      return policy.ownerOf(e.type, e.data);
+    });
+    const distinct = [...new Set(owners.filter((o): o is string => o !== null))];
+    if (distinct.length === 0) return payload;
+    const found = new Map<string, Buffer>();
+    const fetch = async (t: Tx) => {
+      for (const owner of distinct) found.set(owner, await keys.sealingKey(t, owner));
+    };
+    if (tx) await fetch(tx);
+    else if (distinct.every((owner) => keys.cached(tenant, owner)))
+      for (const owner of distinct) found.set(owner, keys.cached(tenant, owner)!);
+    else await this.database.withTenant(tenant, fetch);
+    return payload.map((e, i) => {
+      const ownerId = owners[i];
+      if (ownerId === null) return e;
+      const data = e.data as Record<string, unknown>;
+      const personal = sealPersonal(
+        found.get(ownerId)!,
+        { tenantId: tenant, eventId: e.event_id, ownerId },
+        data.personal,
+      );
+      return { ...e, data: { ...data, personal } };
+    });
+  }
+
   private async appendIn(
     tx: Tx,
     tenant: string,
     streamId: string,
     payload: EventPayload[],
     expected: ExpectedVersion,
+    plain: EventPayload[],
   ): Promise<AppendResult> {
     if (tx.tenantId !== tenant) {
       throw new EventStoreError(
@@ -212,7 +314,7 @@ export class EventStore {
     );
     const interested = this.inline.filter((p) => payload.some((e) => handles(p, e.type)));
     if (!result.replayed && interested.length > 0) {
-      await this.runInline(tx, interested, streamId, result.nextExpectedVersion, payload.length);
+      await this.runInline(tx, interested, streamId, result.nextExpectedVersion, plain);
     }
     return result;
   }
@@ -222,12 +324,21 @@ export class EventStore {
     interested: Projection[],
     streamId: string,
     version: number,
-    count: number,
+    plain: EventPayload[],
   ): Promise<void> {
-    const events = await this.readStream(tx.tenantId!, streamId, {
-      fromVersion: version - count + 1,
+    // The rows as written, with the data this append was given: nothing to open again.
+    const given = new Map(plain.map((e) => [e.event_id, e.data]));
+    const rows = await tx.query<EventRow>(
+      `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = $2 AND stream_version >= $3
+        ORDER BY stream_version`,
+      [tx.tenantId, streamId, version - plain.length + 1],
+    );
+    const events = await this.toRecords(
       tx,
-    });
+      rows.map((row) =>
+        given.has(row.event_id) ? { ...row, data: given.get(row.event_id) } : row,
+      ),
+    );
     for (const projection of interested) {
       const mine = events.filter((e) => handles(projection, e.type));
       if (mine.length > 0) await projection.apply(mine, { tx, table: liveTables() });
@@ -300,6 +411,12 @@ function toPayload(streamId: string, events: readonly NewEvent[]): EventPayload[
       metadata: event.metadata ?? {},
     };
   });
+}
+
+function personalOf(data: unknown): unknown {
+  return typeof data === 'object' && data !== null
+    ? (data as { personal?: unknown }).personal
+    : undefined;
 }
 
 function invalid(message: string): never {

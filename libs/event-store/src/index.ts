@@ -18,3 +18,8 @@ export { LeanAppend1764230950000 } from './migrations/1764230950000-lean-append'
 export { WorkerRole1764300000000 } from './migrations/1764300000000-worker-role';
 export * from './projections/insert-values';
 export * from './privacy/personal-data';
+export * from './privacy/key-encryption-key';
+export * from './privacy/key-ring';
+export * from './privacy/envelope';
+export * from './privacy/seal-existing';
+export { DataKeys1764700000000 } from './migrations/1764700000000-data-keys';

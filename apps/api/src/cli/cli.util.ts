@@ -1,5 +1,11 @@
-import { type DatabaseHandle, type DatabaseRole, openDatabase } from '@rapport/event-store';
+import {
+  type DatabaseHandle,
+  type DatabaseRole,
+  EventStore,
+  openDatabase,
+} from '@rapport/event-store';
 import { loadConfig } from '../config/app-config';
+import { sealAfterMigrating, storePrivacy } from '../config/data-keys';
 import { migrations } from '../database/migrations';
 
 /**
@@ -12,7 +18,14 @@ export async function openCliDatabase(role: DatabaseRole, migrate = true): Promi
     role,
     migrate: migrate ? migrations : [],
     applicationName: 'rapport-cli',
+    // Migrating seals what was written before personal data was sealed (docs/adr/0024).
+    afterMigrate: migrate ? sealAfterMigrating(storePrivacy(config)) : undefined,
   });
+}
+
+/** An event store that opens sealed personal data, for tools that read the log themselves. */
+export function cliEventStore(handle: DatabaseHandle): EventStore {
+  return new EventStore(handle.database, undefined, storePrivacy(loadConfig()));
 }
 
 /** Runs a CLI body, printing a one-line error (no stack) and exiting non-zero on failure. */

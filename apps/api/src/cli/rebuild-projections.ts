@@ -1,8 +1,8 @@
-import { EventStore, ProjectionRebuilder } from '@rapport/event-store';
+import { ProjectionRebuilder } from '@rapport/event-store';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { projections } from '../projections';
-import { openCliDatabase, runCli } from './cli.util';
+import { cliEventStore, openCliDatabase, runCli } from './cli.util';
 
 const usage = 'usage: npm run projections:rebuild -- <projection-name>... | --all';
 
@@ -27,7 +27,7 @@ runCli(async () => {
   }
   const handle = await openCliDatabase('owner', false);
   try {
-    const rebuilder = new ProjectionRebuilder(handle.database, new EventStore(handle.database));
+    const rebuilder = new ProjectionRebuilder(handle.database, cliEventStore(handle));
     const names = chosen.map((p) => p.name).join(', ');
     const bar = new SingleBar(
       { format: `${names} [{bar}] {percentage}% {value}/{total} events` },

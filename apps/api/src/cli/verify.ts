@@ -1,6 +1,6 @@
-import { EventStore, ProjectionRebuilder } from '@rapport/event-store';
+import { ProjectionRebuilder } from '@rapport/event-store';
 import { projections } from '../projections';
-import { openCliDatabase, runCli } from './cli.util';
+import { cliEventStore, openCliDatabase, runCli } from './cli.util';
 
 // Rebuilds every read model into scratch tables and compares them with the live ones, row by
 // row. Exits non-zero when any differs: a read model that is not what history says.
@@ -8,7 +8,7 @@ runCli(async () => {
   const handle = await openCliDatabase('owner', false);
   let differing = 0;
   try {
-    const rebuilder = new ProjectionRebuilder(handle.database, new EventStore(handle.database));
+    const rebuilder = new ProjectionRebuilder(handle.database, cliEventStore(handle));
     for (const projection of projections) {
       const differences = await rebuilder.verify(projection);
       for (const [table, count] of Object.entries(differences)) {

@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 const SECRET_32 = 'x'.repeat(32);
 const SERVER = { DATABASE_URL: 'postgres://rapport_app@db/rapport' };
-const PRODUCTION = { NODE_ENV: 'production', ...SERVER };
+const DATA_KEY = { DATA_KEY_SECRET: 'k'.repeat(32) };
+const PRODUCTION = { NODE_ENV: 'production', ...SERVER, ...DATA_KEY };
 const IDP = {
   JWT_JWKS_URL: 'https://idp.example.edu/.well-known/jwks.json',
   JWT_ISSUER: 'https://idp.example.edu',
@@ -91,12 +95,32 @@ describe('loadConfig', () => {
     });
 
     it('refuses the embedded database unless EMBEDDED_IN_PRODUCTION=yes', () => {
-      const env = { NODE_ENV: 'production', JWT_SECRET: SECRET_32 };
+      const env = { NODE_ENV: 'production', JWT_SECRET: SECRET_32, ...DATA_KEY };
       expect(refused(env)).toMatch(/DATABASE_URL.*EMBEDDED_IN_PRODUCTION=yes/);
       expect(refused({ ...env, EMBEDDED_IN_PRODUCTION: 'true' })).toMatch(/DATABASE_URL/);
       expect(loadConfig({ ...env, EMBEDDED_IN_PRODUCTION: 'yes' }).database.mode).toBe('embedded');
       expect(loadConfig({ ...env, ...SERVER }).database.mode).toBe('server');
       expect(loadConfig({}).database.mode).toBe('embedded');
+    });
+  });
+
+  describe('data key secret', () => {
+    it('is required in production, from DATA_KEY_SECRET or a file, and long enough', () => {
+      const env = { NODE_ENV: 'production', ...SERVER, JWT_SECRET: SECRET_32 };
+      expect(refused(env)).toMatch(/DATA_KEY_SECRET or DATA_KEY_SECRET_FILE/);
+      expect(loadConfig({ ...env, ...DATA_KEY }).dataKeys?.secret).toBe('k'.repeat(32));
+      const file = join(mkdtempSync(join(tmpdir(), 'rapport-kek-')), 'secret');
+      writeFileSync(file, `${'f'.repeat(40)}\n`);
+      expect(loadConfig({ ...env, DATA_KEY_SECRET_FILE: file }).dataKeys?.secret).toBe(
+        'f'.repeat(40),
+      );
+      expect(refused({ ...env, DATA_KEY_SECRET_FILE: `${file}.missing` })).toMatch(
+        /cannot be read/,
+      );
+      expect(refused({ ...env, DATA_KEY_SECRET: 'short' })).toMatch(/at least 32 bytes/);
+      // Development generates it into the data directory when the keys are first used.
+      expect(loadConfig({}).dataKeys?.secret).toBeUndefined();
+      expect(loadConfig({ DATA_KEY_CACHE_MS: '5000' }).dataKeys?.cacheMs).toBe(5000);
     });
   });
 

@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '@rapport/event-store';
 import type { LogConfig } from '../logging/app-logger';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface AppConfig {
@@ -22,6 +23,26 @@ export interface AppConfig {
   log: LogConfig;
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
   shutdownTimeoutMs: number;
+  /** The key-encryption key's secret and the key cache (docs/adr/0024); dev default when left out. */
+  dataKeys?: DataKeysConfig;
+}
+
+export interface DataKeysConfig {
+  /**
+   * DATA_KEY_SECRET (or the contents of DATA_KEY_SECRET_FILE): every person's data key is
+   * wrapped by a key derived from it. Losing it loses all personal data. Unset outside
+   * production: generated once into the data directory.
+   */
+  secret?: string;
+  /** DATA_KEY_CACHE_MS: how long an unwrapped data key stays in memory (60 s). */
+  cacheMs: number;
+  /** DATA_KEY_CACHE_SIZE: at most this many keys in memory (50,000). */
+  cacheSize: number;
+  /**
+   * false stores personal data unsealed: only the bench's "off" runs and the test that seals a
+   * log written before docs/adr/0024 set it; no environment variable does.
+   */
+  sealing?: boolean;
 }
 
 /** Operations per minute: GraphQL root fields and costly fields (each alias), one per HTTP request. */
@@ -131,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'production needs DATABASE_URL; set EMBEDDED_IN_PRODUCTION=yes to run on the embedded database on purpose',
     );
   }
+  const dataKeys = loadDataKeys(env, production);
   if (production && env.SEED_DEMO === 'true')
     throw new ConfigError('SEED_DEMO=true is refused in production: demo data is for development');
   return {
@@ -184,6 +206,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     auth,
+    dataKeys,
+  };
+}
+
+function loadDataKeys(env: NodeJS.ProcessEnv, production: boolean): DataKeysConfig {
+  let secret = env.DATA_KEY_SECRET || undefined;
+  if (env.DATA_KEY_SECRET_FILE) {
+    if (secret) throw new ConfigError('set DATA_KEY_SECRET or DATA_KEY_SECRET_FILE, not both');
+    try {
+      secret = readFileSync(env.DATA_KEY_SECRET_FILE, 'utf8').trim();
+    } catch {
+      throw new ConfigError(`DATA_KEY_SECRET_FILE ${env.DATA_KEY_SECRET_FILE} cannot be read`);
+    }
+  }
+  if (production && !secret)
+    throw new ConfigError(
+      'production needs DATA_KEY_SECRET or DATA_KEY_SECRET_FILE: the key that protects every ' +
+        "person's data key (back it up apart from the database; docs/adr/0024)",
+    );
+  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES)
+    throw new ConfigError(`DATA_KEY_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  return {
+    secret,
+    cacheMs: positive(env.DATA_KEY_CACHE_MS, 60_000, 'DATA_KEY_CACHE_MS'),
+    cacheSize: positive(env.DATA_KEY_CACHE_SIZE, 50_000, 'DATA_KEY_CACHE_SIZE'),
   };
 }
 

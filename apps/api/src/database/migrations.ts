@@ -1,4 +1,5 @@
 import {
+  DataKeys1764700000000,
   EventStore1764230400000,
   LeanAppend1764230950000,
   type MigrationClass,
@@ -40,4 +41,5 @@ export const migrations: readonly MigrationClass[] = [
   WeekSessions1764600100000,
   SignInLinkMessages1764600200000,
   NudgeEffect1764600400000,
+  DataKeys1764700000000,
 ];

@@ -7,6 +7,12 @@ column aggregate_states.student_id text
 column aggregate_states.tenant_id uuid not null
 column aggregate_states.updated_at timestamp with time zone not null
 column aggregate_states.version bigint not null
+column data_keys.created_at timestamp with time zone not null default now()
+column data_keys.destroyed_at timestamp with time zone
+column data_keys.kek_id text not null
+column data_keys.owner_id text not null
+column data_keys.tenant_id uuid not null
+column data_keys.wrapped_key bytea
 column digest_optouts.opted_out_at timestamp with time zone not null default now()
 column digest_optouts.recipient_id text not null
 column digest_optouts.recipient_kind text not null
@@ -139,6 +145,9 @@ column week_sessions.student_id text not null
 column week_sessions.tenant_id uuid not null
 column week_sessions.via text not null
 constraint aggregate_states.aggregate_states_pkey PRIMARY KEY (tenant_id, stream_id)
+constraint data_keys.data_keys_destroyed_or_wrapped CHECK (((wrapped_key IS NULL) = (destroyed_at IS NOT NULL)))
+constraint data_keys.data_keys_owner_id_check CHECK (((length(owner_id) >= 1) AND (length(owner_id) <= 200)))
+constraint data_keys.data_keys_pkey PRIMARY KEY (tenant_id, owner_id)
 constraint digest_optouts.digest_optouts_pkey PRIMARY KEY (tenant_id, recipient_kind, recipient_id)
 constraint digest_runs.digest_runs_pkey PRIMARY KEY (tenant_id, week)
 constraint digests.digests_message_key UNIQUE (tenant_id, message_id)
@@ -205,6 +214,7 @@ index CREATE INDEX student_progress_snapshots_by_cohort_idx ON public.student_pr
 index CREATE INDEX week_sessions_student_idx ON public.week_sessions USING btree (tenant_id, student_id)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE UNIQUE INDEX aggregate_states_pkey ON public.aggregate_states USING btree (tenant_id, stream_id)
+index CREATE UNIQUE INDEX data_keys_pkey ON public.data_keys USING btree (tenant_id, owner_id)
 index CREATE UNIQUE INDEX digest_optouts_pkey ON public.digest_optouts USING btree (tenant_id, recipient_kind, recipient_id)
 index CREATE UNIQUE INDEX digest_runs_pkey ON public.digest_runs USING btree (tenant_id, week)
 index CREATE UNIQUE INDEX digests_message_key ON public.digests USING btree (tenant_id, message_id)
@@ -229,6 +239,7 @@ index CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (tenant_id)
 index CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug)
 index CREATE UNIQUE INDEX week_sessions_pkey ON public.week_sessions USING btree (tenant_id, session_id)
 policy aggregate_states.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy data_keys.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digest_optouts.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digest_runs.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -247,6 +258,7 @@ policy student_progress_snapshots.tenant_isolation ALL public using((tenant_id =
 policy tenants.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy week_sessions.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 table aggregate_states rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
+table data_keys rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digest_optouts rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digest_runs rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

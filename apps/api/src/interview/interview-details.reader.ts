@@ -55,16 +55,18 @@ export class InterviewDetailsReader {
   ): Promise<Map<string, InterviewDetails>> {
     if (streams.length === 0) return new Map();
     const byStream = new Map(streams.map((s) => [s.streamId, [] as InterviewEvent[]]));
-    const query = (t: Tx) =>
-      t.query<EventRow>(
-        `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = ANY($2)
-          ORDER BY stream_id, stream_version`,
-        [t.tenantId, streams.map((s) => s.streamId)],
+    const query = async (t: Tx) =>
+      this.store.toRecords(
+        t,
+        await t.query<EventRow>(
+          `SELECT * FROM events WHERE tenant_id = $1 AND stream_id = ANY($2)
+            ORDER BY stream_id, stream_version`,
+          [t.tenantId, streams.map((s) => s.streamId)],
+        ),
       );
-    const rows = await (tx ? query(tx) : this.database.withTenant(tenantId, query));
+    const recorded = await (tx ? query(tx) : this.database.withTenant(tenantId, query));
     const versions = new Map(streams.map((s) => [s.streamId, s.version]));
-    for (const row of rows) {
-      const event = this.store.toRecorded(row);
+    for (const event of recorded) {
       // Events appended after the state was read would not match its version.
       if (event.streamVersion > (versions.get(event.streamId) ?? 0)) continue;
       byStream.get(event.streamId)?.push({ type: event.type, data: event.data } as InterviewEvent);

@@ -115,7 +115,7 @@ export class ProgressRepository {
     asOf: Date,
   ): Promise<Map<string, StudentProgress>> {
     const byCohort = 'cohortId' in scope;
-    const { starts, rows } = await this.database.withTenant(tenantId, async (tx) => {
+    const { starts, rows, recordedRows } = await this.database.withTenant(tenantId, async (tx) => {
       const starts = await tx.query<{
         student_id: string;
         period_start: Date | null;
@@ -148,11 +148,11 @@ export class ProgressRepository {
           asOf,
         ],
       );
-      return { starts, rows };
+      return { starts, rows, recordedRows: await this.store.toRecords(tx, rows) };
     });
     const events = new Map<string, DomainEvent[]>();
-    for (const row of rows) {
-      const recorded = this.store.toRecorded(row);
+    for (const [i, row] of rows.entries()) {
+      const recorded = recordedRows[i];
       const list = events.get(row.activity_student_id);
       const event = { type: recorded.type, data: recorded.data } as DomainEvent;
       if (list) list.push(event);
@@ -177,9 +177,11 @@ export class ProgressRepository {
     hidden: readonly string[],
   ): Promise<{ rows: ActivityRow[]; total: number }> {
     return this.database.withTenant(tenantId, async (tx) => {
-      const rows = await tx.query<ActivityRow>(
+      const rows = await tx.query<
+        ActivityRow & { tenant_id: string; event_id: string; type: string }
+      >(
         `SELECT a.student_id, a.occurred_at, a.global_position, a.event_type, a.actor_id, a.actor_role,
-                e.schema_version, e.data
+                e.schema_version, e.data, e.tenant_id, e.event_id, e.type
            FROM ${STUDENT_ACTIVITY} a
            JOIN events e ON e.tenant_id = a.tenant_id AND e.global_position = a.global_position
           WHERE a.tenant_id = $1 AND a.student_id = $2 AND a.event_type <> ALL($6)
@@ -193,12 +195,14 @@ export class ProgressRepository {
           WHERE tenant_id = $1 AND student_id = $2 AND event_type <> ALL($3)`,
         [tx.tenantId, studentId, hidden],
       );
-      // Old events are read in their current shape, like every other read of the log.
-      for (const row of rows) {
-        row.data = this.store.upcasters.apply(row.event_type, row.schema_version, row.data)
-          .data as DomainEvent['data'];
-      }
-      return { rows, total };
+      // Personal parts opened, old events in their current shape, like every other read of the log.
+      const opened = await this.store.openData(tx, rows);
+      const result = rows.map(({ tenant_id: _t, event_id: _e, type: _y, ...row }, i) => ({
+        ...row,
+        data: this.store.upcasters.apply(row.event_type, row.schema_version, opened[i])
+          .data as DomainEvent['data'],
+      }));
+      return { rows: result, total };
     });
   }
 }

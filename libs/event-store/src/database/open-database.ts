@@ -45,6 +45,12 @@ export interface OpenOptions {
   /** Run these migrations (as the owner) before returning. */
   migrate?: readonly MigrationClass[];
   applicationName?: string;
+  /**
+   * Runs as the owner right after migrations were run (by this call), for the steps that need
+   * configuration a migration cannot have: sealing personal data with the configured key
+   * (docs/adr/0024). Idempotent steps only: it runs on every start that migrates.
+   */
+  afterMigrate?: (owner: Database) => Promise<void>;
 }
 
 export interface DatabaseHandle {
@@ -96,7 +102,7 @@ async function openServer(
   const migrations = options.migrate ?? [];
   if (migrations.length > 0) {
     if (config.ownerUrl) {
-      await runMigrations(config.ownerUrl, migrations, null);
+      await runMigrations(config.ownerUrl, migrations, null, 'server', options.afterMigrate);
     } else if (await hasPendingMigrations(url, migrations)) {
       throw new MissingOwnerConnectionError();
     }
@@ -159,7 +165,8 @@ async function openEmbedded(
     await bootstrapEmbedded(url);
   }
   const migrations = options.migrate ?? [];
-  if (migrations.length > 0 && server) await runMigrations(url, migrations, Roles.owner);
+  if (migrations.length > 0 && server)
+    await runMigrations(url, migrations, Roles.owner, 'embedded', options.afterMigrate);
   const dataSource = await connect(url, poolSize, migrations, options.applicationName);
   const database = embeddedDatabase(dataSource, options.role);
   const where = dataDir ? `data directory ${dataDir}` : 'memory';
@@ -216,11 +223,14 @@ async function runMigrations(
   url: string,
   migrations: readonly MigrationClass[],
   assumeRole: RoleName | null,
+  mode: DatabaseMode,
+  afterMigrate?: (owner: Database) => Promise<void>,
 ): Promise<void> {
   const dataSource = await connect(url, 1, migrations, 'rapport-migrate');
   try {
     if (assumeRole) await dataSource.query(`SET ROLE ${assumeRole}`);
     await dataSource.runMigrations({ transaction: 'each' });
+    if (afterMigrate) await afterMigrate(new Database(dataSource, { mode, localRole: assumeRole }));
   } finally {
     if (assumeRole) await dataSource.query('RESET ROLE').catch(() => undefined);
     await dataSource.destroy();

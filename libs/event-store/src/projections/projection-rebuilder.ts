@@ -284,6 +284,7 @@ export class ProjectionRebuilder {
           recorded_at: new Date(Math.floor(r.recorded_ms)),
         })),
         after,
+        tx,
       );
     };
     return within ? read(within) : this.owner.withoutTenant(read);
@@ -385,7 +386,7 @@ export class ProjectionRebuilder {
         this.batchSize,
       ]);
       if (rows.length === 0) return { applied, checkpoint };
-      const page = this.store.toPage(rows, checkpoint);
+      const page = await this.store.toPage(rows, checkpoint, tx);
       await applyByTenant(tx, projection, page.events, twin);
       checkpoint = page.checkpoint;
       applied += page.events.length;
