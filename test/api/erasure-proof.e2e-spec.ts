@@ -16,6 +16,26 @@ import {
 } from '../support/student-digest';
 import { startTestApp, testMail, type TestApp } from '../support/test-app';
 
+describe('the dump search', () => {
+  it('recognises a string in every form a dump may hold it', () => {
+    const value = 'Zoë "Q" O\'Brien-Ashworth';
+    const hits = (dump: string) => findPersonal(dump, [value]).map((f) => f.form);
+    expect(hits(`x ${value.toUpperCase()} y`)).toContain('plain');
+    expect(hits(JSON.stringify({ name: value }))).toContain('json');
+    expect(hits(JSON.stringify({ name: value }).replaceAll('\\', '\\\\'))).toContain('copy');
+    expect(hits('{"n":"Zo\\u00eb \\"Q\\" O\'Brien-Ashworth"}')).toContain('json-ascii');
+    expect(hits(`<p>Zoë &quot;Q&quot; O&#39;Brien-Ashworth</p>`)).toContain('html');
+    expect(hits(`?to=${encodeURIComponent(value)}`)).toContain('url');
+    for (const prefix of ['', 'a', 'ab', 'abc', 'Hello '])
+      expect(
+        hits(Buffer.from(`${prefix}${value} and more`).toString('base64')).some((f) =>
+          f.startsWith('base64'),
+        ),
+      ).toBe(true);
+    expect(findPersonal('nothing of hers here', [value])).toEqual([]);
+  });
+});
+
 /**
  * Issue #16, section 4: erase a student who has contacts, interviews, notes, sent digests and a
  * dead letter; dump the whole database and find none of their personal strings; rebuild every

@@ -35,10 +35,9 @@ export async function dumpDatabase(db: TestDatabase): Promise<DatabaseDump> {
     });
     return { method: 'pg_dump', text: stdout, tables: [] };
   }
-  return sqlDump(
-    (sql, params) =>
-      // The embedded handle's own pool connects as the superuser; without SET ROLE, RLS is bypassed.
-      db.owner.database.dataSource.query(sql, params) as Promise<Record<string, unknown>[]>,
+  return sqlDump((sql, params) =>
+    // The embedded handle's own pool connects as the superuser; without SET ROLE, RLS is bypassed.
+    db.owner.database.dataSource.query<Record<string, unknown>[]>(sql, params),
   );
 }
 

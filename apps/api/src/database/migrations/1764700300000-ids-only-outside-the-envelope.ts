@@ -275,9 +275,10 @@ async function renameStream(db: QueryRunner, tenantId: string, from: string, to:
 /** The same state with every advisor id (advisorIds, authorId, advisorId, lastChangedBy.id) mapped. */
 function rewriteIds(value: unknown, map: (id: string) => string, key = ''): unknown {
   if (Array.isArray(value)) {
+    const items = value as unknown[];
     if (key === 'advisorIds')
-      return [...new Set(value.map((v) => (typeof v === 'string' ? map(v) : v)))];
-    return value.map((v) => rewriteIds(v, map));
+      return [...new Set(items.map((v) => (typeof v === 'string' ? map(v) : v)))];
+    return items.map((v) => rewriteIds(v, map));
   }
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
