@@ -105,7 +105,13 @@ export class SmtpSink {
         attempt.recipients.push(to);
         if (this.rejectedRecipients.has(to)) {
           attempt.outcome = 'rejected';
-          return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+          // Worded as Postfix words it, echoing the address: what a real refusal carries.
+          return callback(
+            Object.assign(
+              new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`),
+              { responseCode: 550 },
+            ),
+          );
         }
         callback();
       },

@@ -38,12 +38,11 @@ runCli(async () => {
     const week = values.week ?? isoWeekOf(now, institution.timeZone);
     if (values['dry-run']) {
       const planned = await scheduler.plan(tenant.tenantId, week, now);
-      for (const digest of planned) {
+      // Ids and counts only: addresses, names and subjects stay out of terminals and their logs.
+      for (const digest of planned)
         console.log(
-          `--- ${digest.recipientKind} ${digest.to}: ${digest.subject} (${digest.itemCount} items)`,
+          `${digest.recipientKind} ${digest.recipientId}: ${digest.itemCount} items (message ${digest.messageId})`,
         );
-        console.log(digest.text.split('\n').slice(0, 12).join('\n'));
-      }
       console.log(
         `dry run: ${planned.length} digests would be sent for ${week}; nothing was recorded`,
       );

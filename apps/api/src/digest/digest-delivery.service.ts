@@ -4,6 +4,7 @@ import { Database, EventStore, type Tx } from '@rapport/event-store';
 import { isPermanentFailure, type MailSession, type MailTransport } from '@rapport/notifications';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
+import { deliveryFailure, describeFailure } from './delivery-failure';
 import { DigestRepository, type OutboxMessage } from './digest.repository';
 import { MAIL_TRANSPORT } from './mail-transport.provider';
 
@@ -157,20 +158,22 @@ export class DigestDelivery {
     message: OutboxMessage,
     error: unknown,
   ): Promise<keyof DeliveryReport> {
-    const reason = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    // The server's text may echo the recipient's address or name: only its codes are kept.
+    const reason = deliveryFailure(error);
+    const described = describeFailure(reason);
     const attempts = message.attempts;
     const dead = isPermanentFailure(error) || attempts >= this.config.digest.maxAttempts;
     await this.database.withTenant(tenantId, async (tx) => {
       if (dead) {
-        await this.digests.markDead(tx, message.message_id, reason);
+        await this.digests.markDead(tx, message.message_id, described);
         await this.record(tx, message, 'DigestDead', { reason, attempts });
       } else {
         const retryAt = new Date(Date.now() + this.config.digest.retryBaseMs * 2 ** (attempts - 1));
-        await this.digests.markRetry(tx, message.message_id, retryAt, reason);
+        await this.digests.markRetry(tx, message.message_id, retryAt, described);
       }
     });
     this.logger.warn(
-      `${dead ? 'gave up on' : 'will retry'} digest ${message.message_id} after attempt ${attempts}: ${reason}`,
+      `${dead ? 'gave up on' : 'will retry'} digest ${message.message_id} after attempt ${attempts}: ${described}`,
     );
     return dead ? 'dead' : 'retried';
   }

@@ -77,11 +77,13 @@ export class StaffService implements PersonMatcher {
    */
   inviteAsOperator(tenantId: string, input: InviteStaffInput, now = new Date()) {
     const email = normalizeEmail(input.email);
+    // Metadata carries ids only: the address goes in hashed with the tenant, never as text.
+    const correlationId = deterministicUuid(`${tenantId}|operator-invite|${email}`);
     return this.invite(
       {
         actor: { subject: 'operator', tenantId, role: 'admin' },
-        correlationId: deterministicUuid(`${tenantId}|operator-invite|${email}`),
-        clientMutationId: `operator-invite-${email}`,
+        correlationId,
+        clientMutationId: `operator-invite-${correlationId}`,
         now,
       },
       input,
