@@ -19,6 +19,7 @@ import { StudentEnrolments1764500000000 } from './migrations/1764500000000-stude
 import { WeekSessions1764600100000 } from './migrations/1764600100000-week-sessions';
 import { SignInLinkMessages1764600200000 } from './migrations/1764600200000-sign-in-link-messages';
 import { NudgeEffect1764600400000 } from './migrations/1764600400000-nudge-effect';
+import { RetentionAndAudit1764700200000 } from './migrations/1764700200000-retention-and-audit';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -40,4 +41,5 @@ export const migrations: readonly MigrationClass[] = [
   WeekSessions1764600100000,
   SignInLinkMessages1764600200000,
   NudgeEffect1764600400000,
+  RetentionAndAudit1764700200000,
 ];
