@@ -481,7 +481,7 @@ describe('exports', () => {
     expect(ats).toEqual([...ats].sort().reverse());
   });
 
-  it('gives admins any one student\'s export: the same document the student gets', async () => {
+  it("gives admins any one student's export: the same document the student gets", async () => {
     await caughtUp(t.app);
     const own = await get('/exports/me.json', student).expect(200);
     await caughtUp(t.app);
@@ -548,11 +548,26 @@ describe('exports', () => {
       await graphql(
         t.app,
         admin,
-        `query ($id: ID!) {
-           auditLog(first: 2, filter: { actions: [EXPORT], subjectId: $id }) {
-             edges { node { action actor { id role } subject { kind id displayName } } }
-           }
-         }`,
+        `
+          query ($id: ID!) {
+            auditLog(first: 2, filter: { actions: [EXPORT], subjectId: $id }) {
+              edges {
+                node {
+                  action
+                  actor {
+                    id
+                    role
+                  }
+                  subject {
+                    kind
+                    id
+                    displayName
+                  }
+                }
+              }
+            }
+          }
+        `,
         { id: studentId },
       ),
     ).auditLog;

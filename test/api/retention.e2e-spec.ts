@@ -31,10 +31,10 @@ class AppendOnlyTestEraser implements StudentEraser {
     const erased = await this.app
       .get(Database)
       .withTenant(tenantId, (tx) =>
-        tx.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`, [
-          tx.tenantId,
-          stream,
-        ]),
+        tx.query(
+          `SELECT 1 FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`,
+          [tx.tenantId, stream],
+        ),
       );
     if (erased.length > 0) return 'already' as const;
     await this.app.get(EventStore).append(tenantId, stream, [
@@ -71,7 +71,15 @@ describe('retention', () => {
     const created = await graphql(
       t.app,
       admin,
-      `mutation ($input: CreateCohortInput!) { createCohort(input: $input) { cohort { id } } }`,
+      `
+        mutation ($input: CreateCohortInput!) {
+          createCohort(input: $input) {
+            cohort {
+              id
+            }
+          }
+        }
+      `,
       { input: { name, term: name, startDate, endDate } },
     );
     return ok(created).createCohort.cohort.id as string;
@@ -81,9 +89,18 @@ describe('retention', () => {
     const enrolled = await graphql(
       t.app,
       admin,
-      `mutation ($input: EnrollStudentsInput!) {
-         enrollStudents(input: $input) { accepted { studentId } rejected { reason } }
-       }`,
+      `
+        mutation ($input: EnrollStudentsInput!) {
+          enrollStudents(input: $input) {
+            accepted {
+              studentId
+            }
+            rejected {
+              reason
+            }
+          }
+        }
+      `,
       { input: { cohortId, rows: [{ name: `Student ${email}`, email }] } },
     );
     const accepted = ok(enrolled).enrollStudents.accepted as { studentId: string }[];
@@ -93,10 +110,10 @@ describe('retention', () => {
 
   async function erasedCount(tenantId: string, studentId: string): Promise<number> {
     const rows = await t.db.app.database.withTenant(tenantId, (tx) =>
-      tx.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`, [
-        tx.tenantId,
-        streamIds.student(studentId),
-      ]),
+      tx.query(
+        `SELECT 1 FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`,
+        [tx.tenantId, streamIds.student(studentId)],
+      ),
     );
     return rows.length;
   }
@@ -115,16 +132,36 @@ describe('retention', () => {
   it('keeps the setting per institution: 24 months by default, 1-240, changed by admins', async () => {
     const inst = await newInstitution(t);
     const read = ok(
-      await graphql(t.app, inst.adminToken, `{ institution { settings { retentionMonthsAfterCohortEnd } } }`),
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          {
+            institution {
+              settings {
+                retentionMonthsAfterCohortEnd
+              }
+            }
+          }
+        `,
+      ),
     );
     expect(read.institution.settings.retentionMonthsAfterCohortEnd).toBe(24);
     const change = (months: number, token = inst.adminToken) =>
       graphql(
         t.app,
         token,
-        `mutation ($input: ChangeInstitutionSettingsInput!) {
-           changeInstitutionSettings(input: $input) { institution { settings { retentionMonthsAfterCohortEnd } } }
-         }`,
+        `
+          mutation ($input: ChangeInstitutionSettingsInput!) {
+            changeInstitutionSettings(input: $input) {
+              institution {
+                settings {
+                  retentionMonthsAfterCohortEnd
+                }
+              }
+            }
+          }
+        `,
         { input: { settings: { retentionMonthsAfterCohortEnd: months } } },
       );
     for (const months of [0, 241]) expect(errorCode(await change(months))).toBe('BAD_USER_INPUT');
@@ -144,7 +181,15 @@ describe('retention', () => {
       await graphql(
         t.app,
         b.adminToken,
-        `mutation ($input: ChangeInstitutionSettingsInput!) { changeInstitutionSettings(input: $input) { institution { id } } }`,
+        `
+          mutation ($input: ChangeInstitutionSettingsInput!) {
+            changeInstitutionSettings(input: $input) {
+              institution {
+                id
+              }
+            }
+          }
+        `,
         { input: { settings: { retentionMonthsAfterCohortEnd: 6 } } },
       ),
     );
@@ -212,11 +257,17 @@ describe('retention', () => {
     // The report: one event per institution and day, ids only, by the system.
     const events = await sweepEvents(a.tenantId);
     expect(events.map((e) => e.data)).toEqual([
-      { day: '2026-12-08', erasedStudentIds: [expired, pastBoundary].sort(), at: now.toISOString() },
+      {
+        day: '2026-12-08',
+        erasedStudentIds: [expired, pastBoundary].sort(),
+        at: now.toISOString(),
+      },
       { day: '2026-12-09', erasedStudentIds: [onBoundary], at: nextDay.toISOString() },
     ]);
     expect(events[0].metadata).toMatchObject({ actorId: 'retention', actorRole: 'system' });
-    const lines = logged.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('retention '));
+    const lines = logged.mock.calls
+      .map((c) => String(c[0]))
+      .filter((l) => l.startsWith('retention '));
     expect(lines).toContain(
       `retention 2026-12-08 tenant ${a.tenantId}: 2 students erased (${[expired, pastBoundary].sort().join(', ')})`,
     );
@@ -228,10 +279,28 @@ describe('retention', () => {
       await graphql(
         t.app,
         a.adminToken,
-        `{ auditLog(first: 5, filter: { actions: [RETENTION_SWEEP] }) {
-             totalCount
-             edges { node { action actor { id role displayName } subject { kind id } detail } }
-           } }`,
+        `
+          {
+            auditLog(first: 5, filter: { actions: [RETENTION_SWEEP] }) {
+              totalCount
+              edges {
+                node {
+                  action
+                  actor {
+                    id
+                    role
+                    displayName
+                  }
+                  subject {
+                    kind
+                    id
+                  }
+                  detail
+                }
+              }
+            }
+          }
+        `,
       ),
     ).auditLog;
     expect(audit.totalCount).toBe(2);

@@ -60,22 +60,31 @@ export class AuditRepository {
   constructor(private readonly database: Database) {}
 
   async page(tenantId: string, query: AuditQuery): Promise<AuditRow[]> {
-    const params: unknown[] = [tenantId];
-    const where = [`e.tenant_id = $1`, `e.type IN (${typeList(query.types)})`];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.actorId) where.push(`e.metadata ->> 'actorId' = ${param(query.actorId)}`);
-    if (query.subjectId) where.push(`${SUBJECT_ID} = ${param(query.subjectId)}`);
-    if (query.from) where.push(`e.recorded_at >= ${param(query.from)}`);
-    if (query.to) where.push(`e.recorded_at < ${param(query.to)}`);
-    const filtered = where.join(' AND ');
-    const before = query.before != null ? ` AND e.global_position < ${param(query.before)}` : '';
-    const limit = param(query.limit);
-    return this.database.withTenant(tenantId, (tx) =>
-      tx.query<AuditRow>(
-        `WITH page AS (
+    const { sql, params } = auditStatement(tenantId, query);
+    return this.database.withTenant(tenantId, (tx) => tx.query<AuditRow>(sql, params));
+  }
+}
+
+/** The page's statement and parameters (exported for the test that checks its plan). */
+export function auditStatement(
+  tenantId: string,
+  query: AuditQuery,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [tenantId];
+  const where = [`e.tenant_id = $1`, `e.type IN (${typeList(query.types)})`];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (query.actorId) where.push(`e.metadata ->> 'actorId' = ${param(query.actorId)}`);
+  if (query.subjectId) where.push(`${SUBJECT_ID} = ${param(query.subjectId)}`);
+  if (query.from) where.push(`e.recorded_at >= ${param(query.from)}`);
+  if (query.to) where.push(`e.recorded_at < ${param(query.to)}`);
+  const filtered = where.join(' AND ');
+  const before = query.before != null ? ` AND e.global_position < ${param(query.before)}` : '';
+  const limit = param(query.limit);
+  return {
+    sql: `WITH page AS (
            SELECT e.event_id, e.global_position, e.type, e.recorded_at, e.data ->> 'at' AS at,
                   e.metadata ->> 'actorId' AS actor_id, e.metadata ->> 'actorRole' AS actor_role,
                   ${SUBJECT_ID} AS subject_id, ${SUBJECT_KIND} AS subject_kind,
@@ -111,8 +120,6 @@ export class AuditRepository {
            LEFT JOIN aggregate_states a ON a.tenant_id = $1 AND a.stream_id = n.actor_stream
            LEFT JOIN aggregate_states s ON s.tenant_id = $1 AND s.stream_id = n.subject_stream
           ORDER BY n.global_position DESC`,
-        params,
-      ),
-    );
-  }
+    params,
+  };
 }

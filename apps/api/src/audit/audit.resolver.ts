@@ -12,7 +12,10 @@ export class AuditResolver {
   @Query(() => AuditEntryConnection, {
     description: 'Admins: who did what to whom and when, newest first; ids and today’s names only',
   })
-  auditLog(@CurrentActor() actor: Actor, @Args() args: AuditLogArgs): Promise<AuditEntryConnection> {
+  auditLog(
+    @CurrentActor() actor: Actor,
+    @Args() args: AuditLogArgs,
+  ): Promise<AuditEntryConnection> {
     return this.service.auditLog(actor, args);
   }
 }

@@ -68,7 +68,9 @@ export class RetentionService {
     const erasedStudentIds: string[] = [];
     for (const studentId of await this.runs.due(tenantId, day, months)) {
       // The erasure is idempotent itself: a sweep taken over after a crash skips the erased.
-      if ((await this.eraser.eraseStudentAsSystem(tenantId, studentId, 'retention', now)) === 'erased')
+      if (
+        (await this.eraser.eraseStudentAsSystem(tenantId, studentId, 'retention', now)) === 'erased'
+      )
         erasedStudentIds.push(studentId);
     }
     await this.complete(tenantId, day, erasedStudentIds, now);

@@ -85,4 +85,3 @@ export class AuditEntry {
 
 @ObjectType()
 export class AuditEntryConnection extends Connection(AuditEntry, 'AuditEntry') {}
-
