@@ -38,7 +38,10 @@ describe('audit log', () => {
       name: 'Grace Admin',
       email: 'grace@staff.test',
     });
-    advisor = await newStaff(t, staffAdmin.token, { name: 'Alan Advisor', email: 'alan@staff.test' });
+    advisor = await newStaff(t, staffAdmin.token, {
+      name: 'Alan Advisor',
+      email: 'alan@staff.test',
+    });
     ({
       cohortId,
       studentIds: [ada, ben],
@@ -50,7 +53,15 @@ describe('audit log', () => {
       await graphql(
         t.app,
         staffAdmin.token,
-        `mutation ($input: AssignAdvisorInput!) { assignAdvisor(input: $input) { cohort { id } } }`,
+        `
+          mutation ($input: AssignAdvisorInput!) {
+            assignAdvisor(input: $input) {
+              cohort {
+                id
+              }
+            }
+          }
+        `,
         { input: { cohortId, advisorId: advisor.staffId } },
       ),
     );
@@ -58,7 +69,15 @@ describe('audit log', () => {
       await graphql(
         t.app,
         staffAdmin.token,
-        `mutation ($input: WithdrawStudentInput!) { withdrawStudent(input: $input) { cohort { id } } }`,
+        `
+          mutation ($input: WithdrawStudentInput!) {
+            withdrawStudent(input: $input) {
+              cohort {
+                id
+              }
+            }
+          }
+        `,
         { input: { cohortId, studentId: ben } },
       ),
     );
@@ -66,7 +85,15 @@ describe('audit log', () => {
       await graphql(
         t.app,
         staffAdmin.token,
-        `mutation ($input: ChangeInstitutionSettingsInput!) { changeInstitutionSettings(input: $input) { institution { id } } }`,
+        `
+          mutation ($input: ChangeInstitutionSettingsInput!) {
+            changeInstitutionSettings(input: $input) {
+              institution {
+                id
+              }
+            }
+          }
+        `,
         { input: { settings: { interviewTarget: 4, retentionMonthsAfterCohortEnd: 36 } } },
       ),
     );
@@ -133,7 +160,10 @@ describe('audit log', () => {
       'StudentEnrolled',
     ]);
     expect(await kinds({ subjectId: ben })).toEqual(['StudentWithdrawn', 'StudentEnrolled']);
-    expect(await kinds({ subjectId: advisor.staffId })).toEqual(['AdvisorAssigned', 'StaffInvited']);
+    expect(await kinds({ subjectId: advisor.staffId })).toEqual([
+      'AdvisorAssigned',
+      'StaffInvited',
+    ]);
     expect(await kinds({ actorId: `admin-${inst.slug}` })).toEqual(['StaffInvited']);
     expect(await kinds({ actorId: staffAdmin.staffId, actions: ['STAFF_INVITED'] })).toEqual([
       'StaffInvited',

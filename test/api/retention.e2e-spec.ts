@@ -340,7 +340,7 @@ describe('retention', () => {
       ]);
       const ran = results.filter((r) => r !== null);
       expect(ran).toHaveLength(1);
-      expect(ran[0]!.erasedStudentIds).toEqual(ids);
+      expect(ran[0].erasedStudentIds).toEqual(ids);
       for (const id of ids) expect(await erasedCount(inst.tenantId, id)).toBe(1);
       expect(await sweepEvents(inst.tenantId)).toHaveLength(1);
     } finally {
