@@ -320,6 +320,20 @@ describe('retention', () => {
     ]);
   });
 
+  it('keeps a student whose move to a later cohort the projections have not applied yet', async () => {
+    const inst = await newInstitution(t);
+    const old = await cohort(inst.adminToken, 'Old', '2023-01-10', '2023-05-31');
+    const later = await cohort(inst.adminToken, 'Later', '2026-09-01', '2026-12-15');
+    const student = await enrol(inst.adminToken, old, 'mover@d.test');
+    await caughtUp(t.app);
+    expect(await t.app.get(RetentionRepository).due(inst.tenantId, '2026-12-08', 24)).toEqual([
+      student,
+    ]);
+    expect(await enrol(inst.adminToken, later, 'mover@d.test')).toBe(student);
+    // No catching up: student_enrolments does not know of the move yet; the student state does.
+    expect(await t.app.get(RetentionRepository).due(inst.tenantId, '2026-12-08', 24)).toEqual([]);
+  });
+
   it('sweeps a day once when two processes run it at the same time', async () => {
     const inst = await newInstitution(t);
     const old = await cohort(inst.adminToken, 'Old', '2023-01-10', '2023-05-31');

@@ -16,12 +16,19 @@ export class RetentionRepository {
   async due(tenantId: string, today: string, months: number): Promise<string[]> {
     const rows = await this.database.withTenant(tenantId, (tx) =>
       tx.query<{ student_id: string }>(
-        `SELECT e.student_id
-           FROM student_enrolments e
+        `WITH stays AS (
+           SELECT student_id, cohort_id FROM student_enrolments WHERE tenant_id = $1
+           UNION
+           -- The current cohort from the inline state too: a move the async projection has
+           -- not applied yet must not make a returning student look due.
+           SELECT student_id, cohort_id FROM aggregate_states
+            WHERE tenant_id = $1 AND kind = 'student' AND cohort_id IS NOT NULL
+         )
+         SELECT e.student_id
+           FROM stays e
            JOIN aggregate_states c
-             ON c.tenant_id = e.tenant_id AND c.stream_id = 'cohort-' || e.cohort_id
-          WHERE e.tenant_id = $1
-            AND NOT EXISTS (
+             ON c.tenant_id = $1 AND c.stream_id = 'cohort-' || e.cohort_id
+          WHERE NOT EXISTS (
                   SELECT 1 FROM events ev
                    WHERE ev.tenant_id = $1 AND ev.stream_id = 'student-' || e.student_id
                      AND ev.type = 'StudentErased')
