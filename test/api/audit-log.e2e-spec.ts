@@ -182,6 +182,31 @@ describe('audit log', () => {
     }
   });
 
+  it('shows a sign-in link by whom it links, never the account or address it carries', async () => {
+    await t.app.get(EventStore).append(inst.tenantId, streamIds.identity(ada), [
+      {
+        type: 'IdentityLinked',
+        data: {
+          personId: ada,
+          role: 'student',
+          issuer: 'https://login.example.edu',
+          matchedBy: 'email',
+          at: new Date().toISOString(),
+          personal: { subject: 'provider-subject-123', email: 'ada@students.test' },
+        },
+        metadata: { actorId: ada, actorRole: 'student' },
+      },
+    ]);
+    const log = await audit({ first: 1, filter: { actions: ['IDENTITY_LINKED'] } });
+    expect(log.edges[0].node).toMatchObject({
+      action: 'IDENTITY_LINKED',
+      actor: { id: ada, role: 'student', displayName: 'Ada Student' },
+      subject: { kind: 'STUDENT', id: ada, displayName: 'Ada Student' },
+      detail: null,
+    });
+    expect(JSON.stringify(log)).not.toMatch(/provider-subject-123|@/);
+  });
+
   it('names erased people as erased, from the erasure events, whatever a record still says', async () => {
     // Stand-ins for the erasure service's events (apps/api/src/erasure, merged separately).
     const store = t.app.get(EventStore);

@@ -109,16 +109,18 @@ export function auditStatement(
          SELECT t.total, n.event_id, n.global_position, n.type, n.recorded_at, n.at,
                 n.actor_id, n.actor_role, n.subject_id, n.subject_kind, n.changed, n.reason,
                 n.erased_count,
-                a.state -> 'personal' ->> 'name' AS actor_name,
+                -- Per entry, by primary key: (tenant_id, stream_id) of the state, and the
+                -- stream's own events for an erasure.
+                (SELECT a.state -> 'personal' ->> 'name' FROM aggregate_states a
+                  WHERE a.tenant_id = $1 AND a.stream_id = n.actor_stream) AS actor_name,
                 EXISTS (SELECT 1 FROM events x WHERE x.tenant_id = $1 AND x.stream_id = n.actor_stream
                            AND x.type IN ${ERASED_TYPES}) AS actor_erased,
-                s.state -> 'personal' ->> 'name' AS subject_name,
+                (SELECT s.state -> 'personal' ->> 'name' FROM aggregate_states s
+                  WHERE s.tenant_id = $1 AND s.stream_id = n.subject_stream) AS subject_name,
                 EXISTS (SELECT 1 FROM events x WHERE x.tenant_id = $1 AND x.stream_id = n.subject_stream
                            AND x.type IN ${ERASED_TYPES}) AS subject_erased
            FROM (SELECT count(*) AS total FROM events e WHERE ${filtered}) t
            LEFT JOIN named n ON true
-           LEFT JOIN aggregate_states a ON a.tenant_id = $1 AND a.stream_id = n.actor_stream
-           LEFT JOIN aggregate_states s ON s.tenant_id = $1 AND s.stream_id = n.subject_stream
           ORDER BY n.global_position DESC`,
     params,
   };
