@@ -1,8 +1,9 @@
 import request from 'supertest';
+import { TokenService } from '../../apps/api/src/auth/token.service';
 import { DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { csvCell, csvRow } from '../../apps/api/src/exports/csv.util';
 import { COHORT_STUDENT_COLUMNS } from '../../apps/api/src/exports/exports.service';
-import { newInstitution } from '../support/builders';
+import { enrolledStudents, newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -479,6 +480,122 @@ describe('exports', () => {
     const ats = data.timeline.map((e: { at: string }) => e.at);
     expect(ats).toEqual([...ats].sort().reverse());
   });
+
+  it("gives admins any one student's export: the same document the student gets", async () => {
+    await caughtUp(t.app);
+    const own = await get('/exports/me.json', student).expect(200);
+    await caughtUp(t.app);
+    const response = await get(`/exports/students/${studentId}.json`, admin).expect(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="rapport-student-${studentId}.json"`,
+    );
+    const theirs = JSON.parse(own.text);
+    const copy = JSON.parse(response.text);
+    const { exportedAt: _a, timeline: ownTimeline, ...ownRest } = theirs;
+    const { exportedAt: _b, timeline: copyTimeline, ...copyRest } = copy;
+    // What differs: the moment it was read, and the student's own export recorded since.
+    expect(copyRest.profile.version).toBe(ownRest.profile.version + 1);
+    for (const doc of [ownRest, copyRest]) {
+      delete doc.profile.version;
+      delete doc.progress.asOf;
+    }
+    expect(copyRest).toEqual(ownRest);
+    expect(copyTimeline[0]).toMatchObject({ kind: 'StudentDataExported', title: 'Data exported' });
+    expect(copyTimeline.slice(1)).toEqual(ownTimeline);
+    expect(response.text).not.toMatch(/AdvisorNote/);
+  });
+
+  it('refuses the student export to advisors and students, and knows no foreign or unknown id', async () => {
+    for (const token of [advisor, student]) {
+      const refused = await get(`/exports/students/${studentId}.json`, token).expect(403);
+      expect(refused.body.error.code).toBe('FORBIDDEN');
+      expect(refused.headers['content-disposition']).toBeUndefined();
+    }
+    const other = await newInstitution(t);
+    const {
+      studentIds: [foreign],
+    } = await enrolledStudents(t, other.adminToken, [{ name: 'Other', email: 'other@x.test' }]);
+    for (const id of [foreign, '00000000-0000-4000-a000-00000000dead']) {
+      expect((await get(`/exports/students/${id}.json`, admin).expect(404)).body.error.code).toBe(
+        'NOT_FOUND',
+      );
+    }
+    expect((await get(`/exports/students/${studentId}.json`).expect(401)).body.error.code).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('records every JSON export on the student stream, with the caller, and shows it in the audit log', async () => {
+    const before = await exportsOf(studentId);
+    await get('/exports/me.json', student).expect(200);
+    await get(`/exports/students/${studentId}.json`, admin).expect(200);
+    await get(`/exports/students/${studentId}.json`, advisor).expect(403);
+    const recorded = (await exportsOf(studentId)).slice(before.length);
+    expect(recorded.map((e) => [Object.keys(e.data).sort(), e.metadata.actorRole])).toEqual([
+      [['at', 'studentId'], 'student'],
+      [['at', 'studentId'], 'admin'],
+    ]);
+    expect(recorded.every((e) => e.data.studentId === studentId)).toBe(true);
+
+    const name = ok(
+      await graphql(t.app, admin, 'query ($id: ID!) { student(id: $id) { name } }', {
+        id: studentId,
+      }),
+    ).student.name;
+    const audit = ok(
+      await graphql(
+        t.app,
+        admin,
+        `
+          query ($id: ID!) {
+            auditLog(first: 2, filter: { actions: [EXPORT], subjectId: $id }) {
+              edges {
+                node {
+                  action
+                  actor {
+                    id
+                    role
+                  }
+                  subject {
+                    kind
+                    id
+                    displayName
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { id: studentId },
+      ),
+    ).auditLog;
+    expect(audit.edges.map((e: any) => e.node)).toEqual([
+      {
+        action: 'EXPORT',
+        actor: { id: recorded[1].metadata.actorId, role: 'admin' },
+        subject: { kind: 'STUDENT', id: studentId, displayName: name },
+      },
+      {
+        action: 'EXPORT',
+        actor: { id: recorded[0].metadata.actorId, role: 'student' },
+        subject: { kind: 'STUDENT', id: studentId, displayName: name },
+      },
+    ]);
+  });
+
+  async function exportsOf(id: string) {
+    const tenantId = (await t.app.get(TokenService).verify(admin)) as any;
+    return t.db.app.database.withTenant(tenantId.actor.tenantId, (tx) =>
+      tx.query<{ data: any; metadata: any }>(
+        `SELECT data, metadata FROM events
+          WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentDataExported'
+          ORDER BY global_position`,
+        [tx.tenantId, `student-${id}`],
+      ),
+    );
+  }
 
   it('keeps me.json for students', async () => {
     for (const token of [advisor, admin]) {

@@ -3,7 +3,8 @@ import { errorCode, graphql, ok } from '../support/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const SETTINGS = `digestWeekday digestHour thankYouWindowDays interviewTarget interviewStretchTarget
-  nudgeAfterDays stayInTouchDays requestedMeetingMinutes prepareBeforeDays referralFollowUpDays`;
+  nudgeAfterDays stayInTouchDays requestedMeetingMinutes prepareBeforeDays referralFollowUpDays
+  retentionMonthsAfterCohortEnd`;
 
 const INSTITUTION = `query { institution { id name slug timeZone version settings { ${SETTINGS} } } }`;
 
@@ -51,6 +52,7 @@ describe('institution', () => {
           requestedMeetingMinutes: 30,
           prepareBeforeDays: 3,
           referralFollowUpDays: 7,
+          retentionMonthsAfterCohortEnd: 24,
         },
       });
     }
@@ -88,6 +90,7 @@ describe('institution', () => {
         requestedMeetingMinutes: 30,
         prepareBeforeDays: 3,
         referralFollowUpDays: 7,
+        retentionMonthsAfterCohortEnd: 24,
       },
     });
 

@@ -48,6 +48,8 @@ import { AdvisorViewModule } from './advisor-view/advisor-view.module';
 import { DigestResolver } from './digest/digest.resolver';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
+import { RetentionModule } from './retention/retention.module';
+import { AuditModule } from './audit/audit.module';
 import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { NudgeEffectModule } from './nudge-effect/nudge-effect.module';
@@ -148,6 +150,8 @@ export class AppModule {
         StaffModule,
         DemoModule,
         ExportsModule,
+        RetentionModule,
+        AuditModule,
         ImportsModule,
         ...(config.production ? [] : [GraphqlIdeModule]),
       ],

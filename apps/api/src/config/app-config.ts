@@ -14,6 +14,8 @@ export interface AppConfig {
   auth: AuthConfig;
   mail: MailConfig;
   digest: DigestConfig;
+  /** The daily retention job; absent (tests, command-line tools) means off. */
+  retention?: RetentionConfig;
   readiness: { maxProjectionLagSeconds: number };
   rateLimit: RateLimitConfig;
   /** Seed the demo institution into an empty database at start-up; never in production. */
@@ -75,6 +77,13 @@ export interface DigestConfig {
   retryBaseMs: number;
   /** Messages in flight at once, each on its own SMTP connection (DIGEST_SEND_CONCURRENCY, default 16). */
   sendConcurrency?: number;
+}
+
+export interface RetentionConfig {
+  /** Run the retention job's timer in this process (RETENTION=off turns it off). */
+  enabled: boolean;
+  /** How often to look for an institution whose day has not been swept (RETENTION_TICK_MS). */
+  tickMs: number;
 }
 
 export interface AuthConfig {
@@ -175,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: positive(env.DIGEST_MAX_ATTEMPTS, 8, 'DIGEST_MAX_ATTEMPTS'),
       retryBaseMs: positive(env.DIGEST_RETRY_BASE_MS, 60_000, 'DIGEST_RETRY_BASE_MS'),
       sendConcurrency: positive(env.DIGEST_SEND_CONCURRENCY, 16, 'DIGEST_SEND_CONCURRENCY'),
+    },
+    retention: {
+      enabled: env.RETENTION !== 'off',
+      tickMs: positive(env.RETENTION_TICK_MS, 60 * 60_000, 'RETENTION_TICK_MS'),
     },
     readiness: {
       maxProjectionLagSeconds: positive(

@@ -20,6 +20,7 @@ import { StudentEnrolments1764500000000 } from './migrations/1764500000000-stude
 import { WeekSessions1764600100000 } from './migrations/1764600100000-week-sessions';
 import { SignInLinkMessages1764600200000 } from './migrations/1764600200000-sign-in-link-messages';
 import { NudgeEffect1764600400000 } from './migrations/1764600400000-nudge-effect';
+import { RetentionAndAudit1764700200000 } from './migrations/1764700200000-retention-and-audit';
 import { IdsOnlyOutsideTheEnvelope1764700300000 } from './migrations/1764700300000-ids-only-outside-the-envelope';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
@@ -43,5 +44,6 @@ export const migrations: readonly MigrationClass[] = [
   SignInLinkMessages1764600200000,
   NudgeEffect1764600400000,
   DataKeys1764700000000,
+  RetentionAndAudit1764700200000,
   IdsOnlyOutsideTheEnvelope1764700300000,
 ];

@@ -101,6 +101,11 @@ column projection_checkpoints.oldest_pending_at timestamp with time zone
 column projection_checkpoints.pending_events bigint not null default 0
 column projection_checkpoints.transaction_id xid8 not null default '0'::xid8
 column projection_checkpoints.updated_at timestamp with time zone not null default now()
+column retention_runs.completed_at timestamp with time zone
+column retention_runs.day date not null
+column retention_runs.erased integer not null default 0
+column retention_runs.started_at timestamp with time zone not null default now()
+column retention_runs.tenant_id uuid not null
 column settings_timelines.tenant_id uuid not null
 column settings_timelines.timeline jsonb not null
 column streams.created_at timestamp with time zone not null default now()
@@ -173,6 +178,7 @@ constraint outbox.outbox_pkey PRIMARY KEY (tenant_id, message_id)
 constraint outbox.outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
 constraint outbox.outbox_week_check CHECK (((kind = 'digest'::text) = (week IS NOT NULL)))
 constraint projection_checkpoints.projection_checkpoints_pkey PRIMARY KEY (name)
+constraint retention_runs.retention_runs_pkey PRIMARY KEY (tenant_id, day)
 constraint settings_timelines.settings_timelines_pkey PRIMARY KEY (tenant_id)
 constraint streams.streams_pkey PRIMARY KEY (tenant_id, stream_id)
 constraint streams.streams_version_check CHECK ((version > 0))
@@ -200,6 +206,7 @@ index CREATE INDEX aggregate_states_by_cohort_idx ON public.aggregate_states USI
 index CREATE INDEX aggregate_states_by_student_idx ON public.aggregate_states USING btree (tenant_id, kind, student_id)
 index CREATE INDEX aggregate_states_student_email_idx ON public.aggregate_states USING btree (tenant_id, lower(((state -> 'personal'::text) ->> 'email'::text))) WHERE (kind = 'student'::text)
 index CREATE INDEX aggregate_states_student_external_id_idx ON public.aggregate_states USING btree (tenant_id, (((state -> 'personal'::text) ->> 'externalId'::text))) WHERE (kind = 'student'::text)
+index CREATE INDEX events_audit_idx ON public.events USING btree (tenant_id, global_position DESC) WHERE (type = ANY (ARRAY['StudentEnrolled'::text, 'StudentWithdrawn'::text, 'InstitutionSettingsChanged'::text, 'InstitutionRenamed'::text, 'IdentityProviderSet'::text, 'AdvisorAssigned'::text, 'AdvisorUnassigned'::text, 'StaffInvited'::text, 'StaffInvitationResent'::text, 'StaffActivated'::text, 'StaffDeactivated'::text, 'IdentityLinked'::text, 'StudentDataExported'::text, 'StudentErased'::text, 'StaffMemberErased'::text, 'RetentionSweepCompleted'::text]))
 index CREATE INDEX events_commit_order_idx ON public.events USING btree (transaction_id, global_position)
 index CREATE INDEX events_tenant_commit_order_idx ON public.events USING btree (tenant_id, transaction_id, global_position)
 index CREATE INDEX nudge_digest_items_by_cohort_idx ON public.nudge_digest_items USING btree (tenant_id, cohort_id, sent_at)
@@ -229,6 +236,7 @@ index CREATE UNIQUE INDEX nudge_digest_items_pkey ON public.nudge_digest_items U
 index CREATE UNIQUE INDEX nudge_digests_pkey ON public.nudge_digests USING btree (tenant_id, digest_id)
 index CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (tenant_id, message_id)
 index CREATE UNIQUE INDEX projection_checkpoints_pkey ON public.projection_checkpoints USING btree (name)
+index CREATE UNIQUE INDEX retention_runs_pkey ON public.retention_runs USING btree (tenant_id, day)
 index CREATE UNIQUE INDEX settings_timelines_pkey ON public.settings_timelines USING btree (tenant_id)
 index CREATE UNIQUE INDEX streams_pkey ON public.streams USING btree (tenant_id, stream_id)
 index CREATE UNIQUE INDEX student_activity_pkey ON public.student_activity USING btree (tenant_id, student_id, global_position)
@@ -249,6 +257,7 @@ policy identity_providers.tenant_isolation ALL public using((tenant_id = (NULLIF
 policy nudge_digest_items.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy nudge_digests.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy outbox.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
+policy retention_runs.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy settings_timelines.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy streams.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
 policy student_activity.tenant_isolation ALL public using((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)) check((tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid))
@@ -270,6 +279,7 @@ table nudge_digest_items rls=t force=t acl=rapport_app=arwd/rapport_owner,rappor
 table nudge_digests rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table outbox rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_global=rw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table projection_checkpoints rls=f force=f acl=rapport_app=r/rapport_owner,rapport_owner=arwdDxtm/rapport_owner,rapport_worker=arw/rapport_owner
+table retention_runs rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table settings_timelines rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table streams rls=t force=t acl=rapport_app=arw/rapport_owner,rapport_owner=arwdDxtm/rapport_owner
 table student_activity rls=t force=t acl=rapport_app=arwd/rapport_owner,rapport_owner=arwdDxtm/rapport_owner

@@ -34,4 +34,13 @@ export class ExportsController {
   async myData(@HttpActor() actor: Actor, @Res() res: Response): Promise<void> {
     sendDownload(res, await this.exports.myDataJson(actor));
   }
+
+  @Get('students/:id.json')
+  async studentData(
+    @HttpActor() actor: Actor,
+    @Param('id') studentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    sendDownload(res, await this.exports.studentDataJsonForAdmin(actor, studentId));
+  }
 }

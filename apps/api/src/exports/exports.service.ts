@@ -4,9 +4,13 @@ import {
   describeEvent,
   type DomainEvent,
   DomainError,
+  eventSchemaVersions,
   type StudentState,
+  streamIds,
   type TimelineEntry,
 } from '@rapport/domain';
+import { EventStore } from '@rapport/event-store';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AccessService } from '../access/access.service';
 import type { Actor } from '../auth/actor';
@@ -82,6 +86,7 @@ export class ExportsService {
     private readonly interviews: InterviewService,
     private readonly states: AggregateStatesRepository,
     private readonly access: AccessService,
+    private readonly store: EventStore,
   ) {}
 
   /** One row per enrolled student (at `asOf` if given), sorted by name. */
@@ -130,16 +135,42 @@ export class ExportsService {
   /** The calling student's own records, progress and timeline; never advisor notes. */
   async myDataJson(actor: Actor): Promise<Download> {
     const studentId = this.access.ownStudentId(actor);
+    return this.studentDataJson(actor, studentId, 'rapport-me.json');
+  }
+
+  /**
+   * Admins: any one student's data, exactly the document the student gets for themselves.
+   * Advisors are refused (a full export is the institution's act, not a cohort's); unknown and
+   * other institutions' ids are NOT_FOUND.
+   */
+  async studentDataJsonForAdmin(actor: Actor, studentId: string): Promise<Download> {
+    this.access.requireRole(actor, 'admin');
+    await this.access.assertCanReadStudent(actor, studentId);
+    return this.studentDataJson(actor, studentId, `rapport-student-${slug(studentId)}.json`);
+  }
+
+  /**
+   * The one builder of a student's data export: read as the student would read it (so an
+   * admin's copy is theirs, without staff-only records), then recorded on the student stream
+   * as `StudentDataExported` with the caller in the metadata before a byte is sent.
+   */
+  private async studentDataJson(
+    caller: Actor,
+    studentId: string,
+    filename: string,
+  ): Promise<Download> {
+    const reader: Actor = { ...caller, role: 'student', studentId };
     const [profile, contacts, interviews, views, timeline] = await Promise.all([
-      this.students.get(actor, studentId),
-      this.contacts.listForStudent(actor, studentId),
-      this.interviews.listForStudent(actor, studentId),
-      this.progress.studentViews(actor, [studentId]),
-      this.timeline(actor, studentId),
+      this.students.get(reader, studentId),
+      this.contacts.listForStudent(reader, studentId),
+      this.interviews.listForStudent(reader, studentId),
+      this.progress.studentViews(reader, [studentId]),
+      this.timeline(reader, studentId),
     ]);
     const view = views.get(studentId)!;
+    const exportedAt = new Date();
     const data: MyDataExport = {
-      exportedAt: new Date().toISOString(),
+      exportedAt: exportedAt.toISOString(),
       profile,
       contacts,
       interviews,
@@ -147,11 +178,24 @@ export class ExportsService {
       followUps: view.followUps,
       timeline,
     };
-    return {
-      filename: 'rapport-me.json',
-      contentType: JSON_TYPE,
-      body: JSON.stringify(data, null, 2),
-    };
+    await this.recordExport(caller, studentId, exportedAt);
+    return { filename, contentType: JSON_TYPE, body: JSON.stringify(data, null, 2) };
+  }
+
+  /** Every JSON export is in the audit log: who took whose data, and when (ids only). */
+  private async recordExport(caller: Actor, studentId: string, at: Date): Promise<void> {
+    await this.store.append(caller.tenantId, streamIds.student(studentId), [
+      {
+        type: 'StudentDataExported',
+        data: { studentId, at: at.toISOString() },
+        schemaVersion: eventSchemaVersions.StudentDataExported,
+        metadata: {
+          correlationId: randomUUID(),
+          actorId: caller.subject,
+          actorRole: caller.role,
+        },
+      },
+    ]);
   }
 
   /** Cohort exports are for its advisors and admins; students never get the roster's data. */

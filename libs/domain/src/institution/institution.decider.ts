@@ -68,12 +68,20 @@ export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, I
   evolve(state, event) {
     switch (event.type) {
       case 'InstitutionRegistered': {
-        const { name, slug, timeZone, settings } = event.data;
+        const { name, slug, timeZone } = event.data;
+        // Settings added later (retention) read as their defaults in events recorded before them.
+        const settings = { ...defaultInstitutionSettings, ...event.data.settings };
         return { status: 'registered', name, slug, timeZone, settings };
       }
       case 'InstitutionSettingsChanged':
         if (state.status !== 'registered') return state;
-        return { ...state, timeZone: event.data.timeZone, settings: event.data.settings };
+        return {
+          ...state,
+          timeZone: event.data.timeZone,
+          settings: { ...defaultInstitutionSettings, ...event.data.settings },
+        };
+      case 'RetentionSweepCompleted':
+        return state;
       case 'InstitutionRenamed':
         if (state.status !== 'registered') return state;
         return { ...state, name: event.data.name };

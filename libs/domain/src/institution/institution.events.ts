@@ -45,8 +45,21 @@ export type IdentityProviderSet = Event<
   }
 >;
 
+/**
+ * The daily retention job ran for `day` (the institution's UTC day) and erased these students
+ * (ids only): once per institution and day, so an audit shows every run and what it did.
+ */
+export type RetentionSweepCompleted = Event<
+  'RetentionSweepCompleted',
+  { day: string; erasedStudentIds: string[]; at: string }
+>;
+
 export type InstitutionEvent =
-  InstitutionRegistered | InstitutionSettingsChanged | InstitutionRenamed | IdentityProviderSet;
+  | InstitutionRegistered
+  | InstitutionSettingsChanged
+  | InstitutionRenamed
+  | IdentityProviderSet
+  | RetentionSweepCompleted;
 
 export type InstitutionEventType = InstitutionEvent['type'];
 
@@ -55,4 +68,5 @@ export const InstitutionEventSchemaVersions: Record<InstitutionEventType, number
   InstitutionSettingsChanged: 1,
   InstitutionRenamed: 1,
   IdentityProviderSet: 1,
+  RetentionSweepCompleted: 1,
 };

@@ -20,6 +20,8 @@ export interface InstitutionSettings {
   readonly prepareBeforeDays: number;
   /** Days after receiving a referral by which the student should have reached out. */
   readonly referralFollowUpDays: number;
+  /** Months after a student's last cohort ended before the daily retention job erases them. */
+  readonly retentionMonthsAfterCohortEnd: number;
 }
 
 export const defaultInstitutionSettings: InstitutionSettings = {
@@ -33,6 +35,7 @@ export const defaultInstitutionSettings: InstitutionSettings = {
   requestedMeetingMinutes: 30,
   prepareBeforeDays: 3,
   referralFollowUpDays: 7,
+  retentionMonthsAfterCohortEnd: 24,
 };
 
 export type InstitutionSettingKey = keyof InstitutionSettings;
@@ -55,6 +58,12 @@ export const institutionSettingRanges: Readonly<
   requestedMeetingMinutes: { min: 5, max: 240, label: 'Requested meeting length (minutes)' },
   prepareBeforeDays: { min: 1, max: 365, label: 'Prepare-before window (days)' },
   referralFollowUpDays: { min: 1, max: 365, label: 'Referral follow-up (days)' },
+  // At least a month, so a typo cannot erase this term's students; at most twenty years.
+  retentionMonthsAfterCohortEnd: {
+    min: 1,
+    max: 240,
+    label: 'Retention after the last cohort ended (months)',
+  },
 };
 
 export const institutionSettingKeys = Object.keys(

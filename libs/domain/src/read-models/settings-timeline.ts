@@ -19,7 +19,11 @@ export function evolveSettingsTimeline(
   if (event.type !== 'InstitutionRegistered' && event.type !== 'InstitutionSettingsChanged') {
     return timeline;
   }
-  const entry = { at: instant(event.data.at), settings: { ...event.data.settings } };
+  // Settings added later read as their defaults in events recorded before them.
+  const entry = {
+    at: instant(event.data.at),
+    settings: { ...defaultInstitutionSettings, ...event.data.settings },
+  };
   // Sorted insert keeps the timeline the same whatever order the events are folded in.
   return [...timeline, entry].sort(
     (a, b) =>

@@ -148,6 +148,7 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'InstitutionSettingsChanged':
     case 'InstitutionRenamed':
     case 'IdentityProviderSet':
+    case 'RetentionSweepCompleted':
     case 'IdentityLinked':
     case 'CohortCreated':
     case 'CohortUpdated':
@@ -193,6 +194,7 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'AdvisorNoteAdded':
     case 'AdvisorNoteEdited':
     case 'AdvisorNoteRetracted':
+    case 'StudentDataExported':
       return event.data.studentId;
     default: {
       const _exhaustive: never = event;
@@ -225,6 +227,8 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
   switch (event.type) {
     // Advisor notes are routed here because they name the student, but are not progress; the
     // other events here carry no studentId (the guard returned already): listed for exhaustiveness.
+    // An export is in the student's timeline but is no activity of theirs.
+    case 'StudentDataExported':
     case 'AdvisorNoteAdded':
     case 'AdvisorNoteEdited':
     case 'AdvisorNoteRetracted':
@@ -232,6 +236,7 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'InstitutionSettingsChanged':
     case 'InstitutionRenamed':
     case 'IdentityProviderSet':
+    case 'RetentionSweepCompleted':
     case 'IdentityLinked':
     case 'CohortCreated':
     case 'CohortUpdated':

@@ -53,6 +53,8 @@ function describe(event: DomainEvent): string[] {
       return ['Institution renamed'];
     case 'IdentityProviderSet':
       return ['Sign-in provider set'];
+    case 'RetentionSweepCompleted':
+      return ['Retention sweep', `${event.data.erasedStudentIds.length} students erased`];
     case 'IdentityLinked':
       return ['Signed in for the first time'];
     case 'CohortCreated':
@@ -91,6 +93,8 @@ function describe(event: DomainEvent): string[] {
       return ['Made a new calendar feed link', 'Any earlier link stopped working'];
     case 'CalendarFeedRevoked':
       return ['Turned the calendar feed off'];
+    case 'StudentDataExported':
+      return ['Data exported'];
     case 'ContactAdded':
       return [
         event.data.referredByContactId === null

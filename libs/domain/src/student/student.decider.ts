@@ -208,6 +208,9 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
       case 'CalendarFeedRevoked':
         if (state.status !== 'registered') return state;
         return { ...state, calendarFeed: null };
+      // An export changes nothing about the student; it is recorded for the audit log.
+      case 'StudentDataExported':
+        return state;
       default: {
         const _exhaustive: never = event;
         return _exhaustive;

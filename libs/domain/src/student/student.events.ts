@@ -109,6 +109,9 @@ export type CalendarFeedRenewed = Event<
 /** The student turned their calendar feed off: no feed URL works until they renew it. */
 export type CalendarFeedRevoked = Event<'CalendarFeedRevoked', { studentId: string; at: string }>;
 
+/** The student's data was exported as JSON (by them or an admin: the actor is in the metadata). */
+export type StudentDataExported = Event<'StudentDataExported', { studentId: string; at: string }>;
+
 export type StudentEvent =
   | StudentRegistered
   | StudentProfileUpdated
@@ -119,7 +122,8 @@ export type StudentEvent =
   | StudentLeftCohort
   | DigestPreferenceSet
   | CalendarFeedRenewed
-  | CalendarFeedRevoked;
+  | CalendarFeedRevoked
+  | StudentDataExported;
 
 export type StudentEventType = StudentEvent['type'];
 
@@ -134,4 +138,5 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   DigestPreferenceSet: 1,
   CalendarFeedRenewed: 1,
   CalendarFeedRevoked: 1,
+  StudentDataExported: 1,
 };

@@ -55,6 +55,11 @@ export class InstitutionSettingsInput {
   @IsOptional()
   @IsInt()
   referralFollowUpDays?: number;
+
+  @Field(() => Int, { nullable: true, description: '1-240 months' })
+  @IsOptional()
+  @IsInt()
+  retentionMonthsAfterCohortEnd?: number;
 }
 
 @InputType()

@@ -33,6 +33,12 @@ export class InstitutionSettings {
 
   @Field(() => Int, { description: 'Days after a referral by which the student should reach out' })
   referralFollowUpDays!: number;
+
+  @Field(() => Int, {
+    description:
+      "Months after a student's last cohort ended before they are erased (1-240; default 24)",
+  })
+  retentionMonthsAfterCohortEnd!: number;
 }
 
 @ObjectType({
