@@ -1,3 +1,4 @@
+import { type ErasureReason } from '../privacy/erasure';
 import { type Event } from '../shared/decider';
 
 export type DigestPreference = 'weekly' | 'off';
@@ -109,6 +110,15 @@ export type CalendarFeedRenewed = Event<
 /** The student turned their calendar feed off: no feed URL works until they renew it. */
 export type CalendarFeedRevoked = Event<'CalendarFeedRevoked', { studentId: string; at: string }>;
 
+/**
+ * The student was erased (docs/adr/0025): their data key is destroyed, so every personal part of
+ * their events reads as a placeholder, and nothing more is recorded about them. Ids only.
+ */
+export type StudentErased = Event<
+  'StudentErased',
+  { studentId: string; reason: ErasureReason; at: string }
+>;
+
 export type StudentEvent =
   | StudentRegistered
   | StudentProfileUpdated
@@ -119,7 +129,8 @@ export type StudentEvent =
   | StudentLeftCohort
   | DigestPreferenceSet
   | CalendarFeedRenewed
-  | CalendarFeedRevoked;
+  | CalendarFeedRevoked
+  | StudentErased;
 
 export type StudentEventType = StudentEvent['type'];
 
@@ -134,4 +145,5 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   DigestPreferenceSet: 1,
   CalendarFeedRenewed: 1,
   CalendarFeedRevoked: 1,
+  StudentErased: 1,
 };
