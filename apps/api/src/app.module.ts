@@ -59,6 +59,7 @@ import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
 import { IdentityModule } from './identity/identity.module';
 import { StaffModule } from './staff/staff.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { StaffResolver } from './staff/staff.resolver';
 
 /** Every resolver, for printing the schema without starting the application. */
@@ -144,6 +145,7 @@ export class AppModule {
         FollowUpActionModule,
         AdvisorViewModule,
         StaffModule,
+        ErasureModule,
         DemoModule,
         ExportsModule,
         ImportsModule,

@@ -3,8 +3,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import {
   type DomainCommand,
   type DomainEvent,
+  erasedError,
+  erasedStaffError,
   eventSchemaVersions,
   isDomainError,
+  streamIds,
   streamIdForCommand,
 } from '@rapport/domain';
 import {
@@ -100,6 +103,7 @@ export class CommandExecutor {
     }
 
     const loaded = await this.load<S>(tenantId, streamId, options.tx);
+    await this.refuseErasedSubject(tenantId, streamId, command, options.tx);
     if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
       this.metrics?.staleWrite();
       throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
@@ -139,6 +143,36 @@ export class CommandExecutor {
       loaded.state,
     );
     return { state, version: result.nextExpectedVersion, events, replayed: false };
+  }
+
+  /**
+   * Nothing more is recorded about an erased person (docs/adr/0025): a command on another stream
+   * that names them (a contact, interview, note, sign-in link of theirs) is refused here, once
+   * for every service; their own stream's decider refuses the rest.
+   */
+  private async refuseErasedSubject(
+    tenantId: string,
+    streamId: string,
+    command: DomainCommand,
+    tx?: Tx,
+  ): Promise<void> {
+    const data = command.data as { studentId?: unknown; personId?: unknown };
+    const persons = [data.studentId, data.personId].filter((id) => typeof id === 'string');
+    const subjects = persons
+      .flatMap((id) => [streamIds.student(id), streamIds.staff(id)])
+      .filter((id) => id !== streamId);
+    if (subjects.length === 0) return;
+    const read = (t: Tx) =>
+      t.query<{ kind: string; aggregate_id: string }>(
+        `SELECT kind, aggregate_id FROM ${AGGREGATE_STATES}
+          WHERE tenant_id = $1 AND stream_id = ANY($2) AND (state->>'erased') = 'true'`,
+        [t.tenantId, subjects],
+      );
+    const [erased] = await (tx ? read(tx) : this.database.withTenant(tenantId, read));
+    if (!erased) return;
+    throw erased.kind === 'staff'
+      ? erasedStaffError(erased.aggregate_id)
+      : erasedError(erased.aggregate_id);
   }
 
   /** Whether a command under this context's clientMutationId was recorded on the stream already. */

@@ -1,6 +1,6 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
-import { type CorrectStudentRecord } from './student.commands';
+import { type CorrectStudentRecord, type StudentCommand } from './student.commands';
 import { enrolmentsOf, type StudentState, studentDecider } from './student.decider';
 import {
   type StudentEvent,
@@ -636,7 +636,7 @@ describe('student decider', () => {
     });
 
     it('refuses every later command, naming no personal data', () => {
-      const later = [
+      const later: StudentCommand[] = [
         { type: 'UpdateStudentProfile', data: { studentId, careerInterests: ['Law'], at } },
         { type: 'ConfirmStudentEmailChange', data: { studentId, requestId: 'r-1', at } },
         { type: 'CorrectStudentRecord', data: { studentId, program: 'Law', at } },
@@ -645,7 +645,7 @@ describe('student decider', () => {
         { type: 'SetDigestPreference', data: { studentId, preference: 'off', at } },
         { type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at } },
         { type: 'RevokeCalendarFeed', data: { studentId, at } },
-      ] as const;
+      ];
       for (const command of later) {
         const error = spec
           .given([registered, erased])
