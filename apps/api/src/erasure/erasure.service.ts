@@ -169,7 +169,9 @@ export class ErasureService {
           : [];
       await this.purge(tx, studentId, traces);
       const cohorts =
-        prior.status === 'registered' ? enrolmentsOf(prior).map((e) => streamIds.cohort(e.cohortId)) : [];
+        prior.status === 'registered'
+          ? enrolmentsOf(prior).map((e) => streamIds.cohort(e.cohortId))
+          : [];
       const owned = await tx.query<{ stream_id: string }>(
         `SELECT stream_id FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND student_id = $2`,
         [tx.tenantId, studentId],
@@ -178,6 +180,7 @@ export class ErasureService {
         ...new Set([
           streamId,
           streamIds.identity(studentId),
+          streamIds.advisorNotes(studentId),
           ...owned.map((r) => r.stream_id),
           ...cohorts,
         ]),

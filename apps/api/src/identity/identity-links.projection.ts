@@ -59,10 +59,10 @@ export const identityLinksProjection: Projection = {
       await flush();
       const data = event.data as StudentErased['data'] | StaffMemberErased['data'];
       const personId = 'studentId' in data ? data.studentId : data.staffId;
-      await writer.query(`DELETE FROM ${table(IDENTITY_LINKS)} WHERE tenant_id = $1 AND person_id = $2`, [
-        tx.tenantId,
-        personId,
-      ]);
+      await writer.query(
+        `DELETE FROM ${table(IDENTITY_LINKS)} WHERE tenant_id = $1 AND person_id = $2`,
+        [tx.tenantId, personId],
+      );
     }
     await flush();
   },

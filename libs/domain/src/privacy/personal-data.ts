@@ -18,7 +18,10 @@ export const ERASED_CONTACT_NAME = 'Erased contact';
 export const ERASED_STAFF_NAME = 'Erased staff member';
 
 type WithPersonal = Extract<DomainEvent, { data: { personal: unknown } }>;
-type PersonalOf<T extends WithPersonal['type']> = Extract<WithPersonal, { type: T }>['data']['personal'];
+type PersonalOf<T extends WithPersonal['type']> = Extract<
+  WithPersonal,
+  { type: T }
+>['data']['personal'];
 
 const noContact = {
   name: ERASED_CONTACT_NAME,

@@ -50,8 +50,4 @@ export type EraseStaffMember = Command<
 >;
 
 export type StaffCommand =
-  | InviteStaff
-  | ResendStaffInvitation
-  | ActivateStaff
-  | DeactivateStaff
-  | EraseStaffMember;
+  InviteStaff | ResendStaffInvitation | ActivateStaff | DeactivateStaff | EraseStaffMember;

@@ -153,7 +153,10 @@ describe('staff decider', () => {
 
   describe('EraseStaffMember', () => {
     const erase = (erasedBy = 'admin-1') =>
-      ({ type: 'EraseStaffMember', data: { staffId, erasedBy, reason: 'institution', at } }) as const;
+      ({
+        type: 'EraseStaffMember',
+        data: { staffId, erasedBy, reason: 'institution', at },
+      }) as const;
     const erased = {
       type: 'StaffMemberErased' as const,
       data: { staffId, reason: 'institution' as const, at },

@@ -43,11 +43,7 @@ export type StaffMemberErased = Event<
 >;
 
 export type StaffEvent =
-  | StaffInvited
-  | StaffInvitationResent
-  | StaffActivated
-  | StaffDeactivated
-  | StaffMemberErased;
+  StaffInvited | StaffInvitationResent | StaffActivated | StaffDeactivated | StaffMemberErased;
 
 export type StaffEventType = StaffEvent['type'];
 

@@ -1,4 +1,11 @@
-import { Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  Field,
+  GraphQLISODateTime,
+  ID,
+  InputType,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
 import { type ErasureReason } from '@rapport/domain';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
@@ -46,7 +53,7 @@ export class EraseStaffMemberInput extends ErasureInput {
 
 @ObjectType({ description: 'The person is erased; erasing them again answers the same' })
 export class StudentErasure {
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true })
   clientMutationId!: string | null;
 
   @Field(() => ID)
@@ -64,7 +71,7 @@ export class StudentErasure {
 
 @ObjectType({ description: 'The staff member is erased; erasing them again answers the same' })
 export class StaffMemberErasure {
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true })
   clientMutationId!: string | null;
 
   @Field(() => ID)
