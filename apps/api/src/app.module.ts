@@ -60,6 +60,7 @@ import { HealthResolver } from './health/health.resolver';
 import { IdentityModule } from './identity/identity.module';
 import { StaffModule } from './staff/staff.module';
 import { ErasureModule } from './erasure/erasure.module';
+import { ErasureResolver } from './erasure/erasure.resolver';
 import { StaffResolver } from './staff/staff.resolver';
 
 /** Every resolver, for printing the schema without starting the application. */
@@ -78,6 +79,7 @@ export const resolvers = [
   NudgeEffectResolver,
   DigestResolver,
   StaffResolver,
+  ErasureResolver,
   CalendarFeedResolver,
 ];
 

@@ -244,7 +244,7 @@ export class ErasureService {
           personalDataOwner(data) === ownerId
             ? { ...data, personal: erasedPersonal(event.type, data) }
             : data;
-        state = decider.evolve(state as never, { type: event.type, data: erased });
+        state = decider.evolve(state, { type: event.type, data: erased });
       }
       await tx.query(
         `UPDATE ${AGGREGATE_STATES} SET state = $3::json WHERE tenant_id = $1 AND stream_id = $2`,
