@@ -102,8 +102,7 @@ export class CommandExecutor {
       };
     }
 
-    const loaded = await this.load<S>(tenantId, streamId, options.tx);
-    await this.refuseErasedSubject(tenantId, streamId, command, options.tx);
+    const loaded = await this.loadForDecision<S>(tenantId, streamId, command, options.tx);
     if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
       this.metrics?.staleWrite();
       throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
@@ -146,33 +145,49 @@ export class CommandExecutor {
   }
 
   /**
-   * Nothing more is recorded about an erased person (docs/adr/0025): a command on another stream
-   * that names them (a contact, interview, note, sign-in link of theirs) is refused here, once
-   * for every service; their own stream's decider refuses the rest.
+   * The stream's state, read together with whether the person the command names on another
+   * stream (a contact, interview, note or sign-in link of theirs) was erased: nothing more is
+   * recorded about them (docs/adr/0025), refused here once for every service, in the same
+   * statement as the load. Their own stream's decider refuses the rest.
    */
-  private async refuseErasedSubject(
+  private async loadForDecision<S>(
     tenantId: string,
     streamId: string,
     command: DomainCommand,
     tx?: Tx,
-  ): Promise<void> {
+  ): Promise<Loaded<S>> {
     const data = command.data as { studentId?: unknown; personId?: unknown };
-    const persons = [data.studentId, data.personId].filter((id) => typeof id === 'string');
-    const subjects = persons
+    const subjects = [data.studentId, data.personId]
+      .filter((id) => typeof id === 'string')
       .flatMap((id) => [streamIds.student(id), streamIds.staff(id)])
       .filter((id) => id !== streamId);
-    if (subjects.length === 0) return;
-    const read = (t: Tx) =>
-      t.query<{ kind: string; aggregate_id: string }>(
-        `SELECT kind, aggregate_id FROM ${AGGREGATE_STATES}
-          WHERE tenant_id = $1 AND stream_id = ANY($2) AND (state->>'erased') = 'true'`,
-        [t.tenantId, subjects],
+    if (subjects.length === 0) return this.load<S>(tenantId, streamId, tx);
+    const read = async (t: Tx) => {
+      const rows = await t.query<{
+        stream_id: string;
+        kind: string;
+        aggregate_id: string;
+        version: string;
+        state: S;
+      }>(
+        `SELECT stream_id, kind, aggregate_id, version,
+                CASE WHEN stream_id = $2 THEN state END AS state
+           FROM ${AGGREGATE_STATES}
+          WHERE tenant_id = $1
+            AND (stream_id = $2 OR (stream_id = ANY($3) AND (state->>'erased') = 'true'))`,
+        [t.tenantId, streamId, subjects],
       );
-    const [erased] = await (tx ? read(tx) : this.database.withTenant(tenantId, read));
-    if (!erased) return;
-    throw erased.kind === 'staff'
-      ? erasedStaffError(erased.aggregate_id)
-      : erasedError(erased.aggregate_id);
+      const erased = rows.find((r) => r.stream_id !== streamId);
+      if (erased)
+        throw erased.kind === 'staff'
+          ? erasedStaffError(erased.aggregate_id)
+          : erasedError(erased.aggregate_id);
+      const row = rows.find((r) => r.stream_id === streamId);
+      return row
+        ? { state: decodeState<S>(row.state), version: Number(row.version) }
+        : { state: aggregateOf(streamId).decider.initialState() as S, version: 0 };
+    };
+    return tx ? read(tx) : this.database.withTenant(tenantId, read);
   }
 
   /** Whether a command under this context's clientMutationId was recorded on the stream already. */
