@@ -16,6 +16,7 @@ import { SmtpSink } from '../support/smtp-sink';
 import {
   admin,
   type DigestScenario,
+  linksOf,
   runAs,
   studentDigestScenario,
 } from '../support/student-digest';
@@ -48,8 +49,8 @@ const COHORT = `query($id: ID!, $asOf: DateTime) {
   cohort(id: $id) {
     enrolledCount
     students(first: 50) { totalCount edges { node { id name } } }
-    dashboard { students withdrawn overdueFollowUps heldWithoutRequest funnel { stage count } atTarget { students } }
-    past: dashboard(asOf: $asOf) { students withdrawn funnel { stage count } }
+    dashboard { students withdrawn overdueFollowUps heldWithoutRequest funnel { stage count } atTarget { students } industryMix { industry contacts } weeklyActivity { week counts { key count } } thankYouSla { decided breached } }
+    past: dashboard(asOf: $asOf) { students withdrawn funnel { stage count } weeklyActivity { week counts { key count } } }
     pastStudents: students(first: 50, asOf: $asOf) { totalCount edges { node { id name } } }
   } }`;
 const NOTES = `query($id: ID!) { advisorNotes(studentId: $id) { id text retracted } }`;
@@ -360,6 +361,13 @@ describe('erasing a student and a staff member', () => {
         data: { studentId, preference: 'off', at: new Date().toISOString() },
       }),
     ).rejects.toThrow(/was erased/);
+    // The links of the digest they were sent answer politely and show nothing of theirs.
+    for (const link of new Set([...linksOf(s.mail).html, ...linksOf(s.mail).text])) {
+      const url = new URL(link);
+      const response = await request(t.app.getHttpServer()).get(`${url.pathname}${url.search}`);
+      expect(response.status).toBeLessThan(500);
+      for (const secret of s.personal) expect(response.text).not.toContain(secret);
+    }
     // Their token stops working, their calendar feed and sign-in find nobody.
     expect(errorCode(await q(await s.inst.studentToken(studentId), `{ me { role } }`))).toBe(
       'UNAUTHENTICATED',

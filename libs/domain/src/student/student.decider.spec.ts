@@ -666,6 +666,8 @@ describe('student decider', () => {
       ) as Extract<StudentState, { status: 'registered' }>;
       expect(state.personal).toEqual({ name: 'Erased student', email: '' });
       expect(state.erased).toBe(true);
+      expect(state.calendarFeed).toBeNull();
+      expect(state.pendingEmailChange).toBeNull();
       expect(JSON.stringify(state)).not.toMatch(/Ada|ada@/);
       expect(enrolmentsOf(state)).toEqual([{ cohortId: 'c-1', from: at, to: null }]);
     });
