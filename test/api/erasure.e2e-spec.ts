@@ -89,6 +89,8 @@ describe('erasing a student and a staff member', () => {
   let notes: string[];
   let advisorId: string;
   let sessionId: string;
+  const quoting = randomUUID();
+  const unrelated = randomUUID();
 
   const q = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) =>
     graphql<T>(t.app, token, query, variables);
@@ -108,7 +110,8 @@ describe('erasing a student and a staff member', () => {
       await rows(`SELECT * FROM student_progress WHERE tenant_id = $1`),
       await rows(`SELECT * FROM student_progress_snapshots WHERE tenant_id = $1`),
       await rows(`SELECT * FROM identity_links WHERE tenant_id = $1`),
-      await rows(`SELECT * FROM outbox WHERE tenant_id = $1`),
+      // The one row that only looks like the name (a longer word) is checked on its own.
+      await rows(`SELECT * FROM outbox WHERE tenant_id = $1 AND message_id <> $2`, [unrelated]),
       await rows(`SELECT * FROM digests WHERE tenant_id = $1`),
       await rows(`SELECT * FROM week_sessions WHERE tenant_id = $1`),
       await rows(`SELECT * FROM digest_optouts WHERE tenant_id = $1`),
@@ -186,6 +189,23 @@ describe('erasing a student and a staff member', () => {
         `UPDATE outbox SET status = 'dead', last_error = $3 WHERE tenant_id = $1 AND message_id = $2`,
         [tx.tenantId, messageId, `550 ${s.student.email} unknown`],
       );
+    });
+    // Another person's mail quoting the student is purged; a longer word containing the name is not.
+    await t.db.app.database.withTenant(s.inst.tenantId, async (tx) => {
+      for (const [messageId, text] of [
+        [quoting, 'Students to look at this week: Zelda Quokka, at risk'],
+        [unrelated, 'The Zelda Quokkaville newsletter'],
+      ])
+        await outbox.insertMessage(tx, {
+          kind: 'welcome',
+          recipientKind: 'advisor',
+          recipientId: 'someone-else',
+          messageId,
+          to: 'someone.else@staff.test',
+          subject: 'Digest',
+          html: `<p>${text}</p>`,
+          text,
+        });
     });
     sessionId = (
       await t.app.get(WeekSessionService).start(s.inst.tenantId, studentId, 'link', null)
@@ -284,6 +304,11 @@ describe('erasing a student and a staff member', () => {
         studentId,
       ]),
     ).toEqual([]);
+    const others = await rows(
+      `SELECT message_id FROM outbox WHERE tenant_id = $1 AND message_id = ANY($2)`,
+      [[quoting, unrelated]],
+    );
+    expect(others.map((r: any) => r.message_id)).toEqual([unrelated]);
     // The nudge statistics keep their ids (they hold nothing else).
     expect(
       (

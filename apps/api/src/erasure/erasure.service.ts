@@ -135,8 +135,13 @@ export class ErasureService {
         { tx },
       );
       await this.keys?.destroy(tx, staffId);
-      const traces = prior.status === 'none' ? [] : [prior.personal.name, prior.personal.email];
-      await this.purge(tx, staffId, traces);
+      await this.purge(
+        tx,
+        staffId,
+        prior.status === 'none'
+          ? { names: [], emails: [] }
+          : { names: [prior.personal.name], emails: [prior.personal.email] },
+      );
       await this.refold(tx, staffId, [streamId, streamIds.identity(staffId)]);
       return await this.erasedAtOf(tx, streamId, result.events.length > 0 ? context.now : null);
     });
@@ -163,11 +168,11 @@ export class ErasureService {
       );
       // The single call site of key destruction: from here on the log reads erased.
       await this.keys?.destroy(tx, studentId);
-      const traces =
-        prior.status === 'registered' && !prior.erased
-          ? [prior.personal.name, prior.personal.email, prior.pendingEmailChange?.email ?? null]
-          : [];
-      await this.purge(tx, studentId, traces);
+      const known = prior.status === 'registered' && !prior.erased;
+      await this.purge(tx, studentId, {
+        names: known ? [prior.personal.name] : [],
+        emails: known ? [prior.personal.email, prior.pendingEmailChange?.email] : [],
+      });
       const cohorts =
         prior.status === 'registered'
           ? enrolmentsOf(prior).map((e) => streamIds.cohort(e.cohortId))
@@ -194,24 +199,37 @@ export class ErasureService {
 
   /**
    * Deletes what names the person outside the log: their mail (any kind, any status), digests,
-   * opt-outs and week sessions, and other people's mail that quotes their name or address
-   * (an advisor's digest listing them). Nudge statistics keep their ids: they hold nothing else.
+   * opt-outs and week sessions, and other people's mail that quotes their address or their name
+   * as a whole word (an advisor's digest listing them). Nudge statistics keep their ids: they
+   * hold nothing else.
    */
-  private async purge(tx: Tx, personId: string, traces: readonly (string | null)[]) {
+  private async purge(
+    tx: Tx,
+    personId: string,
+    traces: { names: readonly string[]; emails: readonly (string | null | undefined)[] },
+  ) {
     const t = tx.tenantId;
-    const quoted = [
+    const variants = (values: readonly (string | null | undefined)[]) => [
       ...new Set(
-        traces
-          .filter((s): s is string => typeof s === 'string' && s.trim().length >= 3)
-          .flatMap((s) => [s, escapeHtml(s)]),
+        values
+          .map((v) => v?.trim() ?? '')
+          .filter((v) => v.length >= 3)
+          .flatMap((v) => [v, escapeHtml(v)]),
       ),
     ];
+    const addresses = variants(traces.emails);
+    // Whole words only: a short name must not take "Analytics" mail with it.
+    const names = variants(traces.names).map(
+      (name) => `(^|[^[:alnum:]_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^[:alnum:]_])`,
+    );
     await tx.query(
       `DELETE FROM outbox WHERE tenant_id = $1 AND (recipient_id = $2
          OR EXISTS (SELECT 1 FROM unnest($3::text[]) q
-                     WHERE strpos(subject, q) > 0 OR strpos(text, q) > 0 OR strpos(html, q) > 0
-                        OR strpos(to_address, q) > 0))`,
-      [t, personId, quoted],
+                     WHERE strpos(to_address, q) > 0 OR strpos(subject, q) > 0
+                        OR strpos(text, q) > 0 OR strpos(html, q) > 0)
+         OR EXISTS (SELECT 1 FROM unnest($4::text[]) n
+                     WHERE subject ~ n OR text ~ n OR html ~ n))`,
+      [t, personId, addresses, names],
     );
     await tx.query(`DELETE FROM digests WHERE tenant_id = $1 AND recipient_id = $2`, [t, personId]);
     await tx.query(`DELETE FROM digest_optouts WHERE tenant_id = $1 AND recipient_id = $2`, [
