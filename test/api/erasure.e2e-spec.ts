@@ -1,3 +1,4 @@
+import { erasedPersonal } from '@rapport/domain';
 import { DATA_KEYS, EventStore, ProjectionRebuilder } from '@rapport/event-store';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +8,7 @@ import type { DigestConfig } from '../../apps/api/src/config/app-config';
 import { DigestRepository } from '../../apps/api/src/digest/digest.repository';
 import { DigestScheduler } from '../../apps/api/src/digest/digest-scheduler.service';
 import { ErasureService } from '../../apps/api/src/erasure/erasure.service';
+import { identityLinksProjection } from '../../apps/api/src/identity/identity-links.projection';
 import { projections } from '../../apps/api/src/projections';
 import { WeekSessionService } from '../../apps/api/src/week/week-session.service';
 import { newStaff } from '../support/builders';
@@ -476,6 +478,27 @@ describe('erasing a student and a staff member', () => {
     ).toHaveLength(1);
     // Their token stops working; nothing more is recorded about them.
     expect(errorCode(await q(token, `{ me { role } }`))).toBe('UNAUTHENTICATED');
+    // Replayed as the log reads once the key is gone (subject ''), the link is not made again.
+    const [linked] = (
+      await new EventStore(t.db.app.database).readStream(s.inst.tenantId, `identity-${staffId}`)
+    ).filter((e) => e.type === 'IdentityLinked');
+    await t.db.app.database.withTenant(s.inst.tenantId, (tx) =>
+      identityLinksProjection.apply(
+        [
+          {
+            ...linked,
+            data: {
+              ...(linked.data as object),
+              personal: erasedPersonal(linked.type, linked.data),
+            },
+          },
+        ],
+        { tx, table: (name) => name },
+      ),
+    );
+    expect(
+      await rows(`SELECT 1 FROM identity_links WHERE tenant_id = $1 AND person_id = $2`, [staffId]),
+    ).toEqual([]);
     // An admin cannot erase themselves.
     expect(
       errorCode(
