@@ -11,7 +11,7 @@ import { ErasureService } from '../../apps/api/src/erasure/erasure.service';
 import { identityLinksProjection } from '../../apps/api/src/identity/identity-links.projection';
 import { projections } from '../../apps/api/src/projections';
 import { WeekSessionService } from '../../apps/api/src/week/week-session.service';
-import { newStaff } from '../support/builders';
+import { enrolledStudents, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { SmtpSink } from '../support/smtp-sink';
@@ -352,6 +352,36 @@ describe('erasing a student and a staff member', () => {
       [`student-${studentId}`],
     );
     expect(log).toHaveLength(1);
+  });
+
+  it('erases for the retention job exactly once: erased, then already', async () => {
+    const { studentIds } = await enrolledStudents(t, s.inst.adminToken, [
+      { name: 'Yuri Retained', email: 'yuri.retained@students.test' },
+    ]);
+    const [retained] = studentIds;
+    const service = t.app.get(ErasureService);
+    const now = new Date();
+    expect(await service.eraseStudentAsSystem(s.inst.tenantId, retained, 'retention', now)).toBe(
+      'erased',
+    );
+    expect(await service.eraseStudentAsSystem(s.inst.tenantId, retained, 'retention', now)).toBe(
+      'already',
+    );
+    const log = await rows(
+      `SELECT data, metadata FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`,
+      [`student-${retained}`],
+    );
+    expect(log).toHaveLength(1);
+    expect(log[0].data).toEqual({
+      studentId: retained,
+      reason: 'retention',
+      at: now.toISOString(),
+    });
+    expect(log[0].metadata).toMatchObject({ actorId: 'retention', actorRole: 'admin' });
+    const shown = ok(
+      await q(s.inst.adminToken, `query($id: ID!) { student(id: $id) { name } }`, { id: retained }),
+    );
+    expect(shown.student.name).toBe('Erased student');
   });
 
   it('refuses every later write about the student, and the student cannot get in', async () => {
