@@ -62,6 +62,8 @@ import { WriteModule } from './write/write.module';
 import { HealthResolver } from './health/health.resolver';
 import { IdentityModule } from './identity/identity.module';
 import { StaffModule } from './staff/staff.module';
+import { ErasureModule } from './erasure/erasure.module';
+import { ErasureResolver } from './erasure/erasure.resolver';
 import { StaffResolver } from './staff/staff.resolver';
 
 /** Every resolver, for printing the schema without starting the application. */
@@ -80,6 +82,7 @@ export const resolvers = [
   NudgeEffectResolver,
   DigestResolver,
   StaffResolver,
+  ErasureResolver,
   CalendarFeedResolver,
 ];
 
@@ -148,6 +151,7 @@ export class AppModule {
         FollowUpActionModule,
         AdvisorViewModule,
         StaffModule,
+        ErasureModule,
         DemoModule,
         ExportsModule,
         RetentionModule,

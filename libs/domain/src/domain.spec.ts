@@ -3,8 +3,8 @@ import { parseStreamId, streamIds } from './shared/stream-ids';
 
 describe('domain-wide wiring', () => {
   it('versions every event type at 1 for now, with no type name shared by two aggregates', () => {
-    // 5 institution + 6 cohort + 11 student + 3 contact + 15 interview + 2 bank + 3 notes + 1 identity + 4 staff.
-    expect(Object.keys(eventSchemaVersions)).toHaveLength(50);
+    // 5 institution + 6 cohort + 12 student + 3 contact + 15 interview + 2 bank + 3 notes + 1 identity + 5 staff.
+    expect(Object.keys(eventSchemaVersions)).toHaveLength(52);
     expect(new Set(Object.values(eventSchemaVersions))).toEqual(new Set([1]));
     expect(isDomainEventType('InterviewHeld')).toBe(true);
     expect(isDomainEventType('toString')).toBe(false);
@@ -24,6 +24,18 @@ describe('domain-wide wiring', () => {
         data: { studentId: 's-1', noteId: 'n', advisorId: 'a', role: 'advisor', at },
       }),
     ).toBe('advisor-notes-s-1');
+    expect(
+      streamIdForCommand({
+        type: 'EraseStudent',
+        data: { studentId: 's-1', reason: 'request', at },
+      }),
+    ).toBe('student-s-1');
+    expect(
+      streamIdForCommand({
+        type: 'EraseStaffMember',
+        data: { staffId: 'st-1', erasedBy: 'a', reason: 'institution', at },
+      }),
+    ).toBe('staff-st-1');
     expect(parseStreamId(streamIds.advisorNotes('s-1'))).toEqual({
       kind: 'advisorNotes',
       id: 's-1',

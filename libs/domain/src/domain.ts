@@ -95,6 +95,7 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'SetDigestPreference':
     case 'RenewCalendarFeed':
     case 'RevokeCalendarFeed':
+    case 'EraseStudent':
       return streamIds.student(command.data.studentId);
     case 'AddContact':
     case 'UpdateContact':
@@ -111,6 +112,7 @@ export function streamIdForCommand(command: DomainCommand): string {
     case 'ResendStaffInvitation':
     case 'ActivateStaff':
     case 'DeactivateStaff':
+    case 'EraseStaffMember':
       return streamIds.staff(command.data.staffId);
     case 'SendRequest':
     case 'NudgeRequest':

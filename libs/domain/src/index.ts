@@ -52,3 +52,4 @@ export * from './domain';
 
 export * from './read-models';
 export * from './privacy/personal-data';
+export * from './privacy/erasure';

@@ -4,6 +4,7 @@ import {
   DomainError,
   type DomainEventType,
   type StaffState,
+  type StudentState,
   staffOnlyEventTypes,
   streamIds,
 } from '@rapport/domain';
@@ -40,7 +41,7 @@ export class AccessService {
    * deactivated (docs/adr/0016). A subject naming no staff member (a development token) passes.
    */
   async assertActiveStaff(actor: Actor): Promise<void> {
-    if (actor.role === 'student') return;
+    if (actor.role === 'student') return this.assertNotErased(actor);
     const staff = await this.states.find<StaffState>(
       actor.tenantId,
       streamIds.staff(actor.subject),
@@ -50,6 +51,17 @@ export class AccessService {
         'This staff account was deactivated; ask an administrator of your institution',
       );
     }
+  }
+
+  /** An erased student's tokens stop working at once too (docs/adr/0025). */
+  private async assertNotErased(actor: Actor): Promise<void> {
+    if (!actor.studentId) return;
+    const student = await this.states.find<StudentState>(
+      actor.tenantId,
+      streamIds.student(actor.studentId),
+    );
+    if (student?.state.status === 'registered' && student.state.erased)
+      throw AuthError.unauthenticated('This account was erased');
   }
 
   /** The calling student's own id, for reading their own records (withdrawn students too). */

@@ -150,7 +150,12 @@ export class DigestScheduler {
       const record = byStudent.get(view.studentId);
       if (record?.state.status !== 'registered' || !view.progress.enrolled) continue;
       const student = record as StoredAggregate<Registered<StudentState, 'registered'>>;
-      if (student.state.digestPreference !== 'weekly' || studentOptOuts.has(view.studentId))
+      // An erased student gets no mail at all (docs/adr/0025).
+      if (
+        student.state.erased ||
+        student.state.digestPreference !== 'weekly' ||
+        studentOptOuts.has(view.studentId)
+      )
         continue;
       const url = this.unsubscribeUrl(tenantId, 'student', view.studentId);
       const envelope = this.envelope(
@@ -291,6 +296,9 @@ export class DigestScheduler {
     const byCohort = new Map<string, StudentView[]>();
     for (const view of views) {
       const cohortId = view.progress.cohortId;
+      // Nothing can be done for an erased student: they are no item of an advisor's week.
+      const student = students.get(view.studentId)?.state;
+      if (student?.status === 'registered' && student.erased) continue;
       if (cohortId) byCohort.set(cohortId, [...(byCohort.get(cohortId) ?? []), view]);
     }
     const advised = new Map<

@@ -139,7 +139,9 @@ export class FollowUpActionController {
       payload.tenantId,
       streamIds.student(payload.studentId),
     );
-    if (student?.state.status !== 'registered') return { ok: false, page: invalidPage() };
+    // An erased student's links name nobody any more (docs/adr/0025).
+    if (student?.state.status !== 'registered' || student.state.erased)
+      return { ok: false, page: invalidPage() };
     // A student who left owes nothing, so their old links would read "already done": say why.
     const { tenantId, studentId } = payload;
     if (!(await this.states.enrolledAmong(tenantId, [studentId])).has(studentId))

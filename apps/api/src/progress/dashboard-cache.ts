@@ -33,4 +33,9 @@ export class DashboardCache {
     this.entries.set(key, { fingerprint, computedAtMs: nowMs, dashboard });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
+
+  /** Forgets every dashboard: an erasure must not be answered from before it (docs/adr/0025). */
+  clear(): void {
+    this.entries.clear();
+  }
 }

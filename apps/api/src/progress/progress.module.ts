@@ -20,6 +20,6 @@ import { StudentFieldsResolver } from './student-fields.resolver';
     StudentFieldsResolver,
     CohortFieldsResolver,
   ],
-  exports: [ProgressService],
+  exports: [ProgressService, DashboardCache],
 })
 export class ProgressModule {}

@@ -95,10 +95,10 @@ export class WeekService {
     private readonly calendar: CalendarFeedService,
   ) {}
 
-  /** A registered student of that institution (sign-in refuses anyone else). */
+  /** A registered student of that institution, not erased (sign-in refuses anyone else). */
   async studentExists(tenantId: string, studentId: string): Promise<boolean> {
     const stored = await this.states.find<StudentState>(tenantId, streamIds.student(studentId));
-    return stored?.state.status === 'registered';
+    return stored?.state.status === 'registered' && !stored.state.erased;
   }
 
   async view(session: WeekSession, now = new Date()): Promise<WeekView | null> {

@@ -3,8 +3,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import {
   type DomainCommand,
   type DomainEvent,
+  erasedError,
+  erasedStaffError,
   eventSchemaVersions,
   isDomainError,
+  streamIds,
   streamIdForCommand,
 } from '@rapport/domain';
 import {
@@ -99,7 +102,7 @@ export class CommandExecutor {
       };
     }
 
-    const loaded = await this.load<S>(tenantId, streamId, options.tx);
+    const loaded = await this.loadForDecision<S>(tenantId, streamId, command, options.tx);
     if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
       this.metrics?.staleWrite();
       throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
@@ -139,6 +142,52 @@ export class CommandExecutor {
       loaded.state,
     );
     return { state, version: result.nextExpectedVersion, events, replayed: false };
+  }
+
+  /**
+   * The stream's state, read together with whether the person the command names on another
+   * stream (a contact, interview, note or sign-in link of theirs) was erased: nothing more is
+   * recorded about them (docs/adr/0025), refused here once for every service, in the same
+   * statement as the load. Their own stream's decider refuses the rest.
+   */
+  private async loadForDecision<S>(
+    tenantId: string,
+    streamId: string,
+    command: DomainCommand,
+    tx?: Tx,
+  ): Promise<Loaded<S>> {
+    const data = command.data as { studentId?: unknown; personId?: unknown };
+    const subjects = [data.studentId, data.personId]
+      .filter((id) => typeof id === 'string')
+      .flatMap((id) => [streamIds.student(id), streamIds.staff(id)])
+      .filter((id) => id !== streamId);
+    if (subjects.length === 0) return this.load<S>(tenantId, streamId, tx);
+    const read = async (t: Tx) => {
+      const rows = await t.query<{
+        stream_id: string;
+        kind: string;
+        aggregate_id: string;
+        version: string;
+        state: S;
+      }>(
+        `SELECT stream_id, kind, aggregate_id, version,
+                CASE WHEN stream_id = $2 THEN state END AS state
+           FROM ${AGGREGATE_STATES}
+          WHERE tenant_id = $1
+            AND (stream_id = $2 OR (stream_id = ANY($3) AND (state->>'erased') = 'true'))`,
+        [t.tenantId, streamId, subjects],
+      );
+      const erased = rows.find((r) => r.stream_id !== streamId);
+      if (erased)
+        throw erased.kind === 'staff'
+          ? erasedStaffError(erased.aggregate_id)
+          : erasedError(erased.aggregate_id);
+      const row = rows.find((r) => r.stream_id === streamId);
+      return row
+        ? { state: decodeState<S>(row.state), version: Number(row.version) }
+        : { state: aggregateOf(streamId).decider.initialState() as S, version: 0 };
+    };
+    return tx ? read(tx) : this.database.withTenant(tenantId, read);
   }
 
   /** Whether a command under this context's clientMutationId was recorded on the stream already. */

@@ -160,6 +160,7 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'StaffInvitationResent':
     case 'StaffActivated':
     case 'StaffDeactivated':
+    case 'StaffMemberErased':
       return null;
     case 'StudentEnrolled':
     case 'StudentWithdrawn':
@@ -173,6 +174,7 @@ export function studentIdOf(event: DomainEvent): string | null {
     case 'DigestPreferenceSet':
     case 'CalendarFeedRenewed':
     case 'CalendarFeedRevoked':
+    case 'StudentErased':
     case 'ContactAdded':
     case 'ContactUpdated':
     case 'ContactArchived':
@@ -248,6 +250,11 @@ function evolve(state: StudentProgress, event: DomainEvent, inPlace: boolean): S
     case 'StaffInvitationResent':
     case 'StaffActivated':
     case 'StaffDeactivated':
+    case 'StaffMemberErased':
+      return state;
+    // Progress holds no personal data, and an erasure is not the student's work: the counts
+    // stay exactly what they were (docs/adr/0025).
+    case 'StudentErased':
       return state;
     // Career interests, personal data and calendar feeds are not needed by any dashboard.
     case 'StudentProfileUpdated':

@@ -187,6 +187,10 @@ function describe(event: DomainEvent): string[] {
       return ['Staff member signed in for the first time'];
     case 'StaffDeactivated':
       return ['Staff member deactivated'];
+    case 'StudentErased':
+      return ['Personal data erased', `Reason: ${event.data.reason}`];
+    case 'StaffMemberErased':
+      return ['Staff member erased', `Reason: ${event.data.reason}`];
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

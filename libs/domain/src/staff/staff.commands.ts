@@ -1,4 +1,5 @@
 import { type StaffRole } from '../advisor-notes/advisor-notes.events';
+import { type ErasureReason } from '../privacy/erasure';
 import { type Command } from '../shared/decider';
 
 export type InviteStaff = Command<
@@ -36,4 +37,17 @@ export type DeactivateStaff = Command<
   }
 >;
 
-export type StaffCommand = InviteStaff | ResendStaffInvitation | ActivateStaff | DeactivateStaff;
+/** Erases the staff member (admins); erasing again records nothing. */
+export type EraseStaffMember = Command<
+  'EraseStaffMember',
+  {
+    staffId: string;
+    /** The acting admin's id: nobody erases themselves. */
+    erasedBy: string;
+    reason: ErasureReason;
+    at: string;
+  }
+>;
+
+export type StaffCommand =
+  InviteStaff | ResendStaffInvitation | ActivateStaff | DeactivateStaff | EraseStaffMember;

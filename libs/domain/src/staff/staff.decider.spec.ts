@@ -150,4 +150,47 @@ describe('staff decider', () => {
       expect(checkAssignableStaff(undefined)?.field).toBe('advisorId');
     });
   });
+
+  describe('EraseStaffMember', () => {
+    const erase = (erasedBy = 'admin-1') =>
+      ({
+        type: 'EraseStaffMember',
+        data: { staffId, erasedBy, reason: 'institution', at },
+      }) as const;
+    const erased = {
+      type: 'StaffMemberErased' as const,
+      data: { staffId, reason: 'institution' as const, at },
+    };
+
+    it('records the erasure once; erasing again records nothing', () => {
+      spec.given([invited, activated]).when(erase()).then([erased]);
+      spec.given([invited, activated, erased]).when(erase()).thenNothing();
+    });
+
+    it('rejects erasing yourself and an unknown staff member', () => {
+      spec.given([invited]).when(erase(staffId)).thenError(DomainErrorCode.FORBIDDEN);
+      spec.given([]).when(erase()).thenError(DomainErrorCode.NOT_FOUND);
+    });
+
+    it('refuses every later command and folds to a deactivated placeholder', () => {
+      spec
+        .given([invited, erased])
+        .when({ type: 'ActivateStaff', data: { staffId, at } })
+        .thenError(DomainErrorCode.INVALID_TRANSITION, { message: 'was erased' });
+      spec
+        .given([invited, erased])
+        .when({ type: 'ResendStaffInvitation', data: { staffId, invitationId: 'inv-2', at } })
+        .thenError(DomainErrorCode.INVALID_TRANSITION);
+      const state = [invited, erased].reduce(
+        (s, e) => staffDecider.evolve(s, e),
+        staffDecider.initialState(),
+      );
+      expect(state).toMatchObject({
+        status: 'deactivated',
+        erased: true,
+        personal: { name: 'Erased staff member', email: null },
+      });
+      expect(checkAssignableStaff(state)).toBeDefined();
+    });
+  });
 });

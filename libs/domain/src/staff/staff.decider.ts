@@ -1,4 +1,6 @@
 import { STAFF_ROLES, type StaffRole } from '../advisor-notes/advisor-notes.events';
+import { ERASURE_REASONS } from '../privacy/erasure';
+import { ERASED_STAFF_NAME } from '../privacy/personal-data';
 import { normalizeInstant } from '../shared/dates';
 import { type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
@@ -14,6 +16,7 @@ import {
 import {
   type ActivateStaff,
   type DeactivateStaff,
+  type EraseStaffMember,
   type InviteStaff,
   type ResendStaffInvitation,
   type StaffCommand,
@@ -32,6 +35,8 @@ export type StaffState =
       activatedAt: string | null;
       deactivatedAt: string | null;
       personal: StaffPersonal;
+      /** Erased (docs/adr/0025): deactivated for good, with a placeholder name. Absent: not erased. */
+      erased?: boolean;
     };
 
 type Existing = Exclude<StaffState, { status: 'none' }>;
@@ -43,6 +48,8 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
     if (state.status === 'none') {
       return DomainError.notFound('No staff member of this institution has this id', 'staffId');
     }
+    if (command.type === 'EraseStaffMember') return erase(command, state);
+    if (state.erased) return erasedStaffError(state.staffId);
     switch (command.type) {
       case 'ResendStaffInvitation':
         return resend(command, state);
@@ -79,6 +86,15 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
         return { ...state, status: 'active', activatedAt: event.data.at };
       case 'StaffDeactivated':
         return { ...state, status: 'deactivated', deactivatedAt: event.data.at };
+      case 'StaffMemberErased':
+        // Erased staff cannot sign in again: deactivated (at the erasure unless earlier).
+        return {
+          ...state,
+          status: 'deactivated',
+          deactivatedAt: state.deactivatedAt ?? event.data.at,
+          personal: { name: ERASED_STAFF_NAME, email: null },
+          erased: true,
+        };
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -88,6 +104,32 @@ export const staffDecider: Decider<StaffCommand, StaffEvent, StaffState> = {
 
   initialState: () => ({ status: 'none' }),
 };
+
+/** The refusal of any command about an erased staff member: ids only. */
+export function erasedStaffError(staffId: string): DomainError {
+  return DomainError.invalidTransition(
+    `Staff member ${staffId} was erased; nothing more can be recorded about them`,
+  );
+}
+
+/** Erasing twice records nothing; an admin cannot erase themselves. */
+function erase({ data }: EraseStaffMember, state: Existing): Result {
+  const error = firstError(
+    requireOneOf(data.reason, ERASURE_REASONS, 'reason', 'The erasure reason'),
+    requireInstant(data.at, 'at', 'The erasure time'),
+  );
+  if (error) return error;
+  if (data.erasedBy === state.staffId) {
+    return DomainError.forbidden('You cannot erase yourself; ask another administrator');
+  }
+  if (state.erased) return [];
+  return [
+    {
+      type: 'StaffMemberErased',
+      data: { staffId: state.staffId, reason: data.reason, at: normalizeInstant(data.at) },
+    },
+  ];
+}
 
 function invite({ data }: InviteStaff, state: StaffState): Result {
   if (state.status !== 'none') {

@@ -1,4 +1,5 @@
 import { type StaffRole } from '../advisor-notes/advisor-notes.events';
+import { type ErasureReason } from '../privacy/erasure';
 import { type Event } from '../shared/decider';
 
 export type StaffStatus = 'invited' | 'active' | 'deactivated';
@@ -32,7 +33,17 @@ export type StaffActivated = Event<'StaffActivated', { staffId: string; at: stri
 /** No more sign-ins, and the tokens already issued stop working. */
 export type StaffDeactivated = Event<'StaffDeactivated', { staffId: string; at: string }>;
 
-export type StaffEvent = StaffInvited | StaffInvitationResent | StaffActivated | StaffDeactivated;
+/**
+ * The staff member was erased (docs/adr/0025): their data key is destroyed, they read as "Erased
+ * staff member", cannot sign in, and nothing more is recorded about them. Ids only.
+ */
+export type StaffMemberErased = Event<
+  'StaffMemberErased',
+  { staffId: string; reason: ErasureReason; at: string }
+>;
+
+export type StaffEvent =
+  StaffInvited | StaffInvitationResent | StaffActivated | StaffDeactivated | StaffMemberErased;
 
 export type StaffEventType = StaffEvent['type'];
 
@@ -41,4 +52,5 @@ export const StaffEventSchemaVersions: Record<StaffEventType, number> = {
   StaffInvitationResent: 1,
   StaffActivated: 1,
   StaffDeactivated: 1,
+  StaffMemberErased: 1,
 };

@@ -1,3 +1,4 @@
+import { type ErasureReason } from '../privacy/erasure';
 import { type Command } from '../shared/decider';
 import {
   type DigestPreference,
@@ -81,6 +82,12 @@ export type RenewCalendarFeed = Command<
 /** Turns the feed off; records nothing when there is none. */
 export type RevokeCalendarFeed = Command<'RevokeCalendarFeed', { studentId: string; at: string }>;
 
+/** Erases the student (admins, or the retention job); erasing again records nothing. */
+export type EraseStudent = Command<
+  'EraseStudent',
+  { studentId: string; reason: ErasureReason; at: string }
+>;
+
 export type StudentCommand =
   | RegisterStudent
   | UpdateStudentProfile
@@ -90,4 +97,5 @@ export type StudentCommand =
   | LeaveCohort
   | SetDigestPreference
   | RenewCalendarFeed
-  | RevokeCalendarFeed;
+  | RevokeCalendarFeed
+  | EraseStudent;

@@ -1,6 +1,6 @@
 import { DomainErrorCode } from '../shared/domain-error';
 import { deciderSpec } from '../testing/decider-spec';
-import { type CorrectStudentRecord } from './student.commands';
+import { type CorrectStudentRecord, type StudentCommand } from './student.commands';
 import { enrolmentsOf, type StudentState, studentDecider } from './student.decider';
 import {
   type StudentEvent,
@@ -601,6 +601,75 @@ describe('student decider', () => {
         .given([])
         .when({ type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at } })
         .thenError(DomainErrorCode.NOT_FOUND);
+    });
+  });
+
+  describe('EraseStudent', () => {
+    const erased = {
+      type: 'StudentErased' as const,
+      data: { studentId, reason: 'request' as const, at },
+    };
+
+    it('records the erasure with ids and the reason only', () => {
+      spec
+        .given([registered])
+        .when({ type: 'EraseStudent', data: { studentId, reason: 'request', at } })
+        .then([erased]);
+    });
+
+    it('records nothing when the student was erased already (exactly once)', () => {
+      spec
+        .given([registered, erased])
+        .when({ type: 'EraseStudent', data: { studentId, reason: 'retention', at } })
+        .thenNothing();
+    });
+
+    it('rejects an unknown student and an unknown reason', () => {
+      spec
+        .given([])
+        .when({ type: 'EraseStudent', data: { studentId, reason: 'request', at } })
+        .thenError(DomainErrorCode.NOT_FOUND);
+      spec
+        .given([registered])
+        .when({ type: 'EraseStudent', data: { studentId, reason: 'whim' as never, at } })
+        .thenError(DomainErrorCode.VALIDATION, { field: 'reason' });
+    });
+
+    it('refuses every later command, naming no personal data', () => {
+      const later: StudentCommand[] = [
+        { type: 'UpdateStudentProfile', data: { studentId, careerInterests: ['Law'], at } },
+        { type: 'ConfirmStudentEmailChange', data: { studentId, requestId: 'r-1', at } },
+        { type: 'CorrectStudentRecord', data: { studentId, program: 'Law', at } },
+        { type: 'JoinCohort', data: { studentId, cohortId: 'c-2', at } },
+        { type: 'LeaveCohort', data: { studentId, cohortId: 'c-1', at } },
+        { type: 'SetDigestPreference', data: { studentId, preference: 'off', at } },
+        { type: 'RenewCalendarFeed', data: { studentId, feedId: 'feed-1', at } },
+        { type: 'RevokeCalendarFeed', data: { studentId, at } },
+      ];
+      for (const command of later) {
+        const error = spec
+          .given([registered, erased])
+          .when(command)
+          .thenError(DomainErrorCode.INVALID_TRANSITION, { message: 'was erased' });
+        expect(error.message).not.toContain('Ada');
+      }
+      spec
+        .given([registered, erased])
+        .when({ type: 'RegisterStudent', data: { ...registered.data } })
+        .thenError(DomainErrorCode.ALREADY_EXISTS);
+    });
+
+    it('folds to placeholders, keeping the enrolments', () => {
+      const state = [registered, erased].reduce(
+        (s, e) => studentDecider.evolve(s, e),
+        studentDecider.initialState(),
+      ) as Extract<StudentState, { status: 'registered' }>;
+      expect(state.personal).toEqual({ name: 'Erased student', email: '' });
+      expect(state.erased).toBe(true);
+      expect(state.calendarFeed).toBeNull();
+      expect(state.pendingEmailChange).toBeNull();
+      expect(JSON.stringify(state)).not.toMatch(/Ada|ada@/);
+      expect(enrolmentsOf(state)).toEqual([{ cohortId: 'c-1', from: at, to: null }]);
     });
   });
 });

@@ -1,3 +1,5 @@
+import { ERASURE_REASONS } from '../privacy/erasure';
+import { ERASED_STUDENT_NAME } from '../privacy/personal-data';
 import { normalizeInstant } from '../shared/dates';
 import { type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
@@ -15,6 +17,7 @@ import {
 import {
   type ConfirmStudentEmailChange,
   type CorrectStudentRecord,
+  type EraseStudent,
   type JoinCohort,
   type LeaveCohort,
   type RegisterStudent,
@@ -59,6 +62,12 @@ export type StudentState =
       graduationYear?: number | null;
       /** The one calendar feed URL that works; null or absent (older states): none. */
       calendarFeed?: CalendarFeed | null;
+      /**
+       * Erased (docs/adr/0025): personal data reads as placeholders and every later command is
+       * refused; enrolments stay so cohort statistics stay true. Absent: not erased.
+       */
+      erased?: boolean;
+      erasedAt?: string | null;
     };
 
 /** The student's current calendar feed: its id is in the URL's signed token. */
@@ -94,6 +103,8 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
     if (state.status !== 'registered') {
       return DomainError.notFound(`Student ${command.data.studentId} is not registered`);
     }
+    if (command.type === 'EraseStudent') return erase(command, state);
+    if (state.erased) return erasedError(state.studentId);
     switch (command.type) {
       case 'UpdateStudentProfile':
         return updateProfile(command, state);
@@ -211,6 +222,17 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
       // An export changes nothing about the student; it is recorded for the audit log.
       case 'StudentDataExported':
         return state;
+      case 'StudentErased':
+        if (state.status !== 'registered') return state;
+        return {
+          ...state,
+          // What the student's own events read as once their key is destroyed.
+          personal: { name: ERASED_STUDENT_NAME, email: '' },
+          pendingEmailChange: null,
+          calendarFeed: null,
+          erased: true,
+          erasedAt: event.data.at,
+        };
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -220,6 +242,29 @@ export const studentDecider: Decider<StudentCommand, StudentEvent, StudentState>
 
   initialState: () => ({ status: 'none' }),
 };
+
+/** The refusal of any command about an erased student: ids only, never who they were. */
+export function erasedError(studentId: string): DomainError {
+  return DomainError.invalidTransition(
+    `Student ${studentId} was erased; nothing more can be recorded about them`,
+  );
+}
+
+/** Erasing an erased student records nothing: erasure happens exactly once. */
+function erase({ data }: EraseStudent, state: Registered): Result {
+  const error = firstError(
+    requireOneOf(data.reason, ERASURE_REASONS, 'reason', 'The erasure reason'),
+    requireInstant(data.at, 'at', 'The erasure time'),
+  );
+  if (error) return error;
+  if (state.erased) return [];
+  return [
+    {
+      type: 'StudentErased',
+      data: { studentId: state.studentId, reason: data.reason, at: normalizeInstant(data.at) },
+    },
+  ];
+}
 
 function register({ data }: RegisterStudent, state: StudentState): Result {
   if (state.status === 'registered') {

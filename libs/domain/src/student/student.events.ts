@@ -1,3 +1,4 @@
+import { type ErasureReason } from '../privacy/erasure';
 import { type Event } from '../shared/decider';
 
 export type DigestPreference = 'weekly' | 'off';
@@ -111,6 +112,14 @@ export type CalendarFeedRevoked = Event<'CalendarFeedRevoked', { studentId: stri
 
 /** The student's data was exported as JSON (by them or an admin: the actor is in the metadata). */
 export type StudentDataExported = Event<'StudentDataExported', { studentId: string; at: string }>;
+/**
+ * The student was erased (docs/adr/0025): their data key is destroyed, so every personal part of
+ * their events reads as a placeholder, and nothing more is recorded about them. Ids only.
+ */
+export type StudentErased = Event<
+  'StudentErased',
+  { studentId: string; reason: ErasureReason; at: string }
+>;
 
 export type StudentEvent =
   | StudentRegistered
@@ -123,7 +132,8 @@ export type StudentEvent =
   | DigestPreferenceSet
   | CalendarFeedRenewed
   | CalendarFeedRevoked
-  | StudentDataExported;
+  | StudentDataExported
+  | StudentErased;
 
 export type StudentEventType = StudentEvent['type'];
 
@@ -139,4 +149,5 @@ export const StudentEventSchemaVersions: Record<StudentEventType, number> = {
   CalendarFeedRenewed: 1,
   CalendarFeedRevoked: 1,
   StudentDataExported: 1,
+  StudentErased: 1,
 };
