@@ -539,8 +539,21 @@ describe('erasing a student and a staff member', () => {
     ).toBeDefined();
   });
 
-  it('runs without a DataKeys provider until the crypto part is merged (one marked call site)', () => {
-    // LEAD: once DATA_KEYS is provided, this becomes `toBeDefined()` and the service requires it.
-    expect(() => t.app.get(DATA_KEYS, { strict: false })).toThrow();
+  it("destroys the student's data key: the log keeps ciphertext only, every read of it comes back erased", async () => {
+    expect(t.app.get(DATA_KEYS, { strict: false })).toBeDefined();
+    const [key] = await rows(
+      `SELECT wrapped_key, destroyed_at FROM data_keys WHERE tenant_id = $1 AND owner_id = $2`,
+      [studentId],
+    );
+    expect(key.wrapped_key).toBeNull();
+    expect(key.destroyed_at).not.toBeNull();
+    const raw = await rows(`SELECT data::text AS data FROM events WHERE tenant_id = $1`);
+    expect(raw.filter((r: { data: string }) => r.data.includes('Quokka'))).toEqual([]);
+    const events = await t.app.get(EventStore).readStream(s.inst.tenantId, `student-${studentId}`);
+    const registered = events.find((e) => e.type === 'StudentRegistered');
+    expect((registered?.data as { personal: unknown }).personal).toEqual({
+      name: 'Erased student',
+      email: '',
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
 import { streamIds } from '@rapport/domain';
+import { Logger } from '@nestjs/common';
 import { Database, EventStore, Tenants } from '@rapport/event-store';
+import { ErasureService } from '../../apps/api/src/erasure/erasure.service';
 import { RetentionRepository } from '../../apps/api/src/retention/retention.repository';
 import { RetentionService } from '../../apps/api/src/retention/retention.service';
 import type { StudentEraser } from '../../apps/api/src/retention/student-eraser';
@@ -16,35 +17,14 @@ import type { INestApplication } from '@nestjs/common';
 const now = new Date('2026-12-08T18:00:00Z');
 const nextDay = new Date('2026-12-09T18:00:00Z');
 
-/**
- * TEST-ONLY stand-in for the erasure service (apps/api/src/erasure, merged separately): it
- * records `StudentErased` through the real event store, once per student, and nothing else.
- * The lead replaces it with the real ErasureService after merging.
- */
-class AppendOnlyTestEraser implements StudentEraser {
+/** The real erasure service, with the students it was asked to erase written down. */
+class RecordingEraser implements StudentEraser {
   readonly calls: string[] = [];
   constructor(private readonly app: INestApplication) {}
 
-  async eraseStudentAsSystem(tenantId: string, studentId: string, reason: 'retention', at: Date) {
+  eraseStudentAsSystem(tenantId: string, studentId: string, reason: 'retention', at: Date) {
     this.calls.push(studentId);
-    const stream = streamIds.student(studentId);
-    const erased = await this.app
-      .get(Database)
-      .withTenant(tenantId, (tx) =>
-        tx.query(
-          `SELECT 1 FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = 'StudentErased'`,
-          [tx.tenantId, stream],
-        ),
-      );
-    if (erased.length > 0) return 'already' as const;
-    await this.app.get(EventStore).append(tenantId, stream, [
-      {
-        type: 'StudentErased',
-        data: { studentId, reason, at: at.toISOString() },
-        metadata: { actorId: 'retention', actorRole: 'system' },
-      },
-    ]);
-    return 'erased' as const;
+    return this.app.get(ErasureService).eraseStudentAsSystem(tenantId, studentId, reason, at);
   }
 }
 
@@ -215,7 +195,7 @@ describe('retention', () => {
     const bKept = await enrol(b.adminToken, bJune, 'kept@b.test');
     await caughtUp(t.app);
 
-    const eraser = new AppendOnlyTestEraser(t.app);
+    const eraser = new RecordingEraser(t.app);
     await eraser.eraseStudentAsSystem(a.tenantId, erasedBefore, 'retention', now);
     eraser.calls.length = 0;
 
@@ -346,8 +326,8 @@ describe('retention', () => {
 
     const other = await startInstance(t.db);
     try {
-      const first = retentionOn(t.app, new AppendOnlyTestEraser(t.app));
-      const second = retentionOn(other, new AppendOnlyTestEraser(other));
+      const first = retentionOn(t.app, new RecordingEraser(t.app));
+      const second = retentionOn(other, new RecordingEraser(other));
       const results = await Promise.all([
         first.sweep(inst.tenantId, now),
         second.sweep(inst.tenantId, now),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type ErasureReason,
   erasedPersonal,
@@ -58,8 +58,8 @@ export class ErasureService {
     private readonly executor: CommandExecutor,
     private readonly access: AccessService,
     private readonly dashboards: DashboardCache,
-    // LEAD: the crypto branch provides DATA_KEYS; drop @Optional() (and the `?.` below) on merge.
-    @Optional() @Inject(DATA_KEYS) private readonly keys?: DataKeys,
+    // Null only where sealing is off (the bench's baseline): there is no key to destroy.
+    @Inject(DATA_KEYS) private readonly keys: DataKeys | null,
   ) {}
 
   /** Admins: erase a student; erasing again answers the first erasure and records nothing. */

@@ -10,22 +10,16 @@ import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { RetentionRepository } from './retention.repository';
 import { RetentionService } from './retention.service';
-import { STUDENT_ERASER, type StudentEraser } from './student-eraser';
-
-/**
- * Stands in until the erasure service is merged (it provides STUDENT_ERASER then): the job
- * refuses to erase rather than pretend, so a sweep fails loudly and its day stays unswept.
- */
-const noEraserYet: StudentEraser = {
-  eraseStudentAsSystem: () =>
-    Promise.reject(new Error('No erasure service is installed: retention cannot erase')),
-};
+import { ErasureModule } from '../erasure/erasure.module';
+import { ErasureService } from '../erasure/erasure.service';
+import { STUDENT_ERASER } from './student-eraser';
 
 @Module({
+  imports: [ErasureModule],
   providers: [
     RetentionRepository,
     RetentionService,
-    { provide: STUDENT_ERASER, useValue: noEraserYet },
+    { provide: STUDENT_ERASER, useExisting: ErasureService },
   ],
   exports: [RetentionService],
 })
