@@ -87,7 +87,10 @@ function leaks(snap: Awaited<ReturnType<typeof snapshot>>, strings: string[]): s
 
 async function verifyReadModels(t: TestApp): Promise<Record<string, number>> {
   const database = t.db.owner.database;
-  const rebuilder = new ProjectionRebuilder(database, new EventStore(database));
+  const rebuilder = new ProjectionRebuilder(
+    database,
+    new EventStore(database, undefined, t.app.get(EventStore).privacy),
+  );
   const differing: Record<string, number> = {};
   for (const projection of projections)
     for (const [table, count] of Object.entries(await rebuilder.verify(projection)))
