@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { EventStore, ProjectionRebuilder, START } from '@rapport/event-store';
 import { DigestDelivery } from '../../apps/api/src/digest/digest-delivery.service';
 import { DigestScheduler } from '../../apps/api/src/digest/digest-scheduler.service';
 import { projections } from '../../apps/api/src/projections';
+import { apiEnv, TEST_DATA_KEY_SECRET } from '../support/api-process';
 import { dumpDatabase, findPersonal } from '../support/database-dump';
 import { graphql } from '../support/graphql';
 import { caughtUp } from '../support/projections';
@@ -14,6 +16,7 @@ import {
   runAs,
   studentDigestScenario,
 } from '../support/student-digest';
+import { onRealPostgres } from '../support/test-database';
 import { startTestApp, testMail, type TestApp } from '../support/test-app';
 
 describe('the dump search', () => {
@@ -54,7 +57,11 @@ describe('erasure, proven on a dump of the whole database', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    t = await startTestApp({ mail: testMail(sink.url) });
+    t = await startTestApp({
+      mail: testMail(sink.url),
+      // The operator's commands below open the log with the same key-encryption key.
+      dataKeys: { secret: TEST_DATA_KEY_SECRET, cacheMs: 60_000, cacheSize: 1_000 },
+    });
     scenario = await studentDigestScenario(t, sink, 'Zoë Quill-Ashworth');
     const { inst, student } = scenario;
     const run = runAs(t.app);
@@ -157,18 +164,34 @@ describe('erasure, proven on a dump of the whole database', () => {
     const first = await dumpDatabase(t.db);
     expect(findPersonal(first.text, personal)).toEqual([]);
 
-    // `npm run projections:rebuild -- --all`, then `npm run verify`, in process (same calls).
-    const database = t.db.owner.database;
-    const rebuilder = new ProjectionRebuilder(
-      database,
-      new EventStore(database, undefined, t.app.get(EventStore).privacy),
-    );
-    await rebuilder.rebuildMany(projections);
-    const differing: Record<string, number> = {};
-    for (const projection of projections)
-      for (const [table, count] of Object.entries(await rebuilder.verify(projection)))
-        if (count > 0) differing[`${projection.name} ${table}`] = count;
-    expect(differing).toEqual({});
+    if (onRealPostgres) {
+      // The operator's commands themselves, against the same database and key.
+      for (const args of [['projections:rebuild', '--', '--all'], ['verify']]) {
+        const run = spawnSync('npm', ['run', '--silent', ...args], {
+          env: apiEnv(t.db),
+          encoding: 'utf8',
+        });
+        expect({ args, status: run.status, stderr: run.stderr }).toEqual({
+          args,
+          status: 0,
+          stderr: '',
+        });
+        if (args[0] === 'verify') expect(run.stdout).toContain('every read model matches');
+      }
+    } else {
+      // PGlite lives inside this process: the same calls the two commands make.
+      const database = t.db.owner.database;
+      const rebuilder = new ProjectionRebuilder(
+        database,
+        new EventStore(database, undefined, t.app.get(EventStore).privacy),
+      );
+      await rebuilder.rebuildMany(projections);
+      const differing: Record<string, number> = {};
+      for (const projection of projections)
+        for (const [table, count] of Object.entries(await rebuilder.verify(projection)))
+          if (count > 0) differing[`${projection.name} ${table}`] = count;
+      expect(differing).toEqual({});
+    }
 
     const second = await dumpDatabase(t.db);
     expect(findPersonal(second.text, personal)).toEqual([]);

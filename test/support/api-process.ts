@@ -7,6 +7,9 @@ import { SignJWT } from 'jose';
 import { TEST_JWT_SECRET } from './test-app';
 import type { TestDatabase } from './test-database';
 
+/** The key-encryption secret of child processes (and of in-process apps that share their log). */
+export const TEST_DATA_KEY_SECRET = 'rapport-test-data-key-secret-rapport-test';
+
 /** The built API (`dist/`, as `npm start` runs it) in a child process we can kill. */
 export interface ApiProcess {
   url: string;
@@ -25,7 +28,7 @@ export function apiEnv(db: TestDatabase, extra: Record<string, string> = {}): No
     DATABASE_OWNER_URL: db.config.ownerUrl,
     DATABASE_WORKER_URL: db.config.workerUrl,
     JWT_SECRET: TEST_JWT_SECRET,
-    DATA_KEY_SECRET: 'rapport-test-data-key-secret-rapport-test',
+    DATA_KEY_SECRET: TEST_DATA_KEY_SECRET,
     SEED_DEMO: 'false',
     DIGESTS: 'off',
     RATE_LIMIT: 'off',
