@@ -19,6 +19,7 @@ import { aggregateOf } from '../write/aggregates';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
 import { encodeState } from '../write/state-codec';
+import { logHead, progressCaughtUp } from '../progress/progress-wait';
 
 export interface ErasureResult {
   studentId: string;
@@ -38,11 +39,6 @@ export interface ErasureContext {
   clientMutationId?: string;
   now?: Date;
 }
-
-const PROGRESS_PROJECTION = 'student-progress';
-/** How long a mutation waits for the dashboards to pass the erasure before answering anyway. */
-export const ERASURE_WAIT_MS = 5_000;
-const POLL_MS = 25;
 
 /**
  * Erases a person (docs/adr/0025): in one tenant transaction it records the erasure, destroys
@@ -70,7 +66,7 @@ export class ErasureService {
   ): Promise<ErasureResult> {
     this.access.requireRole(actor, 'admin');
     const now = ctx.now ?? new Date();
-    const before = await this.logHead(actor.tenantId);
+    const before = await logHead(this.database, actor.tenantId);
     const { erasedAt } = await this.erase(
       {
         actor,
@@ -81,7 +77,7 @@ export class ErasureService {
       input.studentId,
       input.reason,
     );
-    const caughtUp = await this.projected(actor.tenantId, before);
+    const caughtUp = await progressCaughtUp(this.database, actor.tenantId, before);
     return { studentId: input.studentId, erasedAt, caughtUp };
   }
 
@@ -280,41 +276,6 @@ export class ErasureService {
       [tx.tenantId, streamId],
     );
     return new Date(row.at);
-  }
-
-  private async logHead(tenantId: string): Promise<number> {
-    const [row] = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<{ head: string }>(
-        `SELECT coalesce(max(global_position), 0)::text AS head FROM events WHERE tenant_id = $1`,
-        [tx.tenantId],
-      ),
-    );
-    return Number(row.head);
-  }
-
-  /**
-   * True once every event of this tenant written after `before` and visible now (the erasure's
-   * among them) sorts at or before the progress projection's checkpoint; false after the deadline.
-   */
-  private async projected(tenantId: string, before: number): Promise<boolean> {
-    const after = await this.logHead(tenantId);
-    const deadline = Date.now() + ERASURE_WAIT_MS;
-    for (;;) {
-      const [row] = await this.database.withTenant(tenantId, (tx) =>
-        tx.query<{ pending: boolean }>(
-          `SELECT EXISTS (
-             SELECT 1 FROM events e, projection_checkpoints c
-              WHERE c.name = $4 AND e.tenant_id = $1
-                AND e.global_position > $2 AND e.global_position <= $3
-                AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-           ) AS pending`,
-          [tx.tenantId, before, after, PROGRESS_PROJECTION],
-        ),
-      );
-      if (!row.pending) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
   }
 }
 

@@ -28,12 +28,8 @@ import { parseStepChoice } from '../follow-up-action/follow-up-step.form';
 import { ProgressService } from '../progress/progress.service';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { WeekSession } from './week-session.service';
+import { logHead, progressCaughtUp } from '../progress/progress-wait';
 
-/** The projection that `followUps`, the target and the timeline are read from. */
-const PROGRESS_PROJECTION = 'student-progress';
-/** How long a POST waits for its step to reach the read model before redirecting anyway. */
-export const READ_YOUR_WRITE_MS = 5_000;
-const POLL_MS = 25;
 const RECENT_ACTIVITY = 5;
 
 export interface WeekItem extends FollowUpItem {
@@ -212,7 +208,7 @@ export class WeekService {
       if (error instanceof AuthError) return { status: 'not-enrolled' };
       throw error;
     }
-    const before = await this.logHead(session.tenantId);
+    const before = await logHead(this.database, session.tenantId);
     let status: ActionOutcome;
     try {
       status = await this.actions.perform(
@@ -231,43 +227,11 @@ export class WeekService {
       if (isDomainError(error)) return { status: 'refused' };
       throw error;
     }
-    const caughtUp = status === 'recorded' ? await this.projected(session.tenantId, before) : true;
+    const caughtUp =
+      status === 'recorded'
+        ? await progressCaughtUp(this.database, session.tenantId, before)
+        : true;
     return { status, caughtUp };
-  }
-
-  private async logHead(tenantId: string): Promise<number> {
-    const [row] = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<{ head: string }>(
-        `SELECT coalesce(max(global_position), 0)::text AS head FROM events WHERE tenant_id = $1`,
-        [tx.tenantId],
-      ),
-    );
-    return Number(row.head);
-  }
-
-  /**
-   * True once every event of this tenant written after `before` and visible now (the step's
-   * among them) sorts at or before the projection's checkpoint; false after the deadline.
-   */
-  private async projected(tenantId: string, before: number): Promise<boolean> {
-    const after = await this.logHead(tenantId);
-    const deadline = Date.now() + READ_YOUR_WRITE_MS;
-    for (;;) {
-      const [row] = await this.database.withTenant(tenantId, (tx) =>
-        tx.query<{ pending: boolean }>(
-          `SELECT EXISTS (
-             SELECT 1 FROM events e, projection_checkpoints c
-              WHERE c.name = $4 AND e.tenant_id = $1
-                AND e.global_position > $2 AND e.global_position <= $3
-                AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-           ) AS pending`,
-          [tx.tenantId, before, after, PROGRESS_PROJECTION],
-        ),
-      );
-      if (!row.pending) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
   }
 }
 
