@@ -1,3 +1,4 @@
+import { EventStore, START } from '@rapport/event-store';
 import { type DomainCommand, registerStudentOnEnrollment } from '@rapport/domain';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -127,14 +128,12 @@ describe('verified email changes', () => {
   const postConfirm = (token: string) =>
     request(server()).post('/email-confirmations').type('form').send({ token });
 
+  /** The student's events of one type, opened with their key (stored, `personal` is sealed). */
   async function eventsOf(studentId: string, type: string) {
-    return t.db.owner.database.withTenant(inst.tenantId, (tx) =>
-      tx.query<{ data: Record<string, any> }>(
-        `SELECT data FROM events WHERE tenant_id = $1 AND stream_id = $2 AND type = $3
-          ORDER BY global_position`,
-        [tx.tenantId, `student-${studentId}`, type],
-      ),
-    );
+    const events = await t.app.get(EventStore).readStream(inst.tenantId, `student-${studentId}`);
+    return events
+      .filter((e) => e.type === type)
+      .map((e) => ({ data: e.data as Record<string, any> }));
   }
 
   async function digestsTo(address: string) {
@@ -375,14 +374,18 @@ describe('verified email changes', () => {
         [tx.tenantId],
       ),
     );
-    // The addresses are in the events that carry them, inside `personal` only.
-    const carrying = rows.filter((r) => requestedAddresses.some((a) => r.data.includes(a)));
-    expect(new Set(carrying.map((r) => r.type))).toEqual(
+    // Stored, no event holds them: they are sealed inside `personal`…
+    expect(rows.filter((r) => requestedAddresses.some((a) => r.data.includes(a)))).toEqual([]);
+    // …and opened, the events that carry them hold them in `personal` only.
+    const { events } = await t.app.get(EventStore).readTenant(inst.tenantId, START, 100_000);
+    const carrying = events.filter((e) =>
+      requestedAddresses.some((a) => JSON.stringify(e.data).includes(a)),
+    );
+    expect(new Set(carrying.map((e) => e.type))).toEqual(
       new Set(['StudentEmailChangeRequested', 'StudentEmailChanged']),
     );
-    for (const row of carrying) {
-      const data = JSON.parse(row.data) as Record<string, unknown>;
-      const { personal, ...rest } = data;
+    for (const event of carrying) {
+      const { personal, ...rest } = event.data as Record<string, unknown>;
       expect(personal).toBeDefined();
       for (const address of requestedAddresses) expect(JSON.stringify(rest)).not.toContain(address);
     }

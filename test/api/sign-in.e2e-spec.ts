@@ -1,3 +1,4 @@
+import { EventStore, START } from '@rapport/event-store';
 import type { INestApplication } from '@nestjs/common';
 import { generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -109,15 +110,14 @@ describe("sign-in through each institution's own OpenID provider (docs/adr/0015)
     expect(added.addContact.contact.studentId).toBe(annId);
 
     // The link is an event whose personal part holds the subject and email; ids and metadata don't.
-    const [event] = await t.db.worker.database.withTenant(a.tenantId, (tx) =>
-      tx.query<{ stream_id: string; data: any; metadata: any }>(
-        `SELECT stream_id, data, metadata FROM events WHERE tenant_id = $1 AND type = 'IdentityLinked'
-          AND data->'personal'->>'subject' = $2`,
-        [a.tenantId, subject],
-      ),
-    );
-    expect(event.stream_id).toBe(`identity-${annId}`);
-    expect(event.data.personal).toEqual({ subject, email: 'ann@a.edu' });
+    const { events } = await t.app.get(EventStore).readTenant(a.tenantId, START, 100_000);
+    const event = events.find(
+      (e) =>
+        e.type === 'IdentityLinked' &&
+        (e.data as { personal: { subject: string } }).personal.subject === subject,
+    )!;
+    expect(event.streamId).toBe(`identity-${annId}`);
+    expect((event.data as { personal: unknown }).personal).toEqual({ subject, email: 'ann@a.edu' });
     expect(JSON.stringify(event.metadata)).not.toContain(subject);
     expect(JSON.stringify(event.metadata)).not.toContain('ann@a.edu');
   });

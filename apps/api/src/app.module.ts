@@ -50,6 +50,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ExportsModule } from './exports/exports.module';
 import { RetentionModule } from './retention/retention.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditResolver } from './audit/audit.resolver';
 import { ImportsModule } from './imports/imports.module';
 import { HealthModule } from './health/health.module';
 import { NudgeEffectModule } from './nudge-effect/nudge-effect.module';
@@ -83,6 +84,7 @@ export const resolvers = [
   DigestResolver,
   StaffResolver,
   ErasureResolver,
+  AuditResolver,
   CalendarFeedResolver,
 ];
 
