@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
+import { Authenticator } from '../../apps/api/src/auth/authenticator.service';
 import { newInstitution } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { startInstance, startTestApp, type TestApp } from '../support/test-app';
@@ -155,6 +157,27 @@ describe('rate limiting (operations per user and per institution)', () => {
       expect(refused.status).toBe(429);
       expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     } finally {
+      await app.close();
+    }
+  });
+
+  it('does no per-request work when off: no token is verified to charge nobody', async () => {
+    const app = await startInstance(t.db, {
+      rateLimit: { enabled: false, userOpsPerMinute: 1, tenantOpsPerMinute: 1, publicPerMinute: 1 },
+    });
+    const verified = jest.spyOn(Authenticator.prototype, 'tryAuthenticate');
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await request(app.getHttpServer())
+          .post('/graphql')
+          .set('authorization', `Bearer ${inst.adminToken}`)
+          .send({ query: ME(3) });
+        expect(answer.status).toBe(200);
+        await request(app.getHttpServer()).get('/health/live').expect(200);
+      }
+      expect(verified).not.toHaveBeenCalled();
+    } finally {
+      verified.mockRestore();
       await app.close();
     }
   });

@@ -45,7 +45,10 @@ export function graphqlOptions(
       ...armor.plugins,
       graphqlMetricsPlugin(() => metrics),
       requestLoggingPlugin(),
-      ...(rateLimit ? [rateLimitPlugin(rateLimit.limits, rateLimit.authenticator)] : []),
+      // Off, the limiter would still verify every token per request to charge nobody.
+      ...(rateLimit && config.rateLimit.enabled
+        ? [rateLimitPlugin(rateLimit.limits, rateLimit.authenticator)]
+        : []),
     ] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },

@@ -16,7 +16,7 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType<string>() !== 'http') return true;
+    if (context.getType<string>() !== 'http' || !this.limits.enabled) return true;
     const request = context.switchToHttp().getRequest<RapportRequest>();
     const actor = await this.authenticator.tryAuthenticate(request);
     await this.limits.charge(callerOf(actor, request), 1);

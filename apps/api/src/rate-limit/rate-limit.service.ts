@@ -42,6 +42,11 @@ export class RateLimitService {
       : null;
   }
 
+  /** Off (RATE_LIMIT=off): nothing is charged, so nobody need find out who the caller is. */
+  get enabled(): boolean {
+    return this.perUser !== null;
+  }
+
   /** Charges `operations` to the caller and their institution, or throws RateLimitError. */
   async charge(caller: Caller, operations: number): Promise<void> {
     if (!this.perUser || !this.perTenant || !this.perAddress) return;
