@@ -35,6 +35,17 @@ const PROBES: Record<string, (tenantA: string) => [string, unknown[]]> = {
     `SELECT * FROM rapport_append_events($1, 'probe', 'any', $2)`,
     [tenantA, JSON.stringify([{ event_id: randomUUID(), type: 'Probe', data: {} }])],
   ],
+  // Every stream named, B's included: only A's rows come back.
+  rapport_load_states: (tenantA) => [
+    `SELECT * FROM rapport_load_states($1, ARRAY(SELECT stream_id FROM streams))`,
+    [tenantA],
+  ],
+  rapport_append_with_state: (tenantA) => [
+    `SELECT * FROM rapport_append_with_state($1, 'probe-state', 'any', $2,
+       (SELECT json_agg(json_build_object('stream', stream_id, 'version', version))::jsonb FROM streams),
+       'contact', 'probe', NULL, NULL, '{}', NULL)`,
+    [tenantA, JSON.stringify([{ event_id: randomUUID(), type: 'Probe', data: {} }])],
+  ],
 };
 
 describe('database roles: the API role reaches one tenant at a time (docs/adr/0011)', () => {

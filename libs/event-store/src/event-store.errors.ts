@@ -21,12 +21,16 @@ export class EventStoreError extends Error {
   }
 }
 
-/** Another writer got there first: `actual` is the stream's version now (0 = no stream). */
+/**
+ * Another writer got there first: `actual` is the stream's version now (0 = no stream). With
+ * `read`, the stream is one the decision read rather than the one appended to.
+ */
 export class ConcurrencyError extends EventStoreError {
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedVersion,
     readonly actual: number,
+    readonly read = false,
   ) {
     super(
       EventStoreErrorCode.WrongExpectedVersion,

@@ -10,6 +10,7 @@ import {
 import {
   type AppendOptions,
   type AppendResult,
+  type AppendVia,
   type Checkpoint,
   type NewEvent,
   type ReadPage,
@@ -110,23 +111,31 @@ export class EventStore {
     const plain = toPayload(streamId, events);
     const payload = await this.sealed(tenant, plain, options.tx);
     const expected = options.expectedVersion ?? 'any';
-    const needsInline = this.inline.some((p) => payload.some((e) => handles(p, e.type)));
-    if (options.tx) return this.appendIn(options.tx, tenant, streamId, payload, expected, plain);
-    if (!needsInline && this.database.mode === 'server') {
+    const call: AppendCall = {
+      sql: appendSql(options.via),
+      name: `${options.via?.fn ?? 'rapport_append_events'}_${options.via?.params.length ?? 0}`,
+      params: [
+        tenant,
+        streamId,
+        encodeExpected(expected),
+        JSON.stringify(payload),
+        ...(options.via?.params ?? []),
+      ],
+      streamId,
+      expected,
+    };
+    const inline = this.inline.filter(
+      (p) => !options.via?.covers.includes(p.name) && payload.some((e) => handles(p, e.type)),
+    );
+    if (options.tx) return this.appendIn(options.tx, tenant, call, inline, plain);
+    if (inline.length === 0 && this.database.mode === 'server') {
       // The function sets the tenant itself, so one round trip is a whole append.
       return this.retryingRace(() =>
-        this.callAppend(
-          (sql, params) => this.database.statement(sql, params),
-          [tenant, streamId, encodeExpected(expected), JSON.stringify(payload)],
-          streamId,
-          expected,
-        ),
+        this.callAppend((sql, params) => this.database.statement(sql, params, call.name), call),
       );
     }
     return this.retryingRace(() =>
-      this.database.withTenant(tenant, (tx) =>
-        this.appendIn(tx, tenant, streamId, payload, expected, plain),
-      ),
+      this.database.withTenant(tenant, (tx) => this.appendIn(tx, tenant, call, inline, plain)),
     );
   }
 
@@ -295,9 +304,8 @@ export class EventStore {
   private async appendIn(
     tx: Tx,
     tenant: string,
-    streamId: string,
-    payload: EventPayload[],
-    expected: ExpectedVersion,
+    call: AppendCall,
+    inline: Projection[],
     plain: EventPayload[],
   ): Promise<AppendResult> {
     if (tx.tenantId !== tenant) {
@@ -306,15 +314,9 @@ export class EventStore {
         'the transaction belongs to another tenant than the append',
       );
     }
-    const result = await this.callAppend(
-      (sql, params) => tx.query(sql, params),
-      [tenant, streamId, encodeExpected(expected), JSON.stringify(payload)],
-      streamId,
-      expected,
-    );
-    const interested = this.inline.filter((p) => payload.some((e) => handles(p, e.type)));
-    if (!result.replayed && interested.length > 0) {
-      await this.runInline(tx, interested, streamId, result.nextExpectedVersion, plain);
+    const result = await this.callAppend((sql, params) => tx.query(sql, params), call);
+    if (!result.replayed && inline.length > 0) {
+      await this.runInline(tx, inline, call.streamId, result.nextExpectedVersion, plain);
     }
     return result;
   }
@@ -347,15 +349,10 @@ export class EventStore {
 
   private async callAppend(
     query: (sql: string, params: unknown[]) => Promise<unknown[]>,
-    params: unknown[],
-    streamId: string,
-    expected: ExpectedVersion,
+    call: AppendCall,
   ): Promise<AppendResult> {
     try {
-      const [row] = (await query(
-        `SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`,
-        params,
-      )) as {
+      const [row] = (await query(call.sql, call.params)) as {
         next_expected_version: string;
         last_global_position: string;
         replayed: boolean;
@@ -366,7 +363,7 @@ export class EventStore {
         replayed: row.replayed,
       };
     } catch (error) {
-      throw translate(error, streamId, expected);
+      throw translate(error, call.streamId, call.expected);
     }
   }
 
@@ -382,6 +379,22 @@ export class EventStore {
       throw error;
     }
   }
+}
+
+interface AppendCall {
+  sql: string;
+  /** Named (prepared once per connection) where the statement's text is fixed. */
+  name: string;
+  params: unknown[];
+  streamId: string;
+  expected: ExpectedVersion;
+}
+
+function appendSql(via: AppendVia | undefined): string {
+  if (!via) return `SELECT * FROM rapport_append_events($1, $2, $3, $4::jsonb)`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(via.fn)) invalid(`not a function name: ${via.fn}`);
+  const rest = via.params.map((_, i) => `, $${i + 5}`).join('');
+  return `SELECT * FROM ${via.fn}($1, $2, $3, $4::jsonb${rest})`;
 }
 
 interface EventPayload {
@@ -456,6 +469,14 @@ function translate(error: unknown, streamId: string, expected: ExpectedVersion):
   if (pg?.code === 'RA001') {
     const actual = Number((JSON.parse(pg.detail ?? '{}') as { actual?: number }).actual ?? 0);
     return new ConcurrencyError(streamId, expected, actual);
+  }
+  if (pg?.code === 'RA004') {
+    const moved = JSON.parse(pg.detail ?? '{}') as {
+      stream: string;
+      expected: number;
+      actual: number;
+    };
+    return new ConcurrencyError(moved.stream, Number(moved.expected), Number(moved.actual), true);
   }
   if (pg?.code === 'RA002') {
     return new EventStoreError(

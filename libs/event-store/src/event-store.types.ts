@@ -37,6 +37,20 @@ export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
   /** Append inside a transaction the caller already holds (its tenant must match). */
   tx?: Tx;
+  /**
+   * Append through an application function that wraps `rapport_append_events` (same first four
+   * parameters, same result) and keeps the named inline projections itself in the same
+   * statement; `params` follow the first four. A stream it reports as moved (SQLSTATE RA004)
+   * surfaces as a `ConcurrencyError` with `read` set.
+   */
+  via?: AppendVia;
+}
+
+export interface AppendVia {
+  fn: string;
+  params: readonly unknown[];
+  /** Inline projections the function keeps: the store does not run them for this append. */
+  covers: readonly string[];
 }
 
 export interface AppendResult {

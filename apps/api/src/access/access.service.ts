@@ -3,6 +3,7 @@ import {
   type CohortState,
   DomainError,
   type DomainEventType,
+  onRoster,
   type StaffState,
   type StudentState,
   staffOnlyEventTypes,
@@ -11,6 +12,7 @@ import {
 import type { Actor, Role } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
+import type { StateReader } from '../write/command-executor';
 
 /** The students an actor may see now; every list of students is filtered through it. */
 export interface VisibleStudents {
@@ -74,9 +76,17 @@ export class AccessService {
    * The calling student's own id, for recording something: only a student on their cohort's
    * roster now acts; a token naming a student never enrolled, or withdrawn, only reads.
    */
-  async actingStudentId(actor: Actor): Promise<string> {
+  async actingStudentId(
+    actor: Actor,
+    reads: StateReader = this.states.reader(actor.tenantId),
+  ): Promise<string> {
     const studentId = this.ownStudentId(actor);
-    if (!(await this.states.enrolledAmong(actor.tenantId, [studentId])).has(studentId)) {
+    const { state: student } = await reads.get<StudentState>(streamIds.student(studentId));
+    const cohort =
+      student.status === 'registered'
+        ? (await reads.get<CohortState>(streamIds.cohort(student.cohortId))).state
+        : null;
+    if (!onRoster(student, cohort)) {
       throw AuthError.forbidden(
         'Only a student enrolled in a cohort records their journey; this student is not enrolled',
       );
@@ -85,8 +95,12 @@ export class AccessService {
   }
 
   /** A record of a student (contact, interview) that the caller writes: it must be their own. */
-  async assertOwnRecord(actor: Actor, record: { studentId: string }): Promise<void> {
-    if ((await this.actingStudentId(actor)) !== record.studentId)
+  async assertOwnRecord(
+    actor: Actor,
+    record: { studentId: string },
+    reads?: StateReader,
+  ): Promise<void> {
+    if ((await this.actingStudentId(actor, reads)) !== record.studentId)
       throw AuthError.forbidden('This record belongs to another student');
   }
 

@@ -16,7 +16,7 @@ import {
   type StoredAggregate,
 } from '../write/aggregate-states.repository';
 import type { CommandContext } from '../write/command-context';
-import { CommandExecutor } from '../write/command-executor';
+import { CommandExecutor, type Loaded, type StateReader } from '../write/command-executor';
 import type {
   AddContactInput,
   ArchiveContactInput,
@@ -148,10 +148,17 @@ export class ContactService {
   }
 
   /** A contact of the calling student (for writes, referral links and interviews). */
-  async ownContact(actor: Actor, contactId: string): Promise<StoredAggregate<ExistingContact>> {
-    const stored = await this.find(actor, contactId);
-    await this.access.assertOwnRecord(actor, stored.state);
-    return stored;
+  /** A contact the calling student writes about: it must exist and be their own. */
+  async ownContact(
+    actor: Actor,
+    contactId: string,
+    reads: StateReader = this.states.reader(actor.tenantId),
+  ): Promise<Loaded<ExistingContact>> {
+    const loaded = await reads.get<ContactState>(streamIds.contact(contactId));
+    if (loaded.state.status === 'none')
+      throw DomainError.notFound(`Contact ${contactId} does not exist`, 'contactId');
+    await this.access.assertOwnRecord(actor, loaded.state, reads);
+    return loaded as Loaded<ExistingContact>;
   }
 
   private async find(actor: Actor, contactId: string): Promise<StoredAggregate<ExistingContact>> {

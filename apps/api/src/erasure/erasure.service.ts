@@ -15,7 +15,8 @@ import type { Actor } from '../auth/actor';
 import { deterministicUuid } from '../common/ids';
 import { DashboardCache } from '../progress/dashboard-cache';
 import { AGGREGATE_STATES } from '../write/aggregate-state.projection';
-import { aggregateOf } from '../write/aggregates';
+import { aggregateOf, foldEvents, initialFold } from '../write/aggregates';
+import { StateCache } from '../write/state-cache';
 import type { CommandContext } from '../write/command-context';
 import { CommandExecutor } from '../write/command-executor';
 import { encodeState } from '../write/state-codec';
@@ -54,6 +55,7 @@ export class ErasureService {
     private readonly executor: CommandExecutor,
     private readonly access: AccessService,
     private readonly dashboards: DashboardCache,
+    private readonly states: StateCache,
     // Null only where sealing is off (the bench's baseline): there is no key to destroy.
     @Inject(DATA_KEYS) private readonly keys: DataKeys | null,
   ) {}
@@ -142,6 +144,8 @@ export class ErasureService {
       return await this.erasedAtOf(tx, streamId, result.events.length > 0 ? context.now : null);
     });
     this.dashboards.clear();
+    // Re-folded at the same versions: this process's cached states of them are stale.
+    this.states.evictTenant(actor.tenantId);
     return { staffId, erasedAt };
   }
 
@@ -190,6 +194,7 @@ export class ErasureService {
       return { erased, erasedAt: await this.erasedAtOf(tx, streamId, erased ? context.now : null) };
     });
     this.dashboards.clear();
+    this.states.evictTenant(context.actor.tenantId);
     return result;
   }
 
@@ -250,19 +255,27 @@ export class ErasureService {
     for (const streamId of streams) {
       const events = await this.store.readStream(tx.tenantId!, streamId, { tx });
       if (events.length === 0) continue;
-      const { decider } = aggregateOf(streamId);
-      let state = decider.initialState();
-      for (const event of events) {
+      const { kind } = aggregateOf(streamId);
+      const erased = events.map((event) => {
         const data = event.data as Record<string, unknown>;
-        const erased =
-          personalDataOwner(data) === ownerId
-            ? { ...data, personal: erasedPersonal(event.type, data) }
-            : data;
-        state = decider.evolve(state, { type: event.type, data: erased });
-      }
+        return {
+          type: event.type,
+          data:
+            personalDataOwner(data) === ownerId
+              ? { ...data, personal: erasedPersonal(event.type, data) }
+              : data,
+        };
+      });
+      const { state, view } = foldEvents(kind, initialFold(kind), 0, erased);
       await tx.query(
-        `UPDATE ${AGGREGATE_STATES} SET state = $3::json WHERE tenant_id = $1 AND stream_id = $2`,
-        [tx.tenantId, streamId, JSON.stringify(encodeState(state))],
+        `UPDATE ${AGGREGATE_STATES} SET state = $3::json, view = $4::json
+          WHERE tenant_id = $1 AND stream_id = $2`,
+        [
+          tx.tenantId,
+          streamId,
+          JSON.stringify(encodeState(state)),
+          view === null ? null : JSON.stringify(view),
+        ],
       );
     }
   }

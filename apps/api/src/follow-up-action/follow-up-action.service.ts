@@ -80,28 +80,28 @@ export class FollowUpActionService {
     if (await this.executor.recordedBefore(context, stream)) return 'already-done';
     switch (ref.kind) {
       case 'thank_you':
-        await this.interviews.recordThankYou(context, {
+        await this.interviews.step('recordThankYou', context, {
           ...base,
           interviewId,
           channel: choice.channel ?? 'email',
         });
         break;
       case 'nudge':
-        await this.interviews.nudge(context, {
+        await this.interviews.step('nudgeInterviewRequest', context, {
           ...base,
           interviewId,
           ...(choice.channel ? { channel: choice.channel } : {}),
         });
         break;
       case 'prepare':
-        await this.interviews.prepare(context, {
+        await this.interviews.step('recordPreparation', context, {
           ...base,
           interviewId,
           ...(choice.question ? { customQuestions: [choice.question] } : {}),
         });
         break;
       case 'stay_in_touch':
-        await this.interviews.recordTouchpoint(context, {
+        await this.interviews.step('recordTouchpoint', context, {
           ...base,
           interviewId,
           kind: choice.touchpoint ?? 'other',

@@ -1,13 +1,13 @@
 import { DomainError, type InterviewState } from '@rapport/domain';
 import type { Interview } from './dto/interview.model';
-import type { InterviewDetails } from './interview-details.reader';
+import type { InterviewView } from './interview.view';
 
 /** The interview as the student and those who may read their records see it. */
 export function toInterview(
   interviewId: string,
   state: InterviewState,
   version: number,
-  details: InterviewDetails,
+  details: InterviewView,
 ): Interview {
   if (state.status === 'none')
     throw DomainError.notFound(`Interview ${interviewId} does not exist`, 'interviewId');
@@ -68,7 +68,7 @@ export function toInterview(
         : null,
     referrals: state.referrals.map(({ contactId, receivedAt }) => ({
       contactId,
-      name: details.referralNames.get(contactId) ?? '',
+      name: details.referralNames[contactId] ?? '',
       receivedAt: instant(receivedAt),
     })),
     shadowingRequests: details.shadowingRequests.map((request) => ({

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ContactModule } from '../contact/contact.module';
-import { InterviewDetailsReader } from './interview-details.reader';
+import { InterviewViews } from './interview-views.repository';
 import { InterviewResolver } from './interview.resolver';
 import { InterviewService } from './interview.service';
 
 @Module({
   imports: [ContactModule],
-  providers: [InterviewResolver, InterviewService, InterviewDetailsReader],
-  exports: [InterviewService, InterviewDetailsReader],
+  providers: [InterviewResolver, InterviewService, InterviewViews],
+  exports: [InterviewService, InterviewViews],
 })
 export class InterviewModule {}

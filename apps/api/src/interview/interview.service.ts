@@ -12,7 +12,7 @@ import {
   streamIds,
   unknownOrRetiredQuestionIds,
 } from '@rapport/domain';
-import { ConcurrencyError, Database, type Tx } from '@rapport/event-store';
+import { type Tx } from '@rapport/event-store';
 import { AccessService } from '../access/access.service';
 import { ContactService } from '../contact/contact.service';
 import type { Actor } from '../auth/actor';
@@ -30,30 +30,27 @@ import {
   type StoredAggregate,
 } from '../write/aggregate-states.repository';
 import type { CommandContext } from '../write/command-context';
-import { CommandExecutor, type Loaded } from '../write/command-executor';
+import {
+  CommandExecutor,
+  type ExecuteOptions,
+  type Loaded,
+  type StateReader,
+} from '../write/command-executor';
 import type {
-  CancelInterviewInput,
-  CloseUnansweredRequestInput,
-  NudgeInterviewRequestInput,
-  RecordInterviewAcceptanceInput,
-  RecordInterviewDeclineInput,
   RecordInterviewHeldInput,
-  RecordNoShowInput,
-  RecordPreparationInput,
   RecordReferralsInput,
-  RecordThankYouInput,
-  RecordTouchpointInput,
-  RequestShadowingInput,
-  RescheduleInterviewInput,
-  ScheduleInterviewInput,
   SendInterviewRequestInput,
 } from './dto/interview.inputs';
 import type { Interview } from './dto/interview.model';
-import { InterviewDetailsReader } from './interview-details.reader';
 import { toInterview } from './interview.mapper';
-
-/** Like the executor does for single appends: a caller that named no version may be retried. */
-const REFERRAL_ATTEMPTS_WITHOUT_EXPECTED_VERSION = 3;
+import {
+  type InterviewStep,
+  type InterviewStepInput,
+  type InterviewStepName,
+  interviewSteps,
+} from './interview.steps';
+import type { InterviewView } from './interview.view';
+import { InterviewViews } from './interview-views.repository';
 
 /**
  * The interview journey of one student with one contact. Only the student writes it; the
@@ -65,24 +62,37 @@ export class InterviewService {
     private readonly executor: CommandExecutor,
     private readonly states: AggregateStatesRepository,
     private readonly access: AccessService,
-    private readonly database: Database,
-    private readonly details: InterviewDetailsReader,
+    private readonly views: InterviewViews,
     private readonly contacts: ContactService,
   ) {}
 
-  // ---- Request ------------------------------------------------------------------------------
+  // ---- Steps --------------------------------------------------------------------------------
+
+  /** A step on one of the student's interviews, from the table of steps. */
+  step<K extends InterviewStepName>(
+    name: K,
+    context: CommandContext,
+    input: InterviewStepInput<K> & { interviewId: string; expectedVersion?: number },
+  ): Promise<Interview> {
+    const step = interviewSteps[name] as InterviewStep<InterviewStepInput<K>>;
+    return this.perform(context, step.command(input, context.now), {
+      expectedVersion: input.expectedVersion,
+      authorize: async (interview, reads) => {
+        await this.ownInterview(context.actor, interview, input.interviewId, reads);
+        if (step.questions) await this.assertActiveQuestions(step.questions(input), reads);
+      },
+    });
+  }
 
   async sendRequest(context: CommandContext, input: SendInterviewRequestInput): Promise<Interview> {
-    const studentId = await this.access.actingStudentId(context.actor);
-    await this.contacts.ownContact(context.actor, input.contactId);
     const askMinutes = input.askMinutes ?? (await this.requestedMeetingMinutes(context.actor));
-    const interviewId = newId(context, 'interview');
-    return this.execute(
+    const studentId = this.access.ownStudentId(context.actor);
+    return this.perform(
       context,
       {
         type: 'SendRequest',
         data: {
-          interviewId,
+          interviewId: newId(context, 'interview'),
           studentId,
           contactId: input.contactId,
           channel: input.channel,
@@ -92,190 +102,36 @@ export class InterviewService {
           at: context.now.toISOString(),
         },
       },
-      input.expectedVersion,
-    );
-  }
-
-  async nudge(context: CommandContext, input: NudgeInterviewRequestInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
       {
-        type: 'NudgeRequest',
-        data: {
-          interviewId: input.interviewId,
-          ...(input.channel ? { channel: input.channel } : {}),
-          personal: { message: input.message },
-          at: context.now.toISOString(),
+        expectedVersion: input.expectedVersion,
+        authorize: async (_, reads) => {
+          await this.access.actingStudentId(context.actor, reads);
+          await this.contacts.ownContact(context.actor, input.contactId, reads);
         },
       },
-      input.expectedVersion,
-    );
-  }
-
-  async accept(context: CommandContext, input: RecordInterviewAcceptanceInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RecordAcceptance',
-        data: { interviewId: input.interviewId, at: context.now.toISOString() },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async decline(context: CommandContext, input: RecordInterviewDeclineInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RecordDecline',
-        data: {
-          interviewId: input.interviewId,
-          personal: { reason: input.reason },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async closeUnanswered(
-    context: CommandContext,
-    input: CloseUnansweredRequestInput,
-  ): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'CloseUnanswered',
-        data: { interviewId: input.interviewId, at: context.now.toISOString() },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  // ---- Meeting ------------------------------------------------------------------------------
-
-  async schedule(context: CommandContext, input: ScheduleInterviewInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'ScheduleInterview',
-        data: {
-          interviewId: input.interviewId,
-          scheduledFor: input.scheduledFor.toISOString(),
-          format: input.format,
-          durationMinutes: input.durationMinutes,
-          personal: { location: input.location, meetingLink: input.meetingLink },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async reschedule(context: CommandContext, input: RescheduleInterviewInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RescheduleInterview',
-        data: {
-          interviewId: input.interviewId,
-          scheduledFor: input.scheduledFor.toISOString(),
-          format: input.format ?? undefined,
-          durationMinutes: input.durationMinutes ?? undefined,
-          requestedBy: input.requestedBy ?? null,
-          // Absent keeps the place, null clears it.
-          personal: { location: input.location, meetingLink: input.meetingLink },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async cancel(context: CommandContext, input: CancelInterviewInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'CancelInterview',
-        data: {
-          interviewId: input.interviewId,
-          cancelledBy: input.cancelledBy,
-          personal: { reason: input.reason },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async recordNoShow(context: CommandContext, input: RecordNoShowInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RecordNoShow',
-        data: {
-          interviewId: input.interviewId,
-          missedBy: input.missedBy,
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
-    );
-  }
-
-  async prepare(context: CommandContext, input: RecordPreparationInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    const questionIds = input.questionIds ?? [];
-    await this.assertActiveQuestions(context.actor, questionIds, 'questionIds');
-    return this.execute(
-      context,
-      {
-        type: 'RecordPreparation',
-        data: {
-          interviewId: input.interviewId,
-          questionIds,
-          personal: {
-            researchNotes: input.researchNotes,
-            customQuestions: input.customQuestions ?? [],
-          },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
     );
   }
 
   /** With an interviewId it completes that interview; without, it starts one (no request). */
   async recordHeld(context: CommandContext, input: RecordInterviewHeldInput): Promise<Interview> {
-    const studentId = await this.access.actingStudentId(context.actor);
-    let interviewId: string;
-    let contactId: string;
-    if (input.interviewId) {
-      const stored = await this.ownInterview(context.actor, input.interviewId);
-      interviewId = input.interviewId;
-      // A different contact is the decider's to reject, with its own message.
-      contactId = input.contactId ?? stored.state.contactId;
-    } else {
-      if (!input.contactId)
-        throw DomainError.validation(
-          'contactId is required when no interviewId is given',
-          'contactId',
-        );
-      await this.contacts.ownContact(context.actor, input.contactId);
-      interviewId = newId(context, 'interview');
-      contactId = input.contactId;
-    }
+    const studentId = this.access.ownStudentId(context.actor);
+    if (!input.interviewId && !input.contactId)
+      throw DomainError.validation(
+        'contactId is required when no interviewId is given',
+        'contactId',
+      );
+    const interviewId = input.interviewId ?? newId(context, 'interview');
     const questionIdsAsked = input.questionIdsAsked ?? [];
-    await this.assertActiveQuestions(context.actor, questionIdsAsked, 'questionIdsAsked');
-    return this.execute(
+    // A different contact is the decider's to reject, with its own message.
+    const contactId =
+      input.contactId ??
+      (
+        await this.executor.load<OpenInterview>(
+          context.actor.tenantId,
+          streamIds.interview(interviewId),
+        )
+      ).state.contactId;
+    return this.perform(
       context,
       {
         type: 'RecordInterviewHeld',
@@ -294,26 +150,21 @@ export class InterviewService {
           at: context.now.toISOString(),
         },
       },
-      input.expectedVersion,
-    );
-  }
-
-  // ---- Relationship -------------------------------------------------------------------------
-
-  async recordThankYou(context: CommandContext, input: RecordThankYouInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
       {
-        type: 'RecordThankYou',
-        data: {
-          interviewId: input.interviewId,
-          sentAt: (input.sentAt ?? context.now).toISOString(),
-          channel: input.channel,
-          at: context.now.toISOString(),
+        expectedVersion: input.expectedVersion,
+        authorize: async (interview, reads) => {
+          if (input.interviewId)
+            await this.ownInterview(context.actor, interview, interviewId, reads);
+          else {
+            await this.access.actingStudentId(context.actor, reads);
+            await this.contacts.ownContact(context.actor, input.contactId!, reads);
+          }
+          await this.assertActiveQuestions(
+            { ids: questionIdsAsked, field: 'questionIdsAsked' },
+            reads,
+          );
         },
       },
-      input.expectedVersion,
     );
   }
 
@@ -322,8 +173,6 @@ export class InterviewService {
    * referral without its contact, and a retry (same clientMutationId) records neither twice.
    */
   async recordReferrals(context: CommandContext, input: RecordReferralsInput): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    const tenantId = context.actor.tenantId;
     const command: InterviewCommand = {
       type: 'RecordReferrals',
       data: {
@@ -339,67 +188,27 @@ export class InterviewService {
         at: context.now.toISOString(),
       },
     };
-    const attempts =
-      input.expectedVersion === undefined ? REFERRAL_ATTEMPTS_WITHOUT_EXPECTED_VERSION : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.database.withTenant(tenantId, async (tx) => {
-          const result = await this.executor.execute<InterviewState>(context, command, {
+    return this.executor.transaction(
+      context.actor.tenantId,
+      async (tx) => {
+        const result = await this.executor.execute<InterviewState, InterviewView>(
+          context,
+          command,
+          {
             expectedVersion: input.expectedVersion,
             tx,
-          });
-          for (const event of result.events) {
-            if (event.type !== 'ReferralsReceived') continue;
-            for (const addContact of addContactsForReferrals(event)) {
-              await this.executor.execute<ContactState>(context, addContact, { tx });
-            }
-          }
-          return this.view(tenantId, input.interviewId, result, tx);
-        });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
-      }
-    }
-  }
-
-  async requestShadowing(
-    context: CommandContext,
-    input: RequestShadowingInput,
-  ): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RequestShadowing',
-        data: {
-          interviewId: input.interviewId,
-          kind: input.kind,
-          personal: { note: input.note },
-          at: context.now.toISOString(),
-        },
+            authorize: (interview, reads) =>
+              this.ownInterview(context.actor, interview, input.interviewId, reads),
+          },
+        );
+        for (const event of result.events) {
+          if (event.type !== 'ReferralsReceived') continue;
+          for (const addContact of addContactsForReferrals(event))
+            await this.executor.execute<ContactState>(context, addContact, { tx });
+        }
+        return this.view(context.actor.tenantId, input.interviewId, result, tx);
       },
-      input.expectedVersion,
-    );
-  }
-
-  async recordTouchpoint(
-    context: CommandContext,
-    input: RecordTouchpointInput,
-  ): Promise<Interview> {
-    await this.ownInterview(context.actor, input.interviewId);
-    return this.execute(
-      context,
-      {
-        type: 'RecordTouchpoint',
-        data: {
-          interviewId: input.interviewId,
-          kind: input.kind,
-          occurredAt: input.occurredAt?.toISOString(),
-          personal: { note: input.note },
-          at: context.now.toISOString(),
-        },
-      },
-      input.expectedVersion,
+      { retry: input.expectedVersion === undefined },
     );
   }
 
@@ -408,7 +217,7 @@ export class InterviewService {
   async get(actor: Actor, interviewId: string): Promise<Interview> {
     const stored = await this.find(actor, interviewId);
     await this.access.assertCanReadStudent(actor, stored.state.studentId);
-    return this.view(actor.tenantId, interviewId, stored);
+    return this.view(actor.tenantId, interviewId, stored as Loaded<InterviewState, InterviewView>);
   }
 
   /** A page of a student's interviews, in id order (stable while the list grows). */
@@ -432,9 +241,9 @@ export class InterviewService {
       size + 1,
       after ? streamIds.interview(after.id) : null,
     );
-    const details = await this.details.read(actor.tenantId, fetched.rows);
+    const views = await this.views.of(actor.tenantId, fetched.rows);
     return pagesPerStudent(studentIds, fetched, size, after !== null, (r) =>
-      toInterview(r.aggregateId!, r.state, r.version, details.get(r.streamId)!),
+      toInterview(r.aggregateId!, r.state, r.version, views.get(r.streamId)!),
     );
   }
 
@@ -444,46 +253,51 @@ export class InterviewService {
     const stored = await this.states.list<OpenInterview>(actor.tenantId, 'interview', {
       studentId,
     });
-    const details = await this.details.read(actor.tenantId, stored);
+    const views = await this.views.of(actor.tenantId, stored);
     return stored.map((s) =>
-      toInterview(s.aggregateId!, s.state, s.version, details.get(s.streamId)!),
+      toInterview(s.aggregateId!, s.state, s.version, views.get(s.streamId)!),
     );
   }
 
   // ---- Helpers ------------------------------------------------------------------------------
 
-  private async execute(
+  /** One write of an interview step, answered from the state and view it leaves in memory. */
+  private async perform(
     context: CommandContext,
     command: InterviewCommand,
-    expectedVersion: number | undefined,
+    options: ExecuteOptions<InterviewState>,
   ): Promise<Interview> {
-    const result = await this.executor.execute<InterviewState>(context, command, {
-      expectedVersion,
-    });
+    const result = await this.executor.execute<InterviewState, InterviewView>(
+      context,
+      command,
+      options,
+    );
     return this.view(context.actor.tenantId, command.data.interviewId, result);
   }
 
-  /** The interview at the version just read or written, with the details of its events. */
+  /** The interview at the version just read or written, with its view. */
   private async view(
     tenantId: string,
     interviewId: string,
-    loaded: Loaded<InterviewState>,
+    loaded: Loaded<InterviewState, InterviewView>,
     tx?: Tx,
   ): Promise<Interview> {
     const streamId = streamIds.interview(interviewId);
-    const details = await this.details.read(tenantId, [{ streamId, version: loaded.version }], tx);
-    return toInterview(interviewId, loaded.state, loaded.version, details.get(streamId)!);
+    const views = await this.views.of(tenantId, [{ streamId, ...loaded }], tx);
+    return toInterview(interviewId, loaded.state, loaded.version, views.get(streamId)!);
   }
 
-  /** An interview the calling student writes: it must be their own. */
+  /** An interview the calling student writes: it must exist and be their own. */
   private async ownInterview(
     actor: Actor,
+    interview: Loaded<InterviewState>,
     interviewId: string,
-  ): Promise<StoredAggregate<OpenInterview>> {
+    reads: StateReader,
+  ): Promise<void> {
     this.access.ownStudentId(actor);
-    const stored = await this.find(actor, interviewId);
-    await this.access.assertOwnRecord(actor, stored.state);
-    return stored;
+    if (interview.state.status === 'none')
+      throw DomainError.notFound(`Interview ${interviewId} does not exist`, 'interviewId');
+    await this.access.assertOwnRecord(actor, interview.state, reads);
   }
 
   private async find(actor: Actor, interviewId: string): Promise<StoredAggregate<OpenInterview>> {
@@ -509,21 +323,17 @@ export class InterviewService {
 
   /** Question ids must name active questions of the bank (the guide's when none was changed). */
   private async assertActiveQuestions(
-    actor: Actor,
-    questionIds: readonly string[],
-    field: string,
+    questions: { ids: readonly string[]; field: string },
+    reads: StateReader,
   ): Promise<void> {
-    if (questionIds.length === 0) return;
+    if (questions.ids.length === 0) return;
     // A missing stream loads as the decider's initial state: the guide's questions.
-    const { state } = await this.executor.load<QuestionBankState>(
-      actor.tenantId,
-      streamIds.questionBank(),
-    );
-    const unknown = unknownOrRetiredQuestionIds(state, questionIds);
+    const { state } = await reads.get<QuestionBankState>(streamIds.questionBank());
+    const unknown = unknownOrRetiredQuestionIds(state, questions.ids);
     if (unknown.length > 0) {
       throw DomainError.validation(
         `Not an active question of the question bank: ${unknown.join(', ')}`,
-        field,
+        questions.field,
       );
     }
   }

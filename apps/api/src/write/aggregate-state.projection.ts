@@ -7,7 +7,7 @@ import type {
 } from '@rapport/event-store';
 import { type InsertValuesSpec, insertValues, type SqlValue, writerOf } from '@rapport/event-store';
 import { eventSchemaVersions, type StreamKind } from '@rapport/domain';
-import { aggregateOf, decidersByKind } from './aggregates';
+import { aggregateOf, foldEvents, initialFold, ownersOf } from './aggregates';
 import { decodeState, encodeState } from './state-codec';
 
 export const AGGREGATE_STATES = 'aggregate_states';
@@ -20,6 +20,7 @@ interface StateRow {
   cohort_id: string | null;
   version: number;
   state: unknown;
+  view: unknown;
   updated_at: Date;
   /** In a rebuild, the last batch that touched the row (not stored). */
   touched: number;
@@ -121,32 +122,33 @@ function fold(
   start: StateRow | undefined,
   events: readonly RecordedEvent[],
 ): StateRow {
-  const row = start ?? newRow(streamId, null);
-  const { evolve } = decidersByKind[row.kind];
-  let state = row.state;
+  const row = start ?? newRow(streamId, null, null);
   // The stored event is the decider's event: type and data (no copy per event).
-  for (const event of events) state = evolve(state, event as { type: string; data: object });
+  const folded = foldEvents(row.kind, row, row.version, events as never);
   const last = events[events.length - 1];
-  const lifted = state as { studentId?: string; cohortId?: string };
-  row.student_id = row.kind === 'student' ? row.aggregate_id : (lifted.studentId ?? null);
-  row.cohort_id = row.kind === 'cohort' ? row.aggregate_id : (lifted.cohortId ?? null);
+  const owners = ownersOf(row.kind, row.aggregate_id, folded.state);
+  row.student_id = owners.studentId;
+  row.cohort_id = owners.cohortId;
   row.version = last.streamVersion;
-  row.state = state;
+  row.state = folded.state;
+  row.view = folded.view;
   row.updated_at = last.recordedAt;
   return row;
 }
 
 /** A row for the stream before `fold` fills it in: its state as stored, or the initial one. */
-function newRow(streamId: string, stored: unknown): StateRow {
+function newRow(streamId: string, stored: unknown, view: unknown, version = 0): StateRow {
   const aggregate = aggregateOf(streamId);
+  const initial = initialFold(aggregate.kind);
   return {
     stream_id: streamId,
     kind: aggregate.kind,
     aggregate_id: aggregate.id,
     student_id: null,
     cohort_id: null,
-    version: 0,
-    state: stored === null ? aggregate.decider.initialState() : decodeState(stored),
+    version,
+    state: stored === null ? initial.state : decodeState(stored),
+    view: stored === null ? initial.view : view === null ? null : decodeState(view),
     updated_at: new Date(0),
     touched: 0,
   };
@@ -157,11 +159,21 @@ async function loadRows(
   table: string,
   streamIds: string[],
 ): Promise<Map<string, StateRow>> {
-  const rows = await tx.query<{ stream_id: string; state: unknown }>(
-    `SELECT stream_id, state FROM ${table} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
+  const rows = await tx.query<{
+    stream_id: string;
+    version: string;
+    state: unknown;
+    view: unknown;
+  }>(
+    `SELECT stream_id, version, state, view FROM ${table} WHERE tenant_id = $1 AND stream_id = ANY($2)`,
     [tx.tenantId, streamIds],
   );
-  return new Map(rows.map((row) => [row.stream_id, newRow(row.stream_id, row.state)]));
+  return new Map(
+    rows.map((row) => [
+      row.stream_id,
+      newRow(row.stream_id, row.state, row.view, Number(row.version)),
+    ]),
+  );
 }
 
 const STATE_COLUMNS: InsertValuesSpec['columns'] = [
@@ -172,6 +184,7 @@ const STATE_COLUMNS: InsertValuesSpec['columns'] = [
   ['cohort_id', 'text'],
   ['version', 'bigint'],
   ['state', 'json'],
+  ['view', 'json'],
   ['updated_at', 'timestamptz'],
 ];
 
@@ -182,7 +195,8 @@ async function saveRows(tx: Writer, table: string, rows: Iterable<StateRow>): Pr
       table,
       columns: STATE_COLUMNS,
       onConflict: `ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = EXCLUDED.version,
-        state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, student_id = EXCLUDED.student_id,
+        state = EXCLUDED.state, view = EXCLUDED.view, updated_at = EXCLUDED.updated_at,
+        student_id = EXCLUDED.student_id,
         cohort_id = EXCLUDED.cohort_id`,
     },
     encodedRows(rows),
@@ -200,6 +214,7 @@ function* encodedRows(rows: Iterable<StateRow>): Generator<SqlValue[]> {
       row.cohort_id,
       row.version,
       JSON.stringify(encodeState(row.state)),
+      row.view === null ? null : JSON.stringify(row.view),
       row.updated_at.toISOString(),
     ];
   }

@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { type StreamKind, streamIds } from '@rapport/domain';
-import { Database } from '@rapport/event-store';
+import {
+  type CohortState,
+  onRoster,
+  type StreamKind,
+  streamIds,
+  type StudentState,
+} from '@rapport/domain';
+import { Database, type Tx } from '@rapport/event-store';
 import { AGGREGATE_STATES } from './aggregate-state.projection';
+import { aggregateOf, initialFold } from './aggregates';
+import type { Loaded, StateReader } from './command-executor';
 import { decodeState } from './state-codec';
 
 export interface StoredAggregate<S> {
   streamId: string;
   aggregateId: string | null;
   state: S;
+  /** What readers need beyond decisions (an interview's notes); null for kinds without one. */
+  view: unknown;
   version: number;
   updatedAt: Date;
 }
@@ -16,6 +26,7 @@ interface Row {
   stream_id: string;
   aggregate_id: string | null;
   state: unknown;
+  view?: unknown;
   version: string;
   updated_at: Date;
 }
@@ -26,13 +37,52 @@ export class AggregateStatesRepository {
   constructor(private readonly database: Database) {}
 
   async find<S>(tenantId: string, streamId: string): Promise<StoredAggregate<S> | null> {
-    const rows = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<Row>(`SELECT * FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $2`, [
-        tx.tenantId,
-        streamId,
-      ]),
+    const [row] = await this.rows(tenantId, [streamId]);
+    return row ? toStored<S>(row) : null;
+  }
+
+  /**
+   * States as stored now, in one statement (`rapport_load_states` sets the tenant itself);
+   * streams with no row load as their initial state at version 0.
+   */
+  async loadMany(
+    tenantId: string,
+    streams: readonly string[],
+    tx?: Tx,
+  ): Promise<Map<string, Loaded<unknown>>> {
+    const found = new Map((await this.rows(tenantId, streams, tx)).map((r) => [r.stream_id, r]));
+    return new Map(
+      streams.map((streamId) => {
+        const row = found.get(streamId);
+        const loaded = row
+          ? { state: decodeState(row.state), view: row.view ?? null, version: Number(row.version) }
+          : { ...initialFold(aggregateOf(streamId).kind), version: 0 };
+        return [streamId, loaded];
+      }),
     );
-    return rows[0] ? toStored<S>(rows[0]) : null;
+  }
+
+  /** Reads states as stored now, one statement per stream, for checks that decide nothing. */
+  reader(tenantId: string): StateReader {
+    return {
+      get: async <S, V>(streamId: string) =>
+        (await this.loadMany(tenantId, [streamId])).get(streamId) as Loaded<S, V>,
+    };
+  }
+
+  private rows(tenantId: string, streams: readonly string[], tx?: Tx): Promise<Row[]> {
+    return tx
+      ? tx.query<Row>(
+          `SELECT stream_id, aggregate_id, version, state, view, updated_at FROM ${AGGREGATE_STATES}
+            WHERE tenant_id = $1 AND stream_id = ANY($2)`,
+          [tx.tenantId, streams],
+          'load_states',
+        )
+      : this.database.statement<Row>(
+          `SELECT * FROM rapport_load_states($1, $2)`,
+          [tenantId, streams],
+          'rapport_load_states',
+        );
   }
 
   /** All aggregates of a kind, optionally of one student or one cohort, oldest first. */
@@ -110,16 +160,32 @@ export class AggregateStatesRepository {
   /** Which of the given students are on their cohort's roster now (registered, not withdrawn). */
   async enrolledAmong(tenantId: string, studentIds: readonly string[]): Promise<Set<string>> {
     if (studentIds.length === 0) return new Set();
-    const rows = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<{ student_id: string }>(
-        `SELECT s.aggregate_id AS student_id FROM ${AGGREGATE_STATES} s
-           JOIN ${AGGREGATE_STATES} c ON c.tenant_id = s.tenant_id AND c.stream_id = 'cohort-' || s.cohort_id
-          WHERE s.tenant_id = $1 AND s.stream_id = ANY($2)
-            AND c.state::jsonb->'students'->'$map' @> jsonb_build_array(jsonb_build_array(s.aggregate_id))`,
-        [tx.tenantId, studentIds.map((id) => streamIds.student(id))],
-      ),
+    const students = await this.loadMany(
+      tenantId,
+      studentIds.map((id) => streamIds.student(id)),
     );
-    return new Set(rows.map((r) => r.student_id));
+    const cohortIds = new Set<string>();
+    for (const { state } of students.values()) {
+      const student = state as StudentState;
+      if (student.status === 'registered') cohortIds.add(student.cohortId);
+    }
+    const cohorts = await this.loadMany(
+      tenantId,
+      [...cohortIds].map((id) => streamIds.cohort(id)),
+    );
+    return new Set(
+      [...students.values()]
+        .map(({ state }) => state as StudentState)
+        .filter((student) =>
+          onRoster(
+            student,
+            student.status === 'registered'
+              ? (cohorts.get(streamIds.cohort(student.cohortId))!.state as CohortState)
+              : null,
+          ),
+        )
+        .map((student) => (student.status === 'registered' ? student.studentId : '')),
+    );
   }
 
   /** Whether an advisor is assigned to a cohort the student is currently enrolled in (not withdrawn). */
@@ -144,6 +210,7 @@ function toStored<S>(row: Row): StoredAggregate<S> {
     streamId: row.stream_id,
     aggregateId: row.aggregate_id,
     state: decodeState<S>(row.state),
+    view: row.view ?? null,
     version: Number(row.version),
     updatedAt: row.updated_at,
   };

@@ -14,106 +14,192 @@ import {
   ConcurrencyError,
   Database,
   EventStore,
+  EventStoreError,
+  EventStoreErrorCode,
   type NewEvent,
   type Tx,
 } from '@rapport/event-store';
 import { createHash } from 'node:crypto';
-import { AGGREGATE_STATES } from './aggregate-state.projection';
-import { aggregateOf } from './aggregates';
+import { AggregateStatesRepository } from './aggregate-states.repository';
+import { aggregateOf, foldEvents, ownersOf } from './aggregates';
 import type { CommandContext } from './command-context';
-import { decodeState } from './state-codec';
+import { StateCache } from './state-cache';
+import { encodeState } from './state-codec';
 
-export interface Loaded<S> {
+export interface Loaded<S, V = unknown> {
   state: S;
+  /** What readers need beyond decisions (an interview's notes); null for kinds without one. */
+  view: V | null;
   /** The stream's version; 0 when it does not exist yet. */
   version: number;
 }
 
-export interface Executed<S> extends Loaded<S> {
+export interface Executed<S, V = unknown> extends Loaded<S, V> {
   events: DomainEvent[];
   /** The same clientMutationId was executed before: nothing new was appended. */
   replayed: boolean;
 }
 
-export interface ExecuteOptions {
-  /** The version the client last saw; a mismatch is a CONFLICT instead of a silent overwrite. */
-  expectedVersion?: number;
-  /** Run inside a transaction that also appends to other streams. */
-  tx?: Tx;
+/** States a decision reads besides its own aggregate's; each is checked unchanged at the write. */
+export interface StateReader {
+  get<S, V = unknown>(streamId: string): Promise<Loaded<S, V>>;
 }
 
-const RETRIES_WITHOUT_EXPECTED_VERSION = 3;
+export interface ExecuteOptions<S> {
+  /** The version the client last saw; a mismatch is a CONFLICT instead of a silent overwrite. */
+  expectedVersion?: number;
+  /** Run inside a transaction that also appends to other streams (see `transaction`). */
+  tx?: Tx;
+  /** Whether the caller may take this step, given the aggregate's state and any others it reads. */
+  authorize?: (target: Loaded<S>, reads: StateReader) => Promise<void> | void;
+}
+
+/** Attempts when the client named no version, or a state came from this process's cache. */
+const ATTEMPTS = 4;
+const WRITE_FUNCTION = 'rapport_append_with_state';
 
 /**
- * The write path of every mutation: load the aggregate's state (kept inline in
- * aggregate_states), decide, append with the loaded version as the expected version.
+ * The write path of every command (docs/adr/0028): load the aggregate's state (this process's
+ * cache, else one statement), authorize against it, decide, then one statement that checks the
+ * versions of everything the decision read, appends, and stores the state and view folded here.
+ * A stale state anywhere evicts it and decides again, here for every command.
  */
 @Injectable()
 export class CommandExecutor {
   constructor(
     private readonly store: EventStore,
     private readonly database: Database,
+    private readonly cache: StateCache,
+    private readonly states: AggregateStatesRepository,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  async load<S>(tenantId: string, streamId: string, tx?: Tx): Promise<Loaded<S>> {
-    const read = async (t: Tx) => {
-      const [row] = await t.query<{ version: string; state: S }>(
-        `SELECT version, state FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $2`,
-        [t.tenantId, streamId],
-      );
-      return row
-        ? { state: decodeState<S>(row.state), version: Number(row.version) }
-        : { state: aggregateOf(streamId).decider.initialState() as S, version: 0 };
-    };
-    return tx ? read(tx) : this.database.withTenant(tenantId, read);
+  /** The stream's state as stored now (one statement), which also refreshes the cache. */
+  async load<S, V = unknown>(tenantId: string, streamId: string, tx?: Tx): Promise<Loaded<S, V>> {
+    return (await this.loadMany(tenantId, [streamId], tx)).get(streamId) as Loaded<S, V>;
   }
 
-  async execute<S>(
+  async execute<S, V = unknown>(
     context: CommandContext,
     command: DomainCommand,
-    options: ExecuteOptions = {},
-  ): Promise<Executed<S>> {
-    // A client that named no version accepts whatever is current: re-decide on a lost race.
-    const attempts =
-      options.expectedVersion === undefined && !options.tx ? RETRIES_WITHOUT_EXPECTED_VERSION : 1;
+    options: ExecuteOptions<S> = {},
+  ): Promise<Executed<S, V>> {
     for (let attempt = 1; ; attempt++) {
+      const reads = new DecisionReads(this, context.actor.tenantId, options.tx);
       try {
-        return await this.executeOnce<S>(context, command, options);
+        return await this.executeOnce<S, V>(context, command, options, reads);
       } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+        if (error instanceof ConcurrencyError) {
+          this.cache.evict(context.actor.tenantId, error.streamId);
+          // In a transaction the statement failed it: `transaction` runs it all again.
+          if (!options.tx && attempt < ATTEMPTS && this.retryable(error, options, reads)) continue;
+        }
+        const replay = await this.replayOf<S, V>(context, command, error, options.tx);
+        if (replay) return replay;
+        throw error;
       }
     }
   }
 
-  private async executeOnce<S>(
+  /**
+   * A transaction for several commands that commit together. A stale state is evicted by the
+   * failed command and the whole of `work` runs again, unless `retry` is false (the client named
+   * a version).
+   */
+  async transaction<T>(
+    tenantId: string,
+    work: (tx: Tx) => Promise<T>,
+    options: { retry?: boolean } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.database.withTenant(tenantId, work);
+      } catch (error) {
+        const again =
+          error instanceof ConcurrencyError &&
+          attempt < ATTEMPTS &&
+          (options.retry !== false || error.read);
+        if (!again) throw error;
+      }
+    }
+  }
+
+  /** Another try can succeed: the state was stale here, or the client accepts whatever is current. */
+  private retryable(
+    error: ConcurrencyError,
+    options: { expectedVersion?: number },
+    reads: DecisionReads,
+  ): boolean {
+    return error.read || reads.cached(error.streamId) || options.expectedVersion === undefined;
+  }
+
+  private async executeOnce<S, V>(
     context: CommandContext,
     command: DomainCommand,
-    options: ExecuteOptions,
-  ): Promise<Executed<S>> {
+    options: ExecuteOptions<S>,
+    reads: DecisionReads,
+  ): Promise<Executed<S, V>> {
     const tenantId = context.actor.tenantId;
     const streamId = streamIdForCommand(command);
-    const eventId = eventIdsFor(context, streamId);
-    if (eventId && (await this.alreadyRecorded(tenantId, eventId(0), options.tx))) {
+    const aggregate = aggregateOf(streamId);
+    const subjects = subjectStreams(command, streamId);
+    await reads.prefetch([streamId, ...subjects]);
+    const target = await reads.get<S, V>(streamId);
+    await options.authorize?.(target, reads);
+    await this.refuseErasedSubjects(reads, subjects);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) {
+      if (!reads.cached(streamId)) this.metrics?.staleWrite();
+      throw new ConcurrencyError(streamId, options.expectedVersion, target.version);
+    }
+    const decided = aggregate.decider.decide(command as never, target.state);
+    if (isDomainError(decided)) throw decided;
+    if (decided.length === 0) return { ...target, events: [], replayed: false };
+
+    const events = decided as DomainEvent[];
+    const folded = foldEvents(aggregate.kind, target, target.version, events);
+    const owners = ownersOf(aggregate.kind, aggregate.id, folded.state);
+    const result = await this.store.append(
+      tenantId,
+      streamId,
+      this.toAppend(context, streamId, events),
+      {
+        expectedVersion: target.version === 0 ? 'noStream' : target.version,
+        tx: options.tx,
+        via: {
+          fn: WRITE_FUNCTION,
+          params: [
+            JSON.stringify(reads.dependencies(streamId)),
+            aggregate.kind,
+            aggregate.id,
+            owners.studentId,
+            owners.cohortId,
+            JSON.stringify(encodeState(folded.state)),
+            folded.view === null ? null : JSON.stringify(folded.view),
+          ],
+          covers: ['aggregate-states'],
+        },
+      },
+    );
+    if (result.replayed)
       return {
-        ...(await this.load<S>(tenantId, streamId, options.tx)),
+        ...(await this.load<S, V>(tenantId, streamId, options.tx)),
         events: [],
         replayed: true,
       };
-    }
+    const written = { state: folded.state, view: folded.view, version: result.nextExpectedVersion };
+    // A transaction may still roll back: only committed states are kept.
+    if (options.tx) this.cache.evict(tenantId, streamId);
+    else this.cache.set(tenantId, streamId, written);
+    return { ...(written as Loaded<S, V>), events, replayed: false };
+  }
 
-    const loaded = await this.loadForDecision<S>(tenantId, streamId, command, options.tx);
-    if (options.expectedVersion !== undefined && options.expectedVersion !== loaded.version) {
-      this.metrics?.staleWrite();
-      throw new ConcurrencyError(streamId, options.expectedVersion, loaded.version);
-    }
-    const aggregate = aggregateOf(streamId);
-    const decided = aggregate.decider.decide(command as never, loaded.state);
-    if (isDomainError(decided)) throw decided;
-    if (decided.length === 0) return { ...loaded, events: [], replayed: false };
-
-    const events = decided as DomainEvent[];
-    const toAppend: NewEvent[] = events.map((event, index) => ({
+  private toAppend(
+    context: CommandContext,
+    streamId: string,
+    events: readonly DomainEvent[],
+  ): NewEvent[] {
+    const eventId = eventIdsFor(context, streamId);
+    return events.map((event, index) => ({
       eventId: eventId?.(index),
       type: event.type,
       data: event.data,
@@ -126,81 +212,132 @@ export class CommandExecutor {
         ...(context.digestId ? { digestId: context.digestId } : {}),
       },
     }));
-    const result = await this.store.append(tenantId, streamId, toAppend, {
-      expectedVersion: loaded.version === 0 ? 'noStream' : loaded.version,
-      tx: options.tx,
-    });
-    if (result.replayed) {
-      return {
-        ...(await this.load<S>(tenantId, streamId, options.tx)),
-        events: [],
-        replayed: true,
-      };
-    }
-    const state = events.reduce(
-      (s, e) => aggregate.decider.evolve(s as never, e) as S,
-      loaded.state,
-    );
-    return { state, version: result.nextExpectedVersion, events, replayed: false };
   }
 
   /**
-   * The stream's state, read together with whether the person the command names on another
-   * stream (a contact, interview, note or sign-in link of theirs) was erased: nothing more is
-   * recorded about them (docs/adr/0025), refused here once for every service, in the same
-   * statement as the load. Their own stream's decider refuses the rest.
+   * Nothing more is recorded about an erased person (docs/adr/0025): a command naming one (a
+   * contact, interview, note or sign-in link of theirs) is refused here once for every service.
+   * Their own stream's decider refuses the rest.
    */
-  private async loadForDecision<S>(
-    tenantId: string,
-    streamId: string,
+  private async refuseErasedSubjects(reads: DecisionReads, subjects: readonly string[]) {
+    for (const subject of subjects) {
+      const { state } = await reads.get<{ erased?: boolean }>(subject);
+      if (state.erased !== true) continue;
+      const { kind, id } = aggregateOf(subject);
+      throw kind === 'staff' ? erasedStaffError(id!) : erasedError(id!);
+    }
+  }
+
+  /**
+   * A retried mutation (same clientMutationId) whose first run committed: its events are found
+   * by their derived ids, and it is answered with the state as it is now. Looked up only when
+   * the command failed, so a first run costs nothing for it.
+   */
+  private async replayOf<S, V>(
+    context: CommandContext,
     command: DomainCommand,
+    error: unknown,
     tx?: Tx,
-  ): Promise<Loaded<S>> {
-    const data = command.data as { studentId?: unknown; personId?: unknown };
-    const subjects = [data.studentId, data.personId]
-      .filter((id) => typeof id === 'string')
-      .flatMap((id) => [streamIds.student(id), streamIds.staff(id)])
-      .filter((id) => id !== streamId);
-    if (subjects.length === 0) return this.load<S>(tenantId, streamId, tx);
-    const read = async (t: Tx) => {
-      const rows = await t.query<{
-        stream_id: string;
-        kind: string;
-        aggregate_id: string;
-        version: string;
-        state: S;
-      }>(
-        `SELECT stream_id, kind, aggregate_id, version,
-                CASE WHEN stream_id = $2 THEN state END AS state
-           FROM ${AGGREGATE_STATES}
-          WHERE tenant_id = $1
-            AND (stream_id = $2 OR (stream_id = ANY($3) AND (state->>'erased') = 'true'))`,
-        [t.tenantId, streamId, subjects],
-      );
-      const erased = rows.find((r) => r.stream_id !== streamId);
-      if (erased)
-        throw erased.kind === 'staff'
-          ? erasedStaffError(erased.aggregate_id)
-          : erasedError(erased.aggregate_id);
-      const row = rows.find((r) => r.stream_id === streamId);
-      return row
-        ? { state: decodeState<S>(row.state), version: Number(row.version) }
-        : { state: aggregateOf(streamId).decider.initialState() as S, version: 0 };
+  ): Promise<Executed<S, V> | null> {
+    if (!context.clientMutationId) return null;
+    const reused =
+      error instanceof EventStoreError && error.code === EventStoreErrorCode.EventIdReused;
+    // A failed statement ended the caller's transaction; a refused decision sent none.
+    const statementFailed = error instanceof ConcurrencyError || reused;
+    if (!isDomainError(error) && !statementFailed) return null;
+    if (tx && statementFailed) return null;
+    const streamId = streamIdForCommand(command);
+    if (!(await this.recordedBefore(context, streamId, tx))) return null;
+    return {
+      ...(await this.load<S, V>(context.actor.tenantId, streamId, tx)),
+      events: [],
+      replayed: true,
     };
-    return tx ? read(tx) : this.database.withTenant(tenantId, read);
   }
 
   /** Whether a command under this context's clientMutationId was recorded on the stream already. */
-  async recordedBefore(context: CommandContext, streamId: string): Promise<boolean> {
+  async recordedBefore(context: CommandContext, streamId: string, tx?: Tx): Promise<boolean> {
     const eventId = eventIdsFor(context, streamId);
-    return eventId !== null && this.alreadyRecorded(context.actor.tenantId, eventId(0));
+    if (!eventId) return false;
+    const query = (t: Tx) =>
+      t.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND event_id = $2`, [
+        t.tenantId,
+        eventId(0),
+      ]);
+    const rows = await (tx ? query(tx) : this.database.withTenant(context.actor.tenantId, query));
+    return rows.length > 0;
   }
 
-  private async alreadyRecorded(tenantId: string, eventId: string, tx?: Tx): Promise<boolean> {
-    const read = (t: Tx) =>
-      t.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND event_id = $2`, [t.tenantId, eventId]);
-    return (await (tx ? read(tx) : this.database.withTenant(tenantId, read))).length > 0;
+  /** States as stored now, in one statement, which also refreshes the cache. */
+  async loadMany(
+    tenantId: string,
+    streams: readonly string[],
+    tx?: Tx,
+  ): Promise<Map<string, Loaded<unknown>>> {
+    const loaded = await this.states.loadMany(tenantId, streams, tx);
+    // Inside a transaction the rows may include its own uncommitted writes.
+    if (!tx) for (const [streamId, entry] of loaded) this.cache.set(tenantId, streamId, entry);
+    return loaded;
   }
+
+  /** @internal for DecisionReads */
+  cachedState(tenantId: string, streamId: string) {
+    return this.cache.get(tenantId, streamId);
+  }
+}
+
+/**
+ * The states one decision read, each with the version it was read at and whether it came from
+ * the cache (unverified until the write).
+ */
+class DecisionReads implements StateReader {
+  private readonly read = new Map<string, { loaded: Loaded<unknown>; cached: boolean }>();
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly tenantId: string,
+    private readonly tx: Tx | undefined,
+  ) {}
+
+  /** Loads, in one statement, whichever of these streams the cache does not hold. */
+  async prefetch(streams: readonly string[]): Promise<void> {
+    const missing: string[] = [];
+    for (const streamId of streams) {
+      if (this.read.has(streamId)) continue;
+      const cached = this.tx ? undefined : this.executor.cachedState(this.tenantId, streamId);
+      if (cached) this.read.set(streamId, { loaded: cached, cached: true });
+      else missing.push(streamId);
+    }
+    if (missing.length === 0) return;
+    const loaded = await this.executor.loadMany(this.tenantId, missing, this.tx);
+    for (const [streamId, entry] of loaded)
+      this.read.set(streamId, { loaded: entry, cached: false });
+  }
+
+  async get<S, V = unknown>(streamId: string): Promise<Loaded<S, V>> {
+    await this.prefetch([streamId]);
+    return this.read.get(streamId)!.loaded as Loaded<S, V>;
+  }
+
+  cached(streamId: string): boolean {
+    return this.read.get(streamId)?.cached ?? false;
+  }
+
+  /** Every stream read besides the target, with the version the decision saw. */
+  dependencies(target: string): { stream: string; version: number }[] {
+    return [...this.read]
+      .filter(([streamId]) => streamId !== target)
+      .map(([stream, { loaded }]) => ({ stream, version: loaded.version }));
+  }
+}
+
+/** The people a command names on another stream than their own: the erasure check reads them. */
+function subjectStreams(command: DomainCommand, streamId: string): string[] {
+  const data = command.data as { studentId?: unknown; personId?: unknown };
+  return [data.studentId, data.personId]
+    .filter((id): id is string => typeof id === 'string')
+    .flatMap((id) => [streamIds.student(id), streamIds.staff(id)])
+    .filter((id) => id !== streamId);
 }
 
 /**

@@ -1,6 +1,11 @@
 import { DomainError } from '../shared/domain-error';
 import { isValidEmail, normalizeEmail, TEXT_LIMITS } from '../shared/validation';
-import { GRADUATION_YEARS, MAX_EXTERNAL_ID_LENGTH } from '../student/student.decider';
+import {
+  GRADUATION_YEARS,
+  MAX_EXTERNAL_ID_LENGTH,
+  type StudentState,
+} from '../student/student.decider';
+import { type CohortState } from './cohort.decider';
 import { type EnrollmentRow } from './cohort.commands';
 
 /** A roster upload beyond this is refused whole: split the file instead. */
@@ -125,4 +130,16 @@ export function planEnrollment(
     }
   });
   return plan;
+}
+
+/**
+ * Whether a student is on their current cohort's roster now (registered, not withdrawn): only
+ * such a student records their journey. `cohort` is the state of `student.cohortId`.
+ */
+export function onRoster(student: StudentState, cohort: CohortState | null): boolean {
+  return (
+    student.status === 'registered' &&
+    cohort?.status === 'active' &&
+    cohort.students.has(student.studentId)
+  );
 }
