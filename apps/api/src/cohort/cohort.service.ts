@@ -174,7 +174,7 @@ export class CohortService {
         ...(row.externalId == null ? {} : { externalId: row.externalId }),
       }),
     );
-    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
       const known = await this.studentRecords.studentsNamed(
         tx,
         given.map((row) => row.email),
@@ -268,7 +268,7 @@ export class CohortService {
   /** The cohort's roster and the student's own stream record the withdrawal together. */
   async withdrawStudent(context: CommandContext, input: WithdrawStudentInput): Promise<Cohort> {
     this.access.requireRole(context.actor, 'admin');
-    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
       const result = await this.executor.execute<CohortState>(
         context,
         {

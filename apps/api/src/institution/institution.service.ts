@@ -124,8 +124,8 @@ export class InstitutionService {
   ): Promise<Institution> {
     this.access.requireRole(context.actor, 'admin');
     const tenantId = context.actor.tenantId;
-    const result = await this.database
-      .withTenant(tenantId, (tx) => this.applyProvider(tx, context, input, input.expectedVersion))
+    const result = await this.executor
+      .transaction(tenantId, (tx) => this.applyProvider(tx, context, input, input.expectedVersion))
       .catch(issuerTaken);
     const institution = toInstitution(tenantId, result.state, result.version);
     if (institution.identityProvider)

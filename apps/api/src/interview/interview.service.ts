@@ -188,28 +188,20 @@ export class InterviewService {
         at: context.now.toISOString(),
       },
     };
-    return this.executor.transaction(
-      context.actor.tenantId,
-      async (tx) => {
-        const result = await this.executor.execute<InterviewState, InterviewView>(
-          context,
-          command,
-          {
-            expectedVersion: input.expectedVersion,
-            tx,
-            authorize: (interview, reads) =>
-              this.ownInterview(context.actor, interview, input.interviewId, reads),
-          },
-        );
-        for (const event of result.events) {
-          if (event.type !== 'ReferralsReceived') continue;
-          for (const addContact of addContactsForReferrals(event))
-            await this.executor.execute<ContactState>(context, addContact, { tx });
-        }
-        return this.view(context.actor.tenantId, input.interviewId, result, tx);
-      },
-      { retry: input.expectedVersion === undefined },
-    );
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
+      const result = await this.executor.execute<InterviewState, InterviewView>(context, command, {
+        expectedVersion: input.expectedVersion,
+        tx,
+        authorize: (interview, reads) =>
+          this.ownInterview(context.actor, interview, input.interviewId, reads),
+      });
+      for (const event of result.events) {
+        if (event.type !== 'ReferralsReceived') continue;
+        for (const addContact of addContactsForReferrals(event))
+          await this.executor.execute<ContactState>(context, addContact, { tx });
+      }
+      return this.view(context.actor.tenantId, input.interviewId, result, tx);
+    });
   }
 
   // ---- Reads --------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ export class StaffService implements PersonMatcher {
     this.access.requireRole(context.actor, 'admin');
     const staffId = newId(context, 'staff');
     const email = normalizeEmail(input.email);
-    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
       await this.repository.lockEmail(tx, email);
       const holders = await this.repository.withEmail(tx, email);
       const result = await this.executor.execute<StaffState>(
@@ -93,7 +93,7 @@ export class StaffService implements PersonMatcher {
   /** A new message under a new invitation id; the earlier one's link keeps working too. */
   async resendInvitation(context: CommandContext, input: StaffMemberInput): Promise<StaffMember> {
     this.access.requireRole(context.actor, 'admin');
-    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
       const result = await this.executor.execute<StaffState>(
         context,
         {

@@ -37,7 +37,7 @@ export class StudentService {
     corrections: readonly Omit<CorrectStudentRecord['data'], 'at'>[],
   ): Promise<('updated' | 'unchanged' | DomainError)[]> {
     this.access.requireRole(context.actor, 'admin');
-    return this.database.withTenant(context.actor.tenantId, async (tx) => {
+    return this.executor.transaction(context.actor.tenantId, async (tx) => {
       const outcomes: ('updated' | 'unchanged' | DomainError)[] = [];
       for (const correction of corrections) {
         try {

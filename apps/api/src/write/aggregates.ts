@@ -38,7 +38,7 @@ export interface AggregateView {
 }
 
 export const viewsByKind: Partial<Record<StreamKind, AggregateView>> = {
-  interview: { initial: initialInterviewView, evolve: evolveInterviewView as never },
+  interview: { initial: initialInterviewView, evolve: evolveInterviewView },
 };
 
 export interface StreamAggregate {

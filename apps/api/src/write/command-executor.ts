@@ -102,24 +102,16 @@ export class CommandExecutor {
   }
 
   /**
-   * A transaction for several commands that commit together. A stale state is evicted by the
-   * failed command and the whole of `work` runs again, unless `retry` is false (the client named
-   * a version).
+   * A transaction for several commands that commit together. A command that met a moved stream
+   * evicted it and failed the transaction; the whole of `work` runs again. A client's stale
+   * version fails again at its fresh read, as CONFLICT.
    */
-  async transaction<T>(
-    tenantId: string,
-    work: (tx: Tx) => Promise<T>,
-    options: { retry?: boolean } = {},
-  ): Promise<T> {
+  async transaction<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.database.withTenant(tenantId, work);
       } catch (error) {
-        const again =
-          error instanceof ConcurrencyError &&
-          attempt < ATTEMPTS &&
-          (options.retry !== false || error.read);
-        if (!again) throw error;
+        if (!(error instanceof ConcurrencyError) || attempt >= ATTEMPTS) throw error;
       }
     }
   }
