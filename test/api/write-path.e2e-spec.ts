@@ -1,11 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { streamIds } from '@rapport/domain';
-import { ConcurrencyError, Database, EventStore } from '@rapport/event-store';
+import {
+  ConcurrencyError,
+  DATA_KEYS,
+  type DataKeys,
+  Database,
+  EventStore,
+} from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../apps/api/src/auth/actor';
 import { InterviewService } from '../../apps/api/src/interview/interview.service';
 import type { CommandContext } from '../../apps/api/src/write/command-context';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
+import { StateCache } from '../../apps/api/src/write/state-cache';
 import { enrolledStudents, newInstitution } from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { startInstance, startTestApp, type TestApp } from '../support/test-app';
@@ -200,6 +207,36 @@ describe('the write path', () => {
       .get(EventStore)
       .readStream(tenantId, streamIds.interview(interviewId));
     expect(events.filter((e) => e.type === 'TouchpointRecorded')).toHaveLength(1);
+  });
+
+  it('forgets what it cached of a tenant when another process erases someone there', async () => {
+    const interviewId = await heldInterview();
+    await touch(t.app, interviewId, 'cached here');
+    const cache = t.app.get(StateCache);
+    const stream = streamIds.interview(interviewId);
+    expect(cache.get(tenantId, stream)).toBeDefined();
+    const { studentIds } = await enrolledStudents(t, adminToken, [
+      { name: 'Bo Leaving', email: 'bo@example.edu' },
+    ]);
+    const heard = new Promise<void>((resolve) =>
+      (t.app.get(DATA_KEYS) as DataKeys).onDropped(() => resolve()),
+    );
+    ok(
+      await graphql(
+        other,
+        adminToken,
+        `
+          mutation ($input: EraseStudentInput!) {
+            eraseStudent(input: $input) {
+              erasedAt
+            }
+          }
+        `,
+        { input: { studentId: studentIds[0], reason: 'REQUEST' } },
+      ),
+    );
+    await heard;
+    expect(cache.get(tenantId, stream)).toBeUndefined();
   });
 
   it('refuses a step once the student left the roster, however fresh the cache looked (last: it withdraws them)', async () => {

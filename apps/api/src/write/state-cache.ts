@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DATA_KEYS, type DataKeys } from '@rapport/event-store';
 
 export interface CachedState {
   version: number;
@@ -17,6 +18,11 @@ const MAX_ENTRIES = 10_000;
 @Injectable()
 export class StateCache {
   private readonly entries = new Map<string, CachedState>();
+
+  constructor(@Optional() @Inject(DATA_KEYS) keys?: DataKeys | null) {
+    // An erasure re-folds states at the same versions: every process forgets the tenant's.
+    keys?.onDropped((tenantId) => this.evictTenant(tenantId));
+  }
 
   get(tenantId: string, streamId: string): CachedState | undefined {
     const key = keyOf(tenantId, streamId);

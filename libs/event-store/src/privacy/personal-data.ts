@@ -25,6 +25,8 @@ export interface DataKeys {
   destroy(tx: Tx, ownerId: string): Promise<void>;
   /** Whether the person's key was destroyed (erased), read inside a tenant transaction. */
   isDestroyed(tx: Tx, ownerId: string): Promise<boolean>;
+  /** Called whenever this process hears of a destroyed key (its own, or another process's). */
+  onDropped(listener: (tenantId: string, ownerId: string) => void): void;
 }
 
 /** Inject the `DataKeys` of the request connection with `@Inject(DATA_KEYS)`. */
