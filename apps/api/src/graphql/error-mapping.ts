@@ -95,7 +95,11 @@ export function mapKnown(
     const code = DOMAIN_ERROR_CODES[error.code] ?? ErrorCode.BadUserInput;
     return {
       message: error.message,
-      extensions: { code, reason: error.code, ...(error.field ? { field: error.field } : {}) },
+      extensions: {
+        code,
+        reason: error.code,
+        ...(error.field ? { field: inputField(error.field) } : {}),
+      },
     };
   }
   if (error instanceof ConcurrencyError) {
@@ -184,4 +188,12 @@ function withoutLimits(message: string): string {
   return /more tha[nt] \d+ tokens/.test(message)
     ? 'Syntax Error: the document is too large.'
     : message;
+}
+
+/**
+ * The input field a domain error names: inputs are flat, while events keep personal data under
+ * `personal` (docs/adr/0024), so `personal.message` is the input's `message`.
+ */
+function inputField(field: string): string {
+  return field.startsWith('personal.') ? field.slice('personal.'.length) : field;
 }

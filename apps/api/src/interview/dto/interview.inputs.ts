@@ -7,18 +7,14 @@ import type {
   TouchpointKind,
 } from '@rapport/domain';
 import {
-  INTERVIEW_LIMITS,
   interviewFormats,
   outreachChannels,
   parties,
   shadowingKinds,
-  TEXT_LIMITS,
   touchpointKinds,
 } from '@rapport/domain';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
   IsArray,
   IsDate,
   IsDefined,
@@ -28,9 +24,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Max,
-  MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -70,19 +63,15 @@ export class SendInterviewRequestInput extends MutationInput {
   })
   @IsOptional()
   @IsInt()
-  @Min(INTERVIEW_LIMITS.askMinutes.min)
-  @Max(INTERVIEW_LIMITS.askMinutes.max)
   askMinutes?: number | null;
 
   @Field(() => [InterviewFormatEnum])
   @IsArray()
-  @ArrayMinSize(1, { message: 'Propose at least one format (coffee, in person, phone or video)' })
   @IsIn(interviewFormats, { each: true })
   proposedFormats!: InterviewFormat[];
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   message?: string | null;
 }
 
@@ -98,7 +87,6 @@ export class NudgeInterviewRequestInput extends InterviewTargetInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   message?: string | null;
 }
 
@@ -109,7 +97,6 @@ export class RecordInterviewAcceptanceInput extends InterviewTargetInput {}
 export class RecordInterviewDeclineInput extends InterviewTargetInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   reason?: string | null;
 }
 
@@ -128,18 +115,14 @@ export class ScheduleInterviewInput extends InterviewTargetInput {
 
   @Field(() => Int)
   @IsInt()
-  @Min(INTERVIEW_LIMITS.durationMinutes.min)
-  @Max(INTERVIEW_LIMITS.durationMinutes.max)
   durationMinutes!: number;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(500)
   location?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
   meetingLink?: string | null;
 }
 
@@ -158,8 +141,6 @@ export class RescheduleInterviewInput extends InterviewTargetInput {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
-  @Min(INTERVIEW_LIMITS.durationMinutes.min)
-  @Max(INTERVIEW_LIMITS.durationMinutes.max)
   durationMinutes?: number | null;
 
   @Field(() => InterviewPartyEnum, { nullable: true, description: 'Who asked to reschedule' })
@@ -169,12 +150,10 @@ export class RescheduleInterviewInput extends InterviewTargetInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(500)
   location?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
   meetingLink?: string | null;
 }
 
@@ -186,7 +165,6 @@ export class CancelInterviewInput extends InterviewTargetInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   reason?: string | null;
 }
 
@@ -205,7 +183,6 @@ export class RecordPreparationInput extends InterviewTargetInput {
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(INTERVIEW_LIMITS.questions)
   @IsString({ each: true })
   @Length(1, QUESTION_ID_LENGTH, { each: true })
   questionIds?: string[] | null;
@@ -213,14 +190,11 @@ export class RecordPreparationInput extends InterviewTargetInput {
   @Field(() => [String], { nullable: true, description: "The student's own questions" })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(INTERVIEW_LIMITS.questions)
   @IsString({ each: true })
-  @MaxLength(INTERVIEW_LIMITS.questionLength, { each: true })
   customQuestions?: string[] | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   researchNotes?: string | null;
 }
 
@@ -253,27 +227,22 @@ export class RecordInterviewHeldInput extends MutationInput {
   @Field(() => [String], { nullable: true, description: 'Question bank ids that were asked' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(INTERVIEW_LIMITS.questions)
   @IsString({ each: true })
   @Length(1, QUESTION_ID_LENGTH, { each: true })
   questionIdsAsked?: string[] | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   notes?: string | null;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(INTERVIEW_LIMITS.keyInsights)
   @IsString({ each: true })
-  @MaxLength(2000, { each: true })
   keyInsights?: string[] | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   advice?: string | null;
 }
 
@@ -296,27 +265,22 @@ export class RecordThankYouInput extends InterviewTargetInput {
 export class ReferralInput {
   @Field()
   @IsString()
-  @Length(1, TEXT_LIMITS.short)
   name!: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(320)
   email?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.short)
   organization?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.short)
   role?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.short)
   industry?: string | null;
 }
 
@@ -324,8 +288,6 @@ export class ReferralInput {
 export class RecordReferralsInput extends InterviewTargetInput {
   @Field(() => [ReferralInput], { description: 'Each becomes a new Contact of the student' })
   @IsArray()
-  @ArrayMinSize(1, { message: 'Record at least one referral' })
-  @ArrayMaxSize(INTERVIEW_LIMITS.referralsPerCommand)
   @ValidateNested({ each: true })
   @Type(() => ReferralInput)
   referrals!: ReferralInput[];
@@ -339,7 +301,6 @@ export class RequestShadowingInput extends InterviewTargetInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   note?: string | null;
 }
 
@@ -359,6 +320,5 @@ export class RecordTouchpointInput extends InterviewTargetInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(TEXT_LIMITS.long)
   note?: string | null;
 }
