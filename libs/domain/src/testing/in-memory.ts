@@ -58,7 +58,10 @@ export class InMemoryStreams {
   /** The command, then the reactions to its events (and theirs), as the API runs them. */
   runWithReactions(command: DomainCommand): DomainEvent[] {
     const events = this.run(command);
-    return [...events, ...reactionsTo(events).flatMap((reaction) => this.runWithReactions(reaction))];
+    return [
+      ...events,
+      ...reactionsTo(events).flatMap((reaction) => this.runWithReactions(reaction)),
+    ];
   }
 
   state<S>(streamId: string): S | undefined {

@@ -94,10 +94,10 @@ export const termPlans: Readonly<Record<Persona, PersonaPlan>> = {
 
 /** A few weeks of a small cohort, as the demo and the e2e tests show it: stars follow referrals. */
 export const smallPlans: Readonly<Record<Persona, PersonaPlan>> = {
-  star: { ...plan([4, 6], [5, 6], [1, 2]), referrals: 0.8, followReferrals: true },
-  steady: { ...plan([4, 6], [2, 3], [1, 2]), referrals: 0.3 },
-  overdue: { ...plan([4, 6], [2, 3], [0, 1]), referrals: 0.2 },
-  stalled: plan([4, 6], [0, 0], [2, 3]),
+  star: { ...plan([4, 6], [4, 6], [0, 1]), referrals: 0.8, followReferrals: true },
+  steady: { ...plan([4, 6], [1, 2], [1, 1]), referrals: 0.3 },
+  overdue: { ...plan([4, 6], [1, 2], [0, 1]), referrals: 0.2 },
+  stalled: plan([4, 6], [0, 0], [2, 2]),
   new: { ...plan([2, 4], [0, 1], [1, 1]), firstDay: [52, 61] },
 };
 
@@ -106,7 +106,14 @@ function plan(
   interviews: readonly [number, number],
   requests: readonly [number, number],
 ): PersonaPlan {
-  return { contacts, interviews, requests, firstDay: [1, 6], referrals: 0.4, followReferrals: false };
+  return {
+    contacts,
+    interviews,
+    requests,
+    firstDay: [1, 6],
+    referrals: 0.4,
+    followReferrals: false,
+  };
 }
 
 export interface JourneyOptions {
