@@ -7,27 +7,26 @@
  * default. Runs as the superuser (the tables' RLS does not apply to it).
  */
 import {
-  addContactsForReferrals,
-  type ContactRelationship,
   type DomainCommand,
   type DomainEvent,
   eventSchemaVersions,
+  idsIn,
   isDomainError,
-  registerStudentOnEnrollment,
+  personaWeights,
+  reactionsTo,
+  Rng,
+  seedFrom,
   streamIdForCommand,
+  studentJourney,
 } from '@rapport/domain';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
 import { aggregateOf } from '../apps/api/src/write/aggregates';
 
 const DAY = 86_400_000;
-
-/** A stable UUID for a readable seed id: the API validates interview ids as UUIDs. */
-function uuidFor(name: string): string {
-  const h = createHash('sha1').update(name).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 const HOUR = 3_600_000;
+/** Contact and interview ids: the same seed gives the same ids in every run. */
+const ids = idsIn('rapport-bench');
 
 export interface SeedOptions {
   /** Stop adding cohorts once at least this many events were generated. */
@@ -139,445 +138,8 @@ class MemoryLog {
   }
 }
 
-/** mulberry32: small, fast, deterministic. */
-class Rng {
-  constructor(private state: number) {}
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  int(below: number): number {
-    return Math.floor(this.next() * below);
-  }
-  between(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
-
-type Persona = 'star' | 'steady' | 'overdue' | 'stalled' | 'new';
-const personaWeights: [Persona, number][] = [
-  ['star', 0.25],
-  ['steady', 0.35],
-  ['overdue', 0.15],
-  ['stalled', 0.15],
-  ['new', 0.1],
-];
-
-const professionals = [
-  {
-    organization: 'Riverside General Hospital',
-    role: 'Nurse Practitioner',
-    industry: 'Healthcare',
-  },
-  { organization: 'County Public Health Dept.', role: 'Epidemiologist', industry: 'Public Health' },
-  { organization: 'MedBridge Labs', role: 'Research Coordinator', industry: 'Biotech' },
-  { organization: 'Brightline Software', role: 'Software Engineer', industry: 'Software' },
-  { organization: 'Cobalt Analytics', role: 'Data Scientist', industry: 'Data & Analytics' },
-  { organization: 'Meridian Bank', role: 'Product Manager', industry: 'Finance' },
-  { organization: 'Northwind Consulting', role: 'Management Consultant', industry: 'Consulting' },
-  { organization: 'Pixelworks Studio', role: 'UX Designer', industry: 'Design' },
-  { organization: 'Greenfield Energy', role: 'Operations Analyst', industry: 'Energy' },
-  { organization: 'Atlas Logistics', role: 'Supply Chain Manager', industry: 'Logistics' },
-  { organization: 'Harbor Law Group', role: 'Associate Attorney', industry: 'Legal' },
-  { organization: 'Civic Museum', role: 'Curator', industry: 'Arts & Culture' },
-];
-const names = ['Alex', 'Jordan', 'Morgan', 'Riley', 'Casey', 'Jamie', 'Avery', 'Parker', 'Rowan'];
-const surnames = ['Okafor', 'Lindqvist', 'Moreau', 'Alvarez', 'Petrova', 'Haddad', 'Kim', 'Singh'];
-const relationships: ContactRelationship[] = [
-  'family',
-  'friend',
-  'faculty',
-  'coworker',
-  'classmate',
-  'neighbor',
-  'mentor',
-];
-const touchpoints = [
-  'shared_article',
-  'updated_on_next_steps',
-  'met_at_event',
-  'offered_help',
-] as const;
-
-interface ContactSlot {
-  id: string;
-  addedAt: number;
-  used: boolean;
-}
-
-/** One student's term, issued command by command through the deciders. */
-class Journey {
-  private contacts: ContactSlot[] = [];
-  private contactNo = 0;
-  private interviewNo = 0;
-
-  constructor(
-    private readonly log: MemoryLog,
-    private readonly rng: Rng,
-    private readonly studentId: string,
-    private readonly start: number,
-    private readonly now: number,
-  ) {}
-
-  private get actor(): Actor {
-    return { subject: `user-${this.studentId}`, role: 'student' };
-  }
-
-  private exec(at: number, command: DomainCommand): DomainEvent[] {
-    return this.log.exec(this.actor, new Date(at), command);
-  }
-
-  /** A weekday-ish daytime instant on day `n` of the term. */
-  private day(n: number): number {
-    return this.start + n * DAY + (9 + this.rng.next() * 9) * HOUR;
-  }
-
-  play(persona: Persona): void {
-    const r = this.rng;
-    const first = persona === 'new' ? 52 + r.int(10) : 1 + r.int(6);
-    this.exec(this.day(first), {
-      type: 'UpdateStudentProfile',
-      data: {
-        studentId: this.studentId,
-        careerInterests: [r.pick(professionals).industry, r.pick(professionals).industry],
-        at: new Date(this.day(first)).toISOString(),
-      },
-    });
-    if (r.chance(0.2)) {
-      const at = this.day(first + 1 + r.int(20));
-      this.exec(at, {
-        type: 'SetDigestPreference',
-        data: { studentId: this.studentId, preference: 'off', at: new Date(at).toISOString() },
-      });
-    }
-    const brainstorm = persona === 'new' ? 2 + r.int(3) : 6 + r.int(5);
-    for (let i = 0; i < brainstorm; i++) this.addContact(this.day(first + 1 + r.int(4)));
-
-    const [interviews, requests] = {
-      star: [r.between(32, 40), r.between(4, 8)],
-      steady: [r.between(18, 26), r.between(3, 6)],
-      overdue: [r.between(10, 14), r.between(2, 4)],
-      stalled: [r.between(1, 3), r.between(8, 12)],
-      new: [r.int(2), r.between(1, 3)],
-    }[persona];
-    const slots = [
-      ...Array<'interview'>(interviews).fill('interview'),
-      ...Array<'request'>(requests).fill('request'),
-    ].sort(() => r.next() - 0.5);
-    const from = first + 5;
-    const span = Math.max(3, 78 - from);
-    slots.forEach((kind, i) => {
-      const requestedAt = this.day(from + Math.floor((i / slots.length) * span) + r.int(3));
-      if (requestedAt > this.now) return;
-      const contactId = this.contactFor(requestedAt);
-      if (kind === 'request') {
-        const outcome =
-          requestedAt > this.now - 20 * DAY
-            ? 'pending'
-            : r.pick(['unanswered', 'declined'] as const);
-        this.request(contactId, requestedAt, outcome);
-      } else {
-        // The overdue persona leaves its latest interviews without a thank-you.
-        const lastOnes = persona === 'overdue' && i >= slots.length - 3;
-        const thank = lastOnes
-          ? 'none'
-          : r.chance(0.75)
-            ? 'prompt'
-            : r.chance(0.6)
-              ? 'late'
-              : 'none';
-        this.interview(contactId, requestedAt, thank);
-      }
-    });
-  }
-
-  private addContact(at: number, referredBy: string | null = null): string {
-    const r = this.rng;
-    const contactId = `${this.studentId}-c${this.contactNo++}`;
-    const pro = r.pick(professionals);
-    this.exec(at, {
-      type: 'AddContact',
-      data: {
-        contactId,
-        studentId: this.studentId,
-        relationship: r.pick(relationships),
-        organization: pro.organization,
-        role: pro.role,
-        industry: pro.industry,
-        referredByContactId: referredBy,
-        personal: {
-          name: `${r.pick(names)} ${r.pick(surnames)}`,
-          email: null,
-          linkedinUrl: null,
-          notes: null,
-        },
-        at: new Date(at).toISOString(),
-      },
-    });
-    this.contacts.push({ id: contactId, addedAt: at, used: false });
-    if (r.chance(0.1)) {
-      const later = at + (1 + r.int(10)) * DAY;
-      if (later <= this.now) {
-        this.exec(later, {
-          type: 'UpdateContact',
-          data: { contactId, role: `Senior ${pro.role}`, at: new Date(later).toISOString() },
-        });
-      }
-    }
-    return contactId;
-  }
-
-  /** An unused contact known before `at`, else a new one added just before. */
-  private contactFor(at: number): string {
-    const free = this.contacts.find((c) => !c.used && c.addedAt < at - HOUR);
-    if (free) {
-      free.used = true;
-      return free.id;
-    }
-    const id = this.addContact(at - 2 * HOUR);
-    this.contacts[this.contacts.length - 1].used = true;
-    return id;
-  }
-
-  private request(
-    contactId: string,
-    at: number,
-    outcome: 'pending' | 'unanswered' | 'declined',
-  ): void {
-    const interviewId = uuidFor(`${contactId}-i${this.interviewNo++}`);
-    const steps: [number, DomainCommand][] = [
-      [
-        at,
-        {
-          type: 'SendRequest',
-          data: {
-            interviewId,
-            studentId: this.studentId,
-            contactId,
-            channel: 'email',
-            askMinutes: 30,
-            proposedFormats: ['coffee', 'video'],
-            at: iso(at),
-          },
-        },
-      ],
-    ];
-    if (outcome !== 'pending') {
-      steps.push([
-        at + 6 * DAY,
-        { type: 'NudgeRequest', data: { interviewId, at: iso(at + 6 * DAY) } },
-      ]);
-      if (outcome === 'declined') {
-        steps.push([
-          at + 9 * DAY,
-          { type: 'RecordDecline', data: { interviewId, at: iso(at + 9 * DAY) } },
-        ]);
-      } else {
-        steps.push([
-          at + 12 * DAY,
-          { type: 'NudgeRequest', data: { interviewId, at: iso(at + 12 * DAY) } },
-        ]);
-        steps.push([
-          at + 19 * DAY,
-          { type: 'CloseUnanswered', data: { interviewId, at: iso(at + 19 * DAY) } },
-        ]);
-      }
-    }
-    this.run(steps);
-  }
-
-  private interview(
-    contactId: string,
-    requestedAt: number,
-    thank: 'prompt' | 'late' | 'none',
-  ): void {
-    const r = this.rng;
-    const interviewId = uuidFor(`${contactId}-i${this.interviewNo++}`);
-    const nudged = r.chance(0.3);
-    const acceptedAt = requestedAt + (nudged ? 4 + r.int(3) : 1 + r.int(3)) * DAY;
-    let scheduledFor = acceptedAt + (3 + r.int(6)) * DAY;
-    const steps: [number, DomainCommand][] = [
-      [
-        requestedAt,
-        {
-          type: 'SendRequest',
-          data: {
-            interviewId,
-            studentId: this.studentId,
-            contactId,
-            channel: r.pick(['email', 'linkedin'] as const),
-            askMinutes: 30,
-            proposedFormats: ['coffee', 'video', 'phone'],
-            at: iso(requestedAt),
-          },
-        },
-      ],
-    ];
-    if (nudged) {
-      steps.push([
-        requestedAt + 3 * DAY,
-        { type: 'NudgeRequest', data: { interviewId, at: iso(requestedAt + 3 * DAY) } },
-      ]);
-    }
-    steps.push([
-      acceptedAt,
-      { type: 'RecordAcceptance', data: { interviewId, at: iso(acceptedAt) } },
-    ]);
-    steps.push([
-      acceptedAt + HOUR,
-      {
-        type: 'ScheduleInterview',
-        data: {
-          interviewId,
-          scheduledFor: iso(scheduledFor),
-          format: 'coffee',
-          durationMinutes: 30,
-          at: iso(acceptedAt + HOUR),
-        },
-      },
-    ]);
-    if (r.chance(0.15)) {
-      scheduledFor += 2 * DAY;
-      steps.push([
-        acceptedAt + DAY,
-        {
-          type: 'RescheduleInterview',
-          data: {
-            interviewId,
-            scheduledFor: iso(scheduledFor),
-            requestedBy: 'contact',
-            at: iso(acceptedAt + DAY),
-          },
-        },
-      ]);
-    }
-    if (r.chance(0.04)) {
-      steps.push([
-        acceptedAt + 2 * DAY,
-        {
-          type: 'CancelInterview',
-          data: { interviewId, cancelledBy: 'contact', at: iso(acceptedAt + 2 * DAY) },
-        },
-      ]);
-      this.run(steps);
-      return;
-    }
-    steps.push([
-      scheduledFor - DAY,
-      {
-        type: 'RecordPreparation',
-        data: {
-          interviewId,
-          questionIds: ['q-typical-day', 'q-career-path', 'q-critical-skills', 'q-anyone-else'],
-          personal: {
-            researchNotes: 'Read the organization’s annual report and recent news',
-            customQuestions: ['What surprised you most in your first year?'],
-          },
-          at: iso(scheduledFor - DAY),
-        },
-      },
-    ]);
-    const recordedHeld = scheduledFor + 2 * HOUR;
-    steps.push([
-      recordedHeld,
-      {
-        type: 'RecordInterviewHeld',
-        data: {
-          interviewId,
-          studentId: this.studentId,
-          contactId,
-          heldAt: iso(scheduledFor),
-          format: 'coffee',
-          questionIdsAsked: ['q-typical-day', 'q-career-path', 'q-anyone-else'],
-          personal: {
-            notes: 'Warm conversation, offered to review my resume',
-            keyInsights: ['Internships matter more than grades for the first job'],
-            advice: 'Talk to people in adjacent roles too',
-          },
-          at: iso(recordedHeld),
-        },
-      },
-    ]);
-    if (thank !== 'none') {
-      const sent = scheduledFor + (thank === 'prompt' ? 20 * HOUR : 5 * DAY);
-      steps.push([
-        sent,
-        {
-          type: 'RecordThankYou',
-          data: { interviewId, sentAt: iso(sent), channel: 'email', at: iso(sent) },
-        },
-      ]);
-    }
-    if (r.chance(0.4)) {
-      const at = scheduledFor + DAY + 3 * HOUR;
-      steps.push([
-        at,
-        {
-          type: 'RecordReferrals',
-          data: {
-            interviewId,
-            referrals: Array.from({ length: 1 + r.int(2) }, () => ({
-              contactId: `${this.studentId}-c${this.contactNo++}`,
-              name: `${r.pick(names)} ${r.pick(surnames)}`,
-              ...r.pick(professionals),
-            })),
-            at: iso(at),
-          },
-        },
-      ]);
-    }
-    if (r.chance(0.1)) {
-      const at = scheduledFor + 2 * DAY;
-      steps.push([
-        at,
-        { type: 'RequestShadowing', data: { interviewId, kind: 'shadowing', at: iso(at) } },
-      ]);
-    }
-    if (thank === 'prompt' && r.chance(0.35)) {
-      const at = scheduledFor + (10 + r.int(15)) * DAY;
-      steps.push([
-        at,
-        { type: 'RecordTouchpoint', data: { interviewId, kind: r.pick(touchpoints), at: iso(at) } },
-      ]);
-    }
-    this.run(steps);
-  }
-
-  /** Steps in time order; the ones after "now" have not happened yet. */
-  private run(steps: [number, DomainCommand][]): void {
-    steps.sort((a, b) => a[0] - b[0]);
-    for (const [at, command] of steps) {
-      if (at > this.now) return;
-      const events = this.exec(at, command);
-      for (const event of events) {
-        if (event.type !== 'ReferralsReceived') continue;
-        for (const add of addContactsForReferrals(event)) {
-          this.exec(at, add);
-          this.contacts.push({ id: add.data.contactId, addedAt: at, used: false });
-        }
-      }
-    }
-  }
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function weightedPersona(rng: Rng): Persona {
-  let x = rng.next();
-  for (const [persona, weight] of personaWeights) {
-    if ((x -= weight) < 0) return persona;
-  }
-  return 'steady';
 }
 
 /** Seeds one institution (tenant) into a migrated database, through the superuser client. */
@@ -672,14 +234,22 @@ export async function seed(admin: Client, options: SeedOptions): Promise<SeedRes
       type: 'EnrollStudents',
       data: { cohortId, rows, at: iso(enrolledAt) },
     });
-    for (const event of enrolled) {
-      if (event.type === 'StudentEnrolled') {
-        log.exec(adminActor, new Date(enrolledAt), registerStudentOnEnrollment(event));
-      }
-    }
+    for (const reaction of reactionsTo(enrolled))
+      log.exec(adminActor, new Date(enrolledAt), reaction);
     for (const row of rows) {
-      const studentRng = new Rng(hash(row.studentId) ^ (options.seed ?? 0));
-      new Journey(log, studentRng, row.studentId, start, now).play(weightedPersona(studentRng));
+      const rng = new Rng(seedFrom(row.studentId) ^ (options.seed ?? 0));
+      const steps = studentJourney({
+        studentId: row.studentId,
+        persona: rng.weighted(personaWeights),
+        rng,
+        ids,
+        clock: { start: new Date(start), now: new Date(now), lastRequestDay: options.termDays - 6 },
+      });
+      const student: Actor = { subject: `user-${row.studentId}`, role: 'student' };
+      for (const { at, command } of steps) {
+        const events = log.exec(student, new Date(at), command);
+        for (const reaction of reactionsTo(events)) log.exec(student, new Date(at), reaction);
+      }
     }
     students += rows.length;
     const drained = log.drain((id) => id === 'institution');
@@ -770,10 +340,4 @@ async function writeStreams(
       ],
     );
   }
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

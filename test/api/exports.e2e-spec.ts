@@ -1,9 +1,13 @@
 import request from 'supertest';
 import { TokenService } from '../../apps/api/src/auth/token.service';
-import { DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { csvCell, csvRow } from '../../apps/api/src/exports/csv.util';
 import { COHORT_STUDENT_COLUMNS } from '../../apps/api/src/exports/exports.service';
-import { enrolledStudents, newInstitution } from '../support/builders';
+import {
+  cohortWithJourneys,
+  enrolledStudents,
+  newInstitution,
+  newStaff,
+} from '../support/builders';
 import { graphql, ok } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -98,11 +102,18 @@ describe('exports', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, advisor, student, studentId } = (await t.app.get(DemoSeedService).seedIfEmpty(now))!);
+    // Two cohorts with ten weeks of generated history; the advisor advises the first only.
+    const inst = await newInstitution(t);
+    const staff = await newStaff(t, inst.adminToken);
+    ({
+      cohortId,
+      studentIds: [studentId],
+    } = await cohortWithJourneys(t, inst, { students: 20, now, advisorId: staff.staffId }));
+    ({ cohortId: otherCohortId } = await cohortWithJourneys(t, inst, { students: 3, now }));
+    admin = inst.adminToken;
+    advisor = staff.token;
+    student = await inst.studentToken(studentId);
     await caughtUp(t.app);
-    cohortId = ok(await graphql(t.app, advisor, '{ cohorts { id } }')).cohorts[0].id;
-    const all = ok(await graphql(t.app, admin, '{ cohorts { id } }')).cohorts as { id: string }[];
-    otherCohortId = all.find((c) => c.id !== cohortId)!.id;
   });
   afterAll(() => t.close());
 
@@ -326,7 +337,7 @@ describe('exports', () => {
       expect((await get(path).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
       expect((await get(path, 'not-a-token').expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     }
-    // Maria does not advise the other demo cohort.
+    // The advisor does not advise the other cohort.
     expect(
       (await get(`/exports/cohorts/${otherCohortId}.csv`, advisor).expect(403)).body.error.code,
     ).toBe('FORBIDDEN');

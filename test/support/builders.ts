@@ -1,7 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
+import {
+  idsIn,
+  personas,
+  reactionsTo,
+  Rng,
+  seedFrom,
+  smallPlans,
+  studentJourney,
+} from '@rapport/domain';
 import { type Database, type NewEvent, Tenants } from '@rapport/event-store';
+import type { Actor } from '../../apps/api/src/auth/actor';
 import { TokenService } from '../../apps/api/src/auth/token.service';
 import { InstitutionService } from '../../apps/api/src/institution/institution.service';
+import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 import { randomUUID } from 'node:crypto';
 import { graphql, ok } from './graphql';
 
@@ -126,4 +137,71 @@ export async function newStaff(
     role: role === 'ADMIN' ? 'admin' : 'advisor',
   });
   return { staffId, token, name, email };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * A cohort whose students have lived `days` days of generated history (the journey generator the
+ * demo and the bench seed draw from), each command run through the executor as the student at its
+ * simulated time. Personas cycle star, steady, overdue, stalled, new; the same seed gives the
+ * same histories. With `advisorId`, that staff member advises the cohort.
+ */
+export async function cohortWithJourneys(
+  t: { app: INestApplication },
+  inst: { tenantId: string; adminToken: string },
+  options: { students: number; now?: Date; days?: number; seed?: number; advisorId?: string },
+): Promise<{ cohortId: string; studentIds: string[] }> {
+  const now = options.now ?? new Date();
+  const start = new Date(now.getTime() - (options.days ?? 70) * DAY);
+  const suffix = randomUUID().slice(0, 6);
+  const { cohortId, studentIds } = await enrolledStudents(
+    t,
+    inst.adminToken,
+    Array.from({ length: options.students }, (_, i) => ({
+      name: `Student ${String(i).padStart(2, '0')}`,
+      email: `student-${i}.${suffix}@students.test`,
+    })),
+  );
+  if (options.advisorId) {
+    ok(
+      await graphql(
+        t.app,
+        inst.adminToken,
+        `
+          mutation ($c: ID!, $a: ID!) {
+            assignAdvisor(input: { cohortId: $c, advisorId: $a }) {
+              cohort {
+                id
+              }
+            }
+          }
+        `,
+        { c: cohortId, a: options.advisorId },
+      ),
+    );
+  }
+  const executor = t.app.get(CommandExecutor);
+  for (const [i, studentId] of studentIds.entries()) {
+    const actor: Actor = {
+      subject: `user-${studentId}`,
+      tenantId: inst.tenantId,
+      role: 'student',
+      studentId,
+    };
+    const steps = studentJourney({
+      studentId,
+      persona: personas[i % personas.length],
+      rng: new Rng(seedFrom(`${options.seed ?? 1}:${i}`)),
+      ids: idsIn('rapport-e2e'),
+      clock: { start, now, lastRequestDay: (options.days ?? 70) - 8 },
+      plans: smallPlans,
+    });
+    for (const { at, command } of steps) {
+      const context = { actor, correlationId: randomUUID(), now: new Date(at) };
+      const { events } = await executor.execute(context, command);
+      for (const reaction of reactionsTo(events)) await executor.execute(context, reaction);
+    }
+  }
+  return { cohortId, studentIds };
 }

@@ -53,3 +53,6 @@ export * from './domain';
 export * from './read-models';
 export * from './privacy/personal-data';
 export * from './privacy/erasure';
+
+// Deterministic ids, the seeded random generator and the journey generator (not decider-spec).
+export * from './testing';

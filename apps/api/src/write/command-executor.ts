@@ -9,6 +9,7 @@ import {
   isDomainError,
   streamIds,
   streamIdForCommand,
+  uuidV8,
 } from '@rapport/domain';
 import {
   ConcurrencyError,
@@ -346,7 +347,6 @@ function eventIdsFor(
     const hex = createHash('sha256')
       .update([context.actor.tenantId, context.actor.subject, key, streamId, index].join('\u0000'))
       .digest('hex');
-    // Shaped as an RFC 9562 version-8 (custom) UUID.
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return uuidV8(hex);
   };
 }

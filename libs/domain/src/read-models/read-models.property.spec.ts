@@ -14,8 +14,17 @@ import { addContactsForReferrals, registerStudentOnEnrollment } from '../policie
 import { addDays, addMinutes } from '../shared/dates';
 import { type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
-import { streamIds } from '../shared/stream-ids';
+import { parseStreamId, streamIds } from '../shared/stream-ids';
 import { studentDecider } from '../student/student.decider';
+import { idsIn } from '../testing/ids';
+import {
+  type Persona,
+  personas,
+  reactionsTo,
+  smallPlans,
+  studentJourney,
+} from '../testing/journey';
+import { Rng } from '../testing/random';
 import { cohortDashboard } from './cohort-dashboard';
 import { compareFollowUps, followUpsOf } from './follow-ups';
 import { summarizeProgress } from './progress-summary';
@@ -31,36 +40,6 @@ import {
   type StudentProgress,
 } from './student-progress';
 import { describeEvent } from './timeline';
-
-// ---- A tiny seeded PRNG (mulberry32): same seed, same histories, on every run -------------
-
-class Rng {
-  constructor(private seed: number) {}
-  next(): number {
-    this.seed = (this.seed + 0x6d2b79f5) | 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  shuffle<T>(items: readonly T[]): T[] {
-    const copy = [...items];
-    for (let i = copy.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(this.next() * (i + 1));
-      [copy[i], copy[j]] = [copy[j], copy[i]];
-    }
-    return copy;
-  }
-}
 
 // ---- Valid histories, decided by the real deciders ----------------------------------------
 
@@ -81,13 +60,16 @@ interface History {
 class World {
   readonly states = new Map<string, unknown>();
 
-  /** Decides against the stream's state; a rejected command records nothing. */
-  run(kind: keyof typeof deciders, command: DomainCommand): DomainEvent[] {
+  /** Decides against the stream's state; a rejected command records nothing (or throws). */
+  run(kind: keyof typeof deciders, command: DomainCommand, strict = false): DomainEvent[] {
     const decider = deciders[kind];
     const stream = streamIdForCommand(command);
     const state = this.states.has(stream) ? this.states.get(stream) : decider.initialState();
     const result = decider.decide(command, state);
-    if (result instanceof DomainError) return [];
+    if (result instanceof DomainError) {
+      if (strict) throw new Error(`${command.type} rejected: ${result.message}`);
+      return [];
+    }
     this.states.set(
       stream,
       result.reduce((s, e) => decider.evolve(s, e), state),
@@ -95,15 +77,41 @@ class World {
     return result;
   }
 
+  /** A command that must be accepted (a rejection throws), then the API's reactions to it. */
+  runAccepted(command: DomainCommand): DomainEvent[] {
+    const kind = parseStreamId(streamIdForCommand(command))?.kind;
+    if (!kind || !(kind in deciders)) throw new Error(`${command.type}: no decider here`);
+    const events = this.run(kind, command, true);
+    return [...events, ...reactionsTo(events).flatMap((reaction) => this.runAccepted(reaction))];
+  }
+
   interview(id: string): InterviewState {
     return (this.states.get(streamIds.interview(id)) as InterviewState) ?? { status: 'none' };
   }
 }
 
-function generateHistory(rng: Rng, h: number): History {
+/**
+ * A student's term from the shared journey generator (what the demo and the bench seed), in time
+ * order; every command must be accepted.
+ */
+function journeyBatches(world: World, rng: Rng, h: number, studentId: string, base: string) {
+  const steps = studentJourney({
+    studentId,
+    persona: rng.pick<Persona>(personas),
+    rng,
+    ids: idsIn(`property-${h}`),
+    clock: { start: new Date(base), now: new Date(addDays(base, 84)), lastRequestDay: 78 },
+    plans: smallPlans,
+  });
+  // Each stream's steps are in time order already; a stable sort keeps them so.
+  steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return steps.map(({ command }) => world.runAccepted(command));
+}
+
+function generateHistory(rng: Rng, h: number, journeys = false): History {
   const world = new World();
-  const base = addMinutes('2025-09-01T08:00:00.000Z', rng.int(0, 60 * 24 * 10));
-  const studentIds = Array.from({ length: rng.int(2, 4) }, (_, n) => `h${h}-s${n}`);
+  const base = addMinutes('2025-09-01T08:00:00.000Z', rng.between(0, 60 * 24 * 10));
+  const studentIds = Array.from({ length: rng.between(2, 4) }, (_, n) => `h${h}-s${n}`);
 
   const cohortEvents = [
     ...world.run('cohort', {
@@ -132,6 +140,7 @@ function generateHistory(rng: Rng, h: number): History {
     const batches: DomainEvent[][] = [
       [enrolled, ...world.run('student', registerStudentOnEnrollment(enrolled))],
     ];
+    if (journeys) return [...batches, ...journeyBatches(world, rng, h, studentId, base)];
     let clock = enrolled.data.at;
     const contacts: string[] = [];
     const interviews: string[] = [];
@@ -156,9 +165,9 @@ function generateHistory(rng: Rng, h: number): History {
       });
     };
 
-    const steps = rng.int(4, 30);
+    const steps = rng.between(4, 30);
     for (let step = 0; step < steps; step += 1) {
-      clock = addMinutes(clock, rng.int(60, 60 * 72));
+      clock = addMinutes(clock, rng.between(60, 60 * 72));
       const at = clock;
       const batch: DomainEvent[] = [];
       const roll = rng.next();
@@ -174,7 +183,7 @@ function generateHistory(rng: Rng, h: number): History {
               interviewId,
               studentId,
               contactId: rng.pick(contacts),
-              heldAt: addMinutes(at, -rng.int(0, 600)),
+              heldAt: addMinutes(at, -rng.between(0, 600)),
               format: rng.pick([...interviewFormats, null]),
               personal: {},
               at,
@@ -270,14 +279,14 @@ function generateHistory(rng: Rng, h: number): History {
         at: addDays(base, -1),
       },
     },
-    ...Array.from({ length: rng.int(0, 2) }, (): DomainEvent => {
+    ...Array.from({ length: rng.between(0, 2) }, (): DomainEvent => {
       const settings: InstitutionSettings = {
         ...defaultInstitutionSettings,
-        thankYouWindowDays: rng.int(1, 7),
-        nudgeAfterDays: rng.int(2, 14),
-        prepareBeforeDays: rng.int(1, 5),
-        referralFollowUpDays: rng.int(3, 14),
-        stayInTouchDays: rng.int(20, 90),
+        thankYouWindowDays: rng.between(1, 7),
+        nudgeAfterDays: rng.between(2, 14),
+        prepareBeforeDays: rng.between(1, 5),
+        referralFollowUpDays: rng.between(3, 14),
+        stayInTouchDays: rng.between(20, 90),
       };
       return {
         type: 'InstitutionSettingsChanged',
@@ -285,7 +294,7 @@ function generateHistory(rng: Rng, h: number): History {
           timeZone: 'UTC',
           settings,
           changed: ['thankYouWindowDays'],
-          at: addMinutes(base, rng.int(0, 60 * 24 * 60)),
+          at: addMinutes(base, rng.between(0, 60 * 24 * 60)),
         },
       };
     }),
@@ -332,13 +341,16 @@ function interviewCommand(
         type,
         data: {
           ...target,
-          scheduledFor: addMinutes(at, rng.int(60, 60 * 24 * 10)),
+          scheduledFor: addMinutes(at, rng.between(60, 60 * 24 * 10)),
           format: rng.pick(interviewFormats),
           durationMinutes: 30,
         },
       };
     case 'RescheduleInterview':
-      return { type, data: { ...target, scheduledFor: addMinutes(at, rng.int(60, 60 * 24 * 5)) } };
+      return {
+        type,
+        data: { ...target, scheduledFor: addMinutes(at, rng.between(60, 60 * 24 * 5)) },
+      };
     case 'CancelInterview':
       return { type, data: { ...target, cancelledBy: rng.pick(['student', 'contact'] as const) } };
     case 'RecordNoShow':
@@ -367,7 +379,7 @@ function interviewCommand(
         type,
         data: {
           ...target,
-          referrals: Array.from({ length: rng.int(1, 2) }, () => ({
+          referrals: Array.from({ length: rng.between(1, 2) }, () => ({
             contactId: newId('k'),
             name: 'Sam Roe',
             organization: rng.pick(['Acme', 'Globex', null]),
@@ -450,12 +462,14 @@ function views(states: States, history: History, settingsTimeline: SettingsTimel
 
 // ---- The properties -------------------------------------------------------------------------
 
-const HISTORIES = 200;
+/** Random walks over every interview command, then journeys from the shared generator. */
+const WALKS = 200;
+const HISTORIES = WALKS + 25;
 
 describe('read models over random valid histories', () => {
   const histories = Array.from({ length: HISTORIES }, (_, h) => ({
     rng: new Rng(0x5eed + h * 7919),
-    history: generateHistory(new Rng(1000 + h), h),
+    history: generateHistory(new Rng(1000 + h), h, h >= WALKS),
   }));
 
   it('given the generator, then histories are non-trivial', () => {
@@ -475,7 +489,7 @@ describe('read models over random valid histories', () => {
       let incremental: States = {};
       let rest = history.events;
       while (rest.length > 0) {
-        const size = rng.int(1, Math.max(1, Math.ceil(rest.length / 3)));
+        const size = rng.between(1, Math.max(1, Math.ceil(rest.length / 3)));
         incremental = json(project(incremental, rest.slice(0, size)));
         rest = rest.slice(size);
       }
@@ -503,11 +517,11 @@ describe('read models over random valid histories', () => {
       for (let k = 0; k < 4; k += 1) {
         const T = rng.chance(0.3)
           ? rng.pick(instants)
-          : addMinutes(instants[0], rng.int(0, 60 * 24 * 120));
+          : addMinutes(instants[0], rng.between(0, 60 * 24 * 120));
         const asOf = asOfAll(history, T);
         expect(asOf).toStrictEqual(truncated(history, T));
         // From a snapshot taken at an earlier instant, then the rest up to T.
-        const T0 = addMinutes(T, -rng.int(0, 60 * 24 * 30));
+        const T0 = addMinutes(T, -rng.between(0, 60 * 24 * 30));
         const snapshot = json(asOfAll(history, T0));
         const later = history.events.filter((e) => e.data.at > T0);
         expect(asOfAll(history, T, snapshot, later)).toStrictEqual(asOf);
@@ -563,7 +577,7 @@ describe('read models over random valid histories', () => {
           .map((e) => e.data.at)
           .sort()
           .at(-1) ?? '';
-      const asOf = addMinutes(last, rng.int(0, 60 * 24 * 20));
+      const asOf = addMinutes(last, rng.between(0, 60 * 24 * 20));
       const first = views(a, history, timeline, asOf);
       expect(JSON.stringify(views(b, history, shuffledTimeline, asOf))).toBe(JSON.stringify(first));
       for (const { followUps, summary } of first.perStudent) {
