@@ -8,6 +8,7 @@ import { type Actor, type Role, ROLES } from './actor';
 import { AuthError } from './auth.errors';
 import { IssuerDirectory, type IssuerEntry } from './issuer-directory.service';
 import { ProviderKeys } from './provider-keys.service';
+import { AuthClock } from './auth-clock';
 
 /** Leeway for the identity provider's clock on `exp`, `nbf` and `iat`. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -27,6 +28,8 @@ const ASYMMETRIC = [
   'ES384',
   'EdDSA',
 ];
+/** Verified tokens remembered (least recently used first out): a few MB at most. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
 // OpenID Connect Core §2: a subject is at most 255 ASCII characters.
 const MAX_SUBJECT = 255;
 
@@ -45,6 +48,15 @@ interface RapportClaims extends JWTPayload {
 export type VerifiedToken =
   { kind: 'rapport'; actor: Actor } | { kind: 'provider'; identity: ProviderIdentity };
 
+/** A verification remembered until the token would be refused for its age. */
+interface Remembered {
+  result: VerifiedToken;
+  /** Milliseconds (on the auth clock) from which the token is checked again. */
+  until: number;
+  /** For a provider's token: the registration it was verified under. */
+  entry?: IssuerEntry;
+}
+
 /**
  * Bearer JWTs. A token whose issuer is an institution's registered provider is verified with that
  * provider's keys and carries only standard claims (docs/adr/0015). Any other token is Rapport's
@@ -55,12 +67,18 @@ export type VerifiedToken =
 export class TokenService {
   private readonly verifyKey: Parameters<typeof jwtVerify>[1];
   private readonly secret: Uint8Array | null;
+  /**
+   * What the signature and claims of a token said, not who may do what: whether the person still
+   * exists, is active and is linked is checked on every request after this (docs/adr/0031).
+   */
+  private readonly remembered = new Map<string, Remembered>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // Absent where tokens are only signed (the `token` CLI).
     @Optional() private readonly issuers?: IssuerDirectory,
     @Optional() private readonly providerKeys?: ProviderKeys,
+    @Optional() private readonly clock: AuthClock = new AuthClock(),
   ) {
     const auth = config.auth;
     if (auth.jwksUrl) {
@@ -75,6 +93,38 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const now = this.clock.now();
+    const known = this.remembered.get(token);
+    if (known) {
+      this.remembered.delete(token);
+      if (known.until > now && (!known.entry || this.stillRegistered(known.entry))) {
+        this.remembered.set(token, known); // most recently used last
+        return known.result;
+      }
+    }
+    const { result, until, entry } = await this.verifyNow(token, now);
+    if (until > now) {
+      if (this.remembered.size >= VERIFIED_TOKENS_KEPT)
+        this.remembered.delete(this.remembered.keys().next().value!);
+      this.remembered.set(token, { result, until, entry });
+    }
+    return result;
+  }
+
+  /** The institution still signs its people in with this provider, under the same settings. */
+  private stillRegistered(entry: IssuerEntry): boolean {
+    const current = this.issuers?.get(entry.issuer);
+    return (
+      current !== undefined &&
+      (current === entry ||
+        (current.tenantId === entry.tenantId &&
+          current.audience === entry.audience &&
+          current.emailClaim === entry.emailClaim &&
+          current.externalIdClaim === entry.externalIdClaim))
+    );
+  }
+
+  private async verifyNow(token: string, now: number): Promise<Remembered> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -88,9 +138,15 @@ export class TokenService {
         throw AuthError.unauthenticated(
           "The token's issuer is not the identity provider of any institution in Rapport; an admin of your institution registers it with setIdentityProvider",
         );
-      return { kind: 'provider', identity: await this.verifyWithProvider(token, entry) };
+      const maxAge = this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS;
+      const { identity, claims } = await this.verifyWithProvider(token, entry, now);
+      return { result: { kind: 'provider', identity }, until: refusedFrom(claims, maxAge), entry };
     }
-    return { kind: 'rapport', actor: await this.verifyRapport(token) };
+    const claims = await this.verifyRapport(token, now);
+    return {
+      result: { kind: 'rapport', actor: toActor(claims) },
+      until: refusedFrom(claims, this.config.auth.maxTokenAgeSeconds),
+    };
   }
 
   /**
@@ -104,14 +160,15 @@ export class TokenService {
     nonce: string,
   ): Promise<ProviderIdentity> {
     if (!this.providerKeys) throw new Error('provider keys are not available here');
-    return this.verifyWithProvider(idToken, entry, nonce);
+    return (await this.verifyWithProvider(idToken, entry, this.clock.now(), nonce)).identity;
   }
 
   private async verifyWithProvider(
     token: string,
     entry: IssuerEntry,
+    now: number,
     nonce?: string,
-  ): Promise<ProviderIdentity> {
+  ): Promise<{ identity: ProviderIdentity; claims: JWTPayload }> {
     const keys = await this.providerKeys!.keysOf(entry.issuer);
     let claims: JWTPayload;
     try {
@@ -122,6 +179,7 @@ export class TokenService {
         requiredClaims: ['iss', 'aud', 'exp', 'sub'],
         maxTokenAge: this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now),
       }));
     } catch (error) {
       throw AuthError.unauthenticated(rejection(error));
@@ -138,7 +196,7 @@ export class TokenService {
     }
     const email = claims[entry.emailClaim];
     const externalId = entry.externalIdClaim ? claims[entry.externalIdClaim] : undefined;
-    return {
+    const identity: ProviderIdentity = {
       tenantId: entry.tenantId,
       issuer: entry.issuer,
       subject: claims.sub,
@@ -156,9 +214,10 @@ export class TokenService {
               : null,
       },
     };
+    return { identity, claims };
   }
 
-  private async verifyRapport(token: string): Promise<Actor> {
+  private async verifyRapport(token: string, now: number): Promise<RapportClaims> {
     let claims: RapportClaims;
     try {
       const { payload } = await jwtVerify<RapportClaims>(token, this.verifyKey as Uint8Array, {
@@ -169,12 +228,13 @@ export class TokenService {
         requiredClaims: ['exp'],
         maxTokenAge: this.config.auth.maxTokenAgeSeconds,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now),
       });
       claims = payload;
     } catch (error) {
       throw AuthError.unauthenticated(rejection(error));
     }
-    return toActor(claims);
+    return claims;
   }
 
   /**
@@ -202,6 +262,17 @@ export class TokenService {
     }
     return token;
   }
+}
+
+/**
+ * When a verified token stops being taken on trust: its expiry, or its issue time plus the max
+ * age (in ms). The clock tolerance is left out, so a remembered token never outlives `exp`.
+ */
+function refusedFrom(claims: JWTPayload, maxAgeSeconds: number | undefined): number {
+  const exp = claims.exp ?? 0;
+  const byAge =
+    maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds : exp;
+  return Math.min(exp, byAge) * 1000;
 }
 
 /** Why a token was refused, in words a developer holding it can act on. */
