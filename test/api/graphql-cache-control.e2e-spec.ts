@@ -39,7 +39,9 @@ describe('GraphQL answers are never stored by a cache', () => {
     const apollo = t.app.get<GraphQLModule<ApolloDriver>>(GraphQLModule).graphQlAdapter.instance;
     const plugins = (
       apollo as unknown as {
-        internals: { plugins: { __internal_plugin_id__?: string; __is_disabled_plugin__?: boolean }[] };
+        internals: {
+          plugins: { __internal_plugin_id__?: string; __is_disabled_plugin__?: boolean }[];
+        };
       }
     ).internals.plugins;
     const active = (id: string) =>

@@ -70,7 +70,15 @@ describe('verified tokens are remembered until they expire (docs/adr/0031)', () 
       await graphql(
         t.app,
         admin.token,
-        `mutation($input: DeactivateStaffInput!) { deactivateStaff(input: $input) { staffMember { id } } }`,
+        `
+          mutation ($input: DeactivateStaffInput!) {
+            deactivateStaff(input: $input) {
+              staffMember {
+                id
+              }
+            }
+          }
+        `,
         { input: { staffId: advisor.staffId } },
       ),
     );
@@ -92,7 +100,13 @@ describe('verified tokens are remembered until they expire (docs/adr/0031)', () 
       await graphql(
         t.app,
         inst.adminToken,
-        `mutation($input: EraseStudentInput!) { eraseStudent(input: $input) { studentId } }`,
+        `
+          mutation ($input: EraseStudentInput!) {
+            eraseStudent(input: $input) {
+              studentId
+            }
+          }
+        `,
         { input: { studentId, reason: 'REQUEST' } },
       ),
     );

@@ -22,12 +22,13 @@ function exchange(statusCode: number) {
       return Reflect.get(t, key, receiver);
     },
   }) as unknown as RapportRequest;
+  const headers: Record<string, string> = {};
   const res = Object.assign(new EventEmitter(), {
     statusCode,
     writableEnded: true,
-    headers: {} as Record<string, string>,
+    headers,
     setHeader(name: string, value: string) {
-      this.headers[name.toLowerCase()] = value;
+      headers[name.toLowerCase()] = value;
     },
   });
   return { req, res, read };
