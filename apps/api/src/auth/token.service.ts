@@ -1,5 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  type CompactJWSHeaderParameters,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { persistentSecret } from '../config/persistent-secret';
@@ -55,6 +64,33 @@ interface Remembered {
   until: number;
   /** For a provider's token: the registration it was verified under. */
   entry?: IssuerEntry;
+  /** For a token checked with a published key set: whether its key is still published. */
+  keyStillPublished?: () => Promise<boolean>;
+}
+
+/**
+ * A key set's getter that notes the key it gave, so that later the same header can be asked
+ * again: the same key back means the key set the token was verified with is still current.
+ */
+function tracked(current: () => Promise<JWTVerifyGetKey>) {
+  let header: CompactJWSHeaderParameters | undefined;
+  let given: unknown;
+  const getKey = (async (protectedHeader: CompactJWSHeaderParameters, token: never) => {
+    header = protectedHeader;
+    given = await (await current())(protectedHeader, token);
+    return given;
+  }) as JWTVerifyGetKey;
+  const stillPublished = async (): Promise<boolean> => {
+    try {
+      // A refetched key set gives new key objects: the token is then simply checked again.
+      return (
+        header !== undefined && (await (await current())(header, undefined as never)) === given
+      );
+    } catch {
+      return false;
+    }
+  };
+  return { getKey, stillPublished };
 }
 
 /**
@@ -65,7 +101,7 @@ interface Remembered {
  */
 @Injectable()
 export class TokenService {
-  private readonly verifyKey: Parameters<typeof jwtVerify>[1];
+  private readonly verifyKey: Uint8Array | JWTVerifyGetKey;
   private readonly secret: Uint8Array | null;
   /**
    * What the signature and claims of a token said, not who may do what: whether the person still
@@ -97,18 +133,22 @@ export class TokenService {
     const known = this.remembered.get(token);
     if (known) {
       this.remembered.delete(token);
-      if (known.until > now && (!known.entry || this.stillRegistered(known.entry))) {
+      if (
+        known.until > now &&
+        (!known.entry || this.stillRegistered(known.entry)) &&
+        (!known.keyStillPublished || (await known.keyStillPublished()))
+      ) {
         this.remembered.set(token, known); // most recently used last
         return known.result;
       }
     }
-    const { result, until, entry } = await this.verifyNow(token, now);
-    if (until > now) {
+    const verified = await this.verifyNow(token, now);
+    if (verified.until > now) {
       if (this.remembered.size >= VERIFIED_TOKENS_KEPT)
         this.remembered.delete(this.remembered.keys().next().value!);
-      this.remembered.set(token, { result, until, entry });
+      this.remembered.set(token, verified);
     }
-    return result;
+    return verified.result;
   }
 
   /** The institution still signs its people in with this provider, under the same settings. */
@@ -139,13 +179,23 @@ export class TokenService {
           "The token's issuer is not the identity provider of any institution in Rapport; an admin of your institution registers it with setIdentityProvider",
         );
       const maxAge = this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS;
-      const { identity, claims } = await this.verifyWithProvider(token, entry, now);
-      return { result: { kind: 'provider', identity }, until: refusedFrom(claims, maxAge), entry };
+      const keys = tracked(() => this.providerKeys!.keysOf(entry.issuer));
+      const { identity, claims } = await this.verifyWithProvider(token, entry, now, keys.getKey);
+      return {
+        result: { kind: 'provider', identity },
+        until: refusedFrom(claims, maxAge),
+        entry,
+        keyStillPublished: keys.stillPublished,
+      };
     }
-    const claims = await this.verifyRapport(token, now);
+    const verifyKey = this.verifyKey;
+    const keys =
+      verifyKey instanceof Uint8Array ? undefined : tracked(() => Promise.resolve(verifyKey));
+    const claims = await this.verifyRapport(token, now, keys?.getKey ?? verifyKey);
     return {
       result: { kind: 'rapport', actor: toActor(claims) },
       until: refusedFrom(claims, this.config.auth.maxTokenAgeSeconds),
+      keyStillPublished: keys?.stillPublished,
     };
   }
 
@@ -160,16 +210,17 @@ export class TokenService {
     nonce: string,
   ): Promise<ProviderIdentity> {
     if (!this.providerKeys) throw new Error('provider keys are not available here');
-    return (await this.verifyWithProvider(idToken, entry, this.clock.now(), nonce)).identity;
+    const keys = await this.providerKeys.keysOf(entry.issuer);
+    return (await this.verifyWithProvider(idToken, entry, this.clock.now(), keys, nonce)).identity;
   }
 
   private async verifyWithProvider(
     token: string,
     entry: IssuerEntry,
     now: number,
+    keys: JWTVerifyGetKey,
     nonce?: string,
   ): Promise<{ identity: ProviderIdentity; claims: JWTPayload }> {
-    const keys = await this.providerKeys!.keysOf(entry.issuer);
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, keys, {
@@ -217,10 +268,14 @@ export class TokenService {
     return { identity, claims };
   }
 
-  private async verifyRapport(token: string, now: number): Promise<RapportClaims> {
+  private async verifyRapport(
+    token: string,
+    now: number,
+    key: Uint8Array | JWTVerifyGetKey,
+  ): Promise<RapportClaims> {
     let claims: RapportClaims;
     try {
-      const { payload } = await jwtVerify<RapportClaims>(token, this.verifyKey as Uint8Array, {
+      const { payload } = await jwtVerify<RapportClaims>(token, key as Uint8Array, {
         algorithms: this.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
