@@ -5,6 +5,7 @@ import { AuthClock } from '../../apps/api/src/auth/auth-clock';
 import { TokenService, VERIFIED_TOKENS_KEPT } from '../../apps/api/src/auth/token.service';
 import { enrolledStudents, newInstitution, newStaff } from '../support/builders';
 import { errorCode, graphql, ok } from '../support/graphql';
+import { TestOidcProvider } from '../support/oidc-provider';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
 
 const ME = '{ me { subject } }';
@@ -130,5 +131,52 @@ describe('verified tokens are remembered until they expire (docs/adr/0031)', () 
     }
     expect(await signatureChecks(() => tokens.verify(kept))).toBe(0);
     expect(await signatureChecks(() => tokens.verify(first))).toBe(1);
+  });
+});
+
+describe("a remembered token of an institution's provider", () => {
+  let t: TestApp;
+  let provider: TestOidcProvider;
+  let other: TestOidcProvider;
+  let inst: Awaited<ReturnType<typeof newInstitution>>;
+  const subject = `remembered-${randomUUID()}`;
+  const setProvider = (issuer: string, audience: string) =>
+    graphql(
+      t.app,
+      inst.adminToken,
+      `
+        mutation ($input: SetIdentityProviderInput!) {
+          setIdentityProvider(input: $input) {
+            institution {
+              id
+            }
+          }
+        }
+      `,
+      { input: { issuer, audience } },
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp({ auth: { secret: TEST_JWT_SECRET, providers: { jwksCooldownMs: 0 } } });
+    [provider, other] = await Promise.all([
+      TestOidcProvider.start({ alg: 'RS256' }),
+      TestOidcProvider.start({ alg: 'RS256' }),
+    ]);
+    inst = await newInstitution(t);
+    ok(await setProvider(provider.issuer, provider.audience));
+    await enrolledStudents(t, inst.adminToken, [{ name: 'Provider Student', email: 'ps@p.edu' }]);
+    provider.person(subject, { email: 'ps@p.edu', email_verified: true });
+  });
+  afterAll(async () => {
+    await t.close();
+    await Promise.all([provider.close(), other.close()]);
+  });
+
+  it('is taken from memory, and refused once the institution signs in with another provider', async () => {
+    const token = await provider.token(subject);
+    ok(await graphql(t.app, token, ME));
+    expect(await signatureChecks(async () => ok(await graphql(t.app, token, ME)))).toBe(0);
+    ok(await setProvider(other.issuer, other.audience));
+    expect(errorCode(await graphql(t.app, token, ME))).toBe('UNAUTHENTICATED');
   });
 });
