@@ -1,14 +1,25 @@
 /**
  * GraphQL under HTTP load on loopback: the real application (`node dist/apps/api/src/main.js`,
  * built first if stale: every guard, pipe, plugin, the projection runner) on the seeded
- * database, beside a bare `@apollo/server` with the same schema (schema.gql) on the same port
- * answering a constant of the same shape (the response our server gave, captured just before;
- * bare-apollo.process.mjs). Each server is its own plain Node process; autocannon runs in a
- * third (load.process.cjs), so the bench process measures nothing of its own.
+ * database, beside two baselines on the same port, each with the same schema (schema.gql):
+ *
+ * - the bare constant server (bare-apollo.process.mjs): a bare `@apollo/server` answering a
+ *   constant of the same shape (the response our server gave, captured just before);
+ * - the bare write server (bare-write.process.mjs): the same, whose mutation first does one
+ *   plain INSERT into a bare table of the same database: the physical limit of a durable write
+ *   endpoint on this machine.
+ *
+ * Each server is its own plain Node process; autocannon runs in another (load.process.cjs), so
+ * the bench process measures nothing of its own.
  *
  * - Mutation: `recordTouchpoint` by students on their own held interviews, rotating over many
- *   interviews so writers rarely race (no expected version: the executor re-decides on a race).
- * - Query: the cohort dashboard (live) of a 200-student cohort, as the institution's admin.
+ *   interviews so writers rarely race (no expected version: the executor re-decides on a race);
+ *   against the bare write server.
+ * - Query: the cohort dashboard (live) of a 200-student cohort, as the institution's admin;
+ *   against the bare constant server.
+ *
+ * BENCH_CPU_PROF=<dir> starts our server with `node --cpu-prof --cpu-prof-dir <dir>`: one
+ * .cpuprofile per round, written when it stops (open it in Chrome DevTools).
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
@@ -129,7 +140,9 @@ async function startRapport(database: string, port: number, dataDir: string) {
     RATE_LIMIT: 'off',
     LOG_LEVEL: 'warn',
   };
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  const profile = process.env.BENCH_CPU_PROF;
+  const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const child = spawn(process.execPath, [...flags, 'dist/apps/api/src/main.js'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -157,14 +170,18 @@ async function startRapport(database: string, port: number, dataDir: string) {
   return { server, tokens: new TokenService(loadConfig(env)) };
 }
 
-async function startBare(port: number, answers: Record<string, unknown>): Promise<Server> {
-  const child = fork(join(process.cwd(), 'bench', 'bare-apollo.process.mjs'), [], {
+/** A baseline server (bare-apollo or bare-write) in its own process, once it listens. */
+async function startBare(
+  script: 'bare-apollo.process.mjs' | 'bare-write.process.mjs',
+  job: { port: number; answers: Record<string, unknown>; databaseUrl?: string; poolSize?: number },
+): Promise<Server> {
+  const child = fork(join(process.cwd(), 'bench', script), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
-    child.send({ port, answers });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.send(job);
   });
   return { stop: () => stopped(child) };
 }
@@ -205,8 +222,12 @@ export async function graphqlWorkload(
   log(`  ${interviews.length} held interviews for the mutation; cohort ${benchCohort(seeded)}`);
 
   const rounds = args.quick ? 1 : 2;
-  const sum = { ours: new Map<string, LoadResult[]>(), bare: new Map<string, LoadResult[]>() };
-  const add = (side: 'ours' | 'bare', name: string, r: LoadResult) =>
+  const sum = {
+    ours: new Map<string, LoadResult[]>(),
+    bare: new Map<string, LoadResult[]>(),
+    write: new Map<string, LoadResult[]>(),
+  };
+  const add = (side: keyof typeof sum, name: string, r: LoadResult) =>
     sum[side].set(name, [...(sum[side].get(name) ?? []), r]);
   const answers: Record<string, unknown> = {};
   let mutationRequests: LoadRequest[];
@@ -263,7 +284,7 @@ export async function graphqlWorkload(
       } finally {
         await server.stop();
       }
-      const bare = await startBare(port, answers);
+      const bare = await startBare('bare-apollo.process.mjs', { port, answers });
       try {
         await post(url, mutationRequests[0]);
         add(
@@ -280,6 +301,23 @@ export async function graphqlWorkload(
       } finally {
         await bare.stop();
       }
+      // The same pool size as ours (DATABASE_POOL_SIZE), on the same database server.
+      const write = await startBare('bare-write.process.mjs', {
+        port,
+        answers,
+        databaseUrl: dbUrl(database),
+        poolSize: 10,
+      });
+      try {
+        await post(url, mutationRequests[0]);
+        add(
+          'write',
+          'mutation',
+          await load(url, args.connections, args.loadSeconds, mutationRequests),
+        );
+      } finally {
+        await write.stop();
+      }
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -287,12 +325,16 @@ export async function graphqlWorkload(
 
   const mean = (rs: LoadResult[], key: keyof LoadResult) =>
     rs.reduce((s, r) => s + r[key], 0) / rs.length;
-  for (const [name, label, goal] of [
-    ['dashboard', 'cohort dashboard query', 0.7],
-    ['mutation', 'recordTouchpoint mutation', 0.5],
+  for (const [name, label, baseline] of [
+    ['dashboard', 'cohort dashboard query', 'bare'],
+    ['mutation', 'recordTouchpoint mutation', 'write'],
   ] as const) {
     const ours = sum.ours.get(name)!;
-    const bare = sum.bare.get(name)!;
+    const bare = sum[baseline].get(name)!;
+    const baselineName =
+      baseline === 'bare'
+        ? 'bare @apollo/server, constant answer'
+        : 'bare @apollo/server, one plain INSERT';
     const failures = ours.reduce(
       (s, r) => s + r.non2xx + r.errors + r.timeouts + r.graphqlErrors,
       0,
@@ -305,23 +347,34 @@ export async function graphqlWorkload(
       'req/s',
       mean(ours, 'rps'),
       {
-        baseline: { name: 'bare @apollo/server, constant answer', value: mean(bare, 'rps') },
-        goal: { kind: 'min', of: 'ratio', target: goal },
+        baseline: { name: baselineName, value: mean(bare, 'rps') },
+        goal: { kind: 'min', of: 'ratio', target: 0.7 },
         ...(failures > 0 ? { note: `${failures} failed requests` } : {}),
       },
     );
+    if (name === 'mutation') {
+      // For reference: what HTTP and GraphQL alone cost, without the write.
+      const constant = sum.bare.get(name)!;
+      record(
+        'graphql',
+        `graphql ${tag}: ${label} throughput vs a constant answer`,
+        'req/s',
+        mean(ours, 'rps'),
+        {
+          baseline: { name: 'bare @apollo/server, constant answer', value: mean(constant, 'rps') },
+        },
+      );
+    }
     // No answer within the run: the latency is at least the run's length (not 0).
     const latency = (key: 'p50' | 'p99') =>
       ours.some((r) => r.total === 0) ? args.loadSeconds * 1000 : mean(ours, key);
     if (ours.some((r) => r.total === 0)) log(`  ${label}: no request completed within a run`);
     record('graphql', `graphql ${tag}: ${label} p50 latency`, 'ms', latency('p50'), {
-      baseline: { name: 'bare @apollo/server', value: mean(bare, 'p50') },
+      baseline: { name: baselineName, value: mean(bare, 'p50') },
     });
     record('graphql', `graphql ${tag}: ${label} p99 latency`, 'ms', latency('p99'), {
-      baseline: { name: 'bare @apollo/server', value: mean(bare, 'p99') },
-      ...(name === 'mutation'
-        ? { goal: { kind: 'max' as const, of: 'value' as const, target: 50 } }
-        : {}),
+      baseline: { name: baselineName, value: mean(bare, 'p99') },
+      goal: { kind: 'max', of: 'value', target: 50 },
     });
     if (failures > 0) throw new Error(`${label}: ${failures} requests failed under load`);
   }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '../identity/identity.module';
+import { AuthClock } from './auth-clock';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { IssuerDirectory } from './issuer-directory.service';
@@ -13,6 +14,7 @@ import { TokenService } from './token.service';
 @Module({
   imports: [IdentityModule],
   providers: [
+    AuthClock,
     TokenService,
     TenantDirectory,
     IssuerDirectory,
@@ -21,6 +23,6 @@ import { TokenService } from './token.service';
     Authenticator,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService, Authenticator, IssuerDirectory, ProviderKeys],
+  exports: [AuthClock, TokenService, Authenticator, IssuerDirectory, ProviderKeys],
 })
 export class AuthModule {}

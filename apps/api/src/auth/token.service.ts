@@ -1,5 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  type CompactJWSHeaderParameters,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { APP_CONFIG } from '../app-config.token';
 import type { AppConfig } from '../config/app-config';
 import { persistentSecret } from '../config/persistent-secret';
@@ -8,6 +17,7 @@ import { type Actor, type Role, ROLES } from './actor';
 import { AuthError } from './auth.errors';
 import { IssuerDirectory, type IssuerEntry } from './issuer-directory.service';
 import { ProviderKeys } from './provider-keys.service';
+import { AuthClock } from './auth-clock';
 
 /** Leeway for the identity provider's clock on `exp`, `nbf` and `iat`. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -27,6 +37,8 @@ const ASYMMETRIC = [
   'ES384',
   'EdDSA',
 ];
+/** Verified tokens remembered (least recently used first out): a few MB at most. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
 // OpenID Connect Core §2: a subject is at most 255 ASCII characters.
 const MAX_SUBJECT = 255;
 
@@ -45,6 +57,42 @@ interface RapportClaims extends JWTPayload {
 export type VerifiedToken =
   { kind: 'rapport'; actor: Actor } | { kind: 'provider'; identity: ProviderIdentity };
 
+/** A verification remembered until the token would be refused for its age. */
+interface Remembered {
+  result: VerifiedToken;
+  /** Milliseconds (on the auth clock) from which the token is checked again. */
+  until: number;
+  /** For a provider's token: the registration it was verified under. */
+  entry?: IssuerEntry;
+  /** For a token checked with a published key set: whether its key is still published. */
+  keyStillPublished?: () => Promise<boolean>;
+}
+
+/**
+ * A key set's getter that notes the key it gave, so that later the same header can be asked
+ * again: the same key back means the key set the token was verified with is still current.
+ */
+function tracked(current: () => Promise<JWTVerifyGetKey>) {
+  let header: CompactJWSHeaderParameters | undefined;
+  let given: unknown;
+  const getKey = (async (protectedHeader: CompactJWSHeaderParameters, token: never) => {
+    header = protectedHeader;
+    given = await (await current())(protectedHeader, token);
+    return given;
+  }) as JWTVerifyGetKey;
+  const stillPublished = async (): Promise<boolean> => {
+    try {
+      // A refetched key set gives new key objects: the token is then simply checked again.
+      return (
+        header !== undefined && (await (await current())(header, undefined as never)) === given
+      );
+    } catch {
+      return false;
+    }
+  };
+  return { getKey, stillPublished };
+}
+
 /**
  * Bearer JWTs. A token whose issuer is an institution's registered provider is verified with that
  * provider's keys and carries only standard claims (docs/adr/0015). Any other token is Rapport's
@@ -53,14 +101,20 @@ export type VerifiedToken =
  */
 @Injectable()
 export class TokenService {
-  private readonly verifyKey: Parameters<typeof jwtVerify>[1];
+  private readonly verifyKey: Uint8Array | JWTVerifyGetKey;
   private readonly secret: Uint8Array | null;
+  /**
+   * What the signature and claims of a token said, not who may do what: whether the person still
+   * exists, is active and is linked is checked on every request after this (docs/adr/0031).
+   */
+  private readonly remembered = new Map<string, Remembered>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // Absent where tokens are only signed (the `token` CLI).
     @Optional() private readonly issuers?: IssuerDirectory,
     @Optional() private readonly providerKeys?: ProviderKeys,
+    @Optional() private readonly clock: AuthClock = new AuthClock(),
   ) {
     const auth = config.auth;
     if (auth.jwksUrl) {
@@ -75,6 +129,42 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const now = this.clock.now();
+    const known = this.remembered.get(token);
+    if (known) {
+      this.remembered.delete(token);
+      if (
+        known.until > now &&
+        (!known.entry || this.stillRegistered(known.entry)) &&
+        (!known.keyStillPublished || (await known.keyStillPublished()))
+      ) {
+        this.remembered.set(token, known); // most recently used last
+        return known.result;
+      }
+    }
+    const verified = await this.verifyNow(token, now);
+    if (verified.until > now) {
+      if (this.remembered.size >= VERIFIED_TOKENS_KEPT)
+        this.remembered.delete(this.remembered.keys().next().value!);
+      this.remembered.set(token, verified);
+    }
+    return verified.result;
+  }
+
+  /** The institution still signs its people in with this provider, under the same settings. */
+  private stillRegistered(entry: IssuerEntry): boolean {
+    const current = this.issuers?.get(entry.issuer);
+    return (
+      current !== undefined &&
+      (current === entry ||
+        (current.tenantId === entry.tenantId &&
+          current.audience === entry.audience &&
+          current.emailClaim === entry.emailClaim &&
+          current.externalIdClaim === entry.externalIdClaim))
+    );
+  }
+
+  private async verifyNow(token: string, now: number): Promise<Remembered> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -88,9 +178,25 @@ export class TokenService {
         throw AuthError.unauthenticated(
           "The token's issuer is not the identity provider of any institution in Rapport; an admin of your institution registers it with setIdentityProvider",
         );
-      return { kind: 'provider', identity: await this.verifyWithProvider(token, entry) };
+      const maxAge = this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS;
+      const keys = tracked(() => this.providerKeys!.keysOf(entry.issuer));
+      const { identity, claims } = await this.verifyWithProvider(token, entry, now, keys.getKey);
+      return {
+        result: { kind: 'provider', identity },
+        until: refusedFrom(claims, maxAge),
+        entry,
+        keyStillPublished: keys.stillPublished,
+      };
     }
-    return { kind: 'rapport', actor: await this.verifyRapport(token) };
+    const verifyKey = this.verifyKey;
+    const keys =
+      verifyKey instanceof Uint8Array ? undefined : tracked(() => Promise.resolve(verifyKey));
+    const claims = await this.verifyRapport(token, now, keys?.getKey ?? verifyKey);
+    return {
+      result: { kind: 'rapport', actor: toActor(claims) },
+      until: refusedFrom(claims, this.config.auth.maxTokenAgeSeconds),
+      keyStillPublished: keys?.stillPublished,
+    };
   }
 
   /**
@@ -104,15 +210,17 @@ export class TokenService {
     nonce: string,
   ): Promise<ProviderIdentity> {
     if (!this.providerKeys) throw new Error('provider keys are not available here');
-    return this.verifyWithProvider(idToken, entry, nonce);
+    const keys = await this.providerKeys.keysOf(entry.issuer);
+    return (await this.verifyWithProvider(idToken, entry, this.clock.now(), keys, nonce)).identity;
   }
 
   private async verifyWithProvider(
     token: string,
     entry: IssuerEntry,
+    now: number,
+    keys: JWTVerifyGetKey,
     nonce?: string,
-  ): Promise<ProviderIdentity> {
-    const keys = await this.providerKeys!.keysOf(entry.issuer);
+  ): Promise<{ identity: ProviderIdentity; claims: JWTPayload }> {
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, keys, {
@@ -122,6 +230,7 @@ export class TokenService {
         requiredClaims: ['iss', 'aud', 'exp', 'sub'],
         maxTokenAge: this.config.auth.maxTokenAgeSeconds ?? PROVIDER_MAX_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now),
       }));
     } catch (error) {
       throw AuthError.unauthenticated(rejection(error));
@@ -138,7 +247,7 @@ export class TokenService {
     }
     const email = claims[entry.emailClaim];
     const externalId = entry.externalIdClaim ? claims[entry.externalIdClaim] : undefined;
-    return {
+    const identity: ProviderIdentity = {
       tenantId: entry.tenantId,
       issuer: entry.issuer,
       subject: claims.sub,
@@ -156,12 +265,17 @@ export class TokenService {
               : null,
       },
     };
+    return { identity, claims };
   }
 
-  private async verifyRapport(token: string): Promise<Actor> {
+  private async verifyRapport(
+    token: string,
+    now: number,
+    key: Uint8Array | JWTVerifyGetKey,
+  ): Promise<RapportClaims> {
     let claims: RapportClaims;
     try {
-      const { payload } = await jwtVerify<RapportClaims>(token, this.verifyKey as Uint8Array, {
+      const { payload } = await jwtVerify<RapportClaims>(token, key as Uint8Array, {
         algorithms: this.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
@@ -169,12 +283,13 @@ export class TokenService {
         requiredClaims: ['exp'],
         maxTokenAge: this.config.auth.maxTokenAgeSeconds,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now),
       });
       claims = payload;
     } catch (error) {
       throw AuthError.unauthenticated(rejection(error));
     }
-    return toActor(claims);
+    return claims;
   }
 
   /**
@@ -202,6 +317,17 @@ export class TokenService {
     }
     return token;
   }
+}
+
+/**
+ * When a verified token stops being taken on trust: its expiry, or its issue time plus the max
+ * age (in ms). The clock tolerance is left out, so a remembered token never outlives `exp`.
+ */
+function refusedFrom(claims: JWTPayload, maxAgeSeconds: number | undefined): number {
+  const exp = claims.exp ?? 0;
+  const byAge =
+    maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds : exp;
+  return Math.min(exp, byAge) * 1000;
 }
 
 /** Why a token was refused, in words a developer holding it can act on. */

@@ -2,9 +2,14 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { AppConfig } from '../config/app-config';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import type { MetricsService } from '../metrics/metrics.service';
 import { formatGraphqlError } from './error-mapping';
+import { noStorePlugin } from './no-store.plugin';
 import type { Authenticator } from '../auth/authenticator.service';
 import { requestLoggingPlugin } from '../logging/request-logging.plugin';
 import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin';
@@ -43,6 +48,11 @@ export function graphqlOptions(
     // Plugins are typed for Apollo's base context; ours carries the request as well.
     plugins: [
       ...armor.plugins,
+      // No cache hints are used: Apollo's plugin would only add a hook to every field resolved.
+      ApolloServerPluginCacheControlDisabled(),
+      // Not a federated subgraph: no traces to inline, not even a check per request.
+      ApolloServerPluginInlineTraceDisabled(),
+      noStorePlugin(),
       graphqlMetricsPlugin(() => metrics),
       requestLoggingPlugin(),
       // Off, the limiter would still verify every token per request to charge nobody.
