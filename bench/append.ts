@@ -7,8 +7,8 @@
  * `ContactUpdated`s, ~400 bytes of JSON with the executor's metadata), each append with the
  * stream's expected version. Each system gets its own pool of `writers` connections, and the
  * systems take turns (ours, plain, Emmett, ours as wired in the app), each for the same time.
- * "As wired in the app" (`asWiredInApp`) is the append the write path makes, inline aggregate
- * state included; it is held to >= 0.8x plain INSERT and >= 2x Emmett at 8 writers (issue #17).
+ * "As wired in the app" (`asWiredInApp`) is the append the write path makes: the state folded
+ * in memory and stored by the same statement (`rapport_append_with_state`, ADR 28); it is held to >= 0.8x plain INSERT and >= 2x Emmett at 8 writers (issue #17).
  */
 import {
   getPostgreSQLEventStore,
@@ -19,6 +19,8 @@ import { type DatabaseHandle, EventStore, Tenants } from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { aggregateStateProjection } from '../apps/api/src/write/aggregate-state.projection';
+import { aggregateOf, type Fold, foldEvents, initialFold } from '../apps/api/src/write/aggregates';
+import { storingState } from '../apps/api/src/write/command-executor';
 import {
   type Args,
   DB_NAME,
@@ -141,10 +143,22 @@ function ours(handle: DatabaseHandle, tenantId: string): Appender {
 function asWiredInApp(handle: DatabaseHandle, tenantId: string): Appender {
   const store = new EventStore(handle.database);
   store.addInlineProjection(aggregateStateProjection);
+  // The executor's cache: each stream's state as this process last wrote it.
+  const folds = new Map<string, Fold>();
   return async (stream, from, events) => {
+    const { kind } = aggregateOf(stream);
+    const folded = foldEvents(kind, folds.get(stream) ?? initialFold(kind), from - 1, events);
+    // The executor checks the people a command names (student-X, staff-X) at the write.
+    const subjects = [`student-${STUDENT}`, `staff-${STUDENT}`];
     await store.append(tenantId, stream, events, {
       expectedVersion: from === 1 ? 'noStream' : from - 1,
+      via: storingState(
+        stream,
+        folded,
+        subjects.map((s) => ({ stream: s, version: 0 })),
+      ),
     });
+    folds.set(stream, folded);
   };
 }
 

@@ -17,12 +17,14 @@ import {
   EventStore,
   EventStoreError,
   EventStoreErrorCode,
+  type AppendVia,
   type NewEvent,
   type Tx,
 } from '@rapport/event-store';
 import { createHash } from 'node:crypto';
 import { AggregateStatesRepository } from './aggregate-states.repository';
-import { aggregateOf, foldEvents, ownersOf } from './aggregates';
+import { aggregateStateProjection } from './aggregate-state.projection';
+import { aggregateOf, type Fold, foldEvents, ownersOf } from './aggregates';
 import type { CommandContext } from './command-context';
 import { StateCache } from './state-cache';
 import { encodeState } from './state-codec';
@@ -57,7 +59,6 @@ export interface ExecuteOptions<S> {
 
 /** Attempts when the client named no version, or a state came from this process's cache. */
 const ATTEMPTS = 4;
-const WRITE_FUNCTION = 'rapport_append_with_state';
 
 /**
  * The write path of every command (docs/adr/0028): load the aggregate's state (this process's
@@ -150,7 +151,6 @@ export class CommandExecutor {
 
     const events = decided as DomainEvent[];
     const folded = foldEvents(aggregate.kind, target, target.version, events);
-    const owners = ownersOf(aggregate.kind, aggregate.id, folded.state);
     const result = await this.store.append(
       tenantId,
       streamId,
@@ -158,19 +158,7 @@ export class CommandExecutor {
       {
         expectedVersion: target.version === 0 ? 'noStream' : target.version,
         tx: options.tx,
-        via: {
-          fn: WRITE_FUNCTION,
-          params: [
-            JSON.stringify(reads.dependencies(streamId)),
-            aggregate.kind,
-            aggregate.id,
-            owners.studentId,
-            owners.cohortId,
-            JSON.stringify(encodeState(folded.state)),
-            folded.view === null ? null : JSON.stringify(folded.view),
-          ],
-          covers: ['aggregate-states'],
-        },
+        via: storingState(streamId, folded, reads.dependencies(streamId)),
       },
     );
     if (result.replayed)
@@ -322,6 +310,32 @@ class DecisionReads implements StateReader {
       .filter(([streamId]) => streamId !== target)
       .map(([stream, { loaded }]) => ({ stream, version: loaded.version }));
   }
+}
+
+/**
+ * The append that also stores the aggregate's state and view as folded here, once the streams
+ * the decision read are found unmoved (`rapport_append_with_state`, docs/adr/0028).
+ */
+export function storingState(
+  streamId: string,
+  folded: Fold,
+  dependencies: readonly { stream: string; version: number }[],
+): AppendVia {
+  const { kind, id } = aggregateOf(streamId);
+  const owners = ownersOf(kind, id, folded.state);
+  return {
+    fn: 'rapport_append_with_state',
+    params: [
+      JSON.stringify(dependencies),
+      kind,
+      id,
+      owners.studentId,
+      owners.cohortId,
+      JSON.stringify(encodeState(folded.state)),
+      folded.view === null ? null : JSON.stringify(folded.view),
+    ],
+    covers: [aggregateStateProjection.name],
+  };
 }
 
 /** The people a command names on another stream than their own: the erasure check reads them. */
