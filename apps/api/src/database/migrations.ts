@@ -22,6 +22,7 @@ import { SignInLinkMessages1764600200000 } from './migrations/1764600200000-sign
 import { NudgeEffect1764600400000 } from './migrations/1764600400000-nudge-effect';
 import { RetentionAndAudit1764700200000 } from './migrations/1764700200000-retention-and-audit';
 import { IdsOnlyOutsideTheEnvelope1764700300000 } from './migrations/1764700300000-ids-only-outside-the-envelope';
+import { DashboardFingerprint1764800100000 } from './migrations/1764800100000-dashboard-fingerprint';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -46,4 +47,5 @@ export const migrations: readonly MigrationClass[] = [
   DataKeys1764700000000,
   RetentionAndAudit1764700200000,
   IdsOnlyOutsideTheEnvelope1764700300000,
+  DashboardFingerprint1764800100000,
 ];

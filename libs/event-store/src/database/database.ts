@@ -63,13 +63,15 @@ export class Database {
   /**
    * One statement in its own transaction, for functions that set their tenant themselves
    * (the append). On the server this is a single round trip; PGlite needs the role set first.
+   * `name` prepares it once per connection, as in `Tx.query`.
    */
-  async statement<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.options.localRole) return this.withoutTenant((tx) => tx.query<T>(sql, params));
+  async statement<T = Row>(sql: string, params: unknown[], name?: string): Promise<T[]> {
+    if (this.options.localRole) return this.withoutTenant((tx) => tx.query<T>(sql, params, name));
     const runner = this.dataSource.createQueryRunner();
     this.statements++;
     try {
-      const result = await runner.query(sql, params, true);
+      const query = name ? ({ name, text: sql } as unknown as string) : sql;
+      const result = await runner.query(query, params, true);
       return (result.records ?? []) as T[];
     } finally {
       await runner.release();
