@@ -202,7 +202,7 @@ describe('dashboard reads (docs/adr/0029)', () => {
 
     // A student of the other cohort: the erasure re-folds that cohort, not this one.
     const [studentId] = [...tech.students.keys()];
-    const ring = other.get(DATA_KEYS) as KeyRing;
+    const ring = other.get<symbol, KeyRing>(DATA_KEYS);
     const heard = new Promise<void>((resolve) =>
       ring.onDropped((_tenant, owner) => owner === studentId && resolve()),
     );
