@@ -219,7 +219,7 @@ describe('the write path', () => {
       { name: 'Bo Leaving', email: 'bo@example.edu' },
     ]);
     const heard = new Promise<void>((resolve) =>
-      (t.app.get(DATA_KEYS) as DataKeys).onDropped(() => resolve()),
+      t.app.get<symbol, DataKeys>(DATA_KEYS).onDropped(() => resolve()),
     );
     ok(
       await graphql(

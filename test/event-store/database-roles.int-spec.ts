@@ -46,6 +46,10 @@ const PROBES: Record<string, (tenantA: string) => [string, unknown[]]> = {
        'contact', 'probe', NULL, NULL, '{}', NULL)`,
     [tenantA, JSON.stringify([{ event_id: randomUUID(), type: 'Probe', data: {} }])],
   ],
+  rapport_dashboard_fingerprint: (tenantA) => [
+    `SELECT * FROM rapport_dashboard_fingerprint($1, 'probe', 'cohort-probe', 'probe')`,
+    [tenantA],
+  ],
 };
 
 describe('database roles: the API role reaches one tenant at a time (docs/adr/0011)', () => {

@@ -23,6 +23,7 @@ import { NudgeEffect1764600400000 } from './migrations/1764600400000-nudge-effec
 import { RetentionAndAudit1764700200000 } from './migrations/1764700200000-retention-and-audit';
 import { IdsOnlyOutsideTheEnvelope1764700300000 } from './migrations/1764700300000-ids-only-outside-the-envelope';
 import { OneRoundTripWrites1764800000000 } from './migrations/1764800000000-one-round-trip-writes';
+import { DashboardFingerprint1764800100000 } from './migrations/1764800100000-dashboard-fingerprint';
 
 /** Every migration, oldest first. Append only: a committed migration is never edited. */
 export const migrations: readonly MigrationClass[] = [
@@ -48,4 +49,5 @@ export const migrations: readonly MigrationClass[] = [
   RetentionAndAudit1764700200000,
   IdsOnlyOutsideTheEnvelope1764700300000,
   OneRoundTripWrites1764800000000,
+  DashboardFingerprint1764800100000,
 ];

@@ -7,6 +7,7 @@ column aggregate_states.student_id text
 column aggregate_states.tenant_id uuid not null
 column aggregate_states.updated_at timestamp with time zone not null
 column aggregate_states.version bigint not null
+column aggregate_states.view json
 column data_keys.created_at timestamp with time zone not null default now()
 column data_keys.destroyed_at timestamp with time zone
 column data_keys.kek_id text not null
@@ -194,11 +195,14 @@ constraint week_sessions.week_sessions_pkey PRIMARY KEY (tenant_id, session_id)
 constraint week_sessions.week_sessions_secret_hash_check CHECK ((length(secret_hash) = 32))
 constraint week_sessions.week_sessions_via_check CHECK ((via = ANY (ARRAY['link'::text, 'provider'::text])))
 function rapport_append_events(p_tenant uuid, p_stream text, p_expected text, p_events jsonb) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl==X/rapport_owner,rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
+function rapport_append_with_state(p_tenant uuid, p_stream text, p_expected text, p_events jsonb, p_reads jsonb, p_kind text, p_aggregate_id text, p_student_id text, p_cohort_id text, p_state json, p_view json) returns TABLE(next_expected_version bigint, last_global_position bigint, replayed boolean) security_definer=f owner=rapport_owner acl=rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
 function rapport_claim_outbox(p_limit integer, p_lease_seconds integer) returns TABLE(tenant_id uuid, message_id uuid, attempts integer) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_create_tenant(p_tenant uuid, p_slug text, p_name text) returns void security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_dashboard_fingerprint(p_tenant uuid, p_cohort text, p_cohort_stream text, p_advisor text) returns TABLE(fingerprint text, cohort_status text, advisor_assigned boolean) security_definer=f owner=rapport_owner acl=rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
 function rapport_events_after(p_after_tx xid8, p_after_position bigint) returns TABLE(pending bigint, oldest_recorded_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_find_tenants(p_slug text) returns TABLE(tenant_id uuid, slug text, name text, created_at timestamp with time zone) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_identity_providers() returns TABLE(tenant_id uuid, issuer text, audience text, email_claim text, external_id_claim text) security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_worker=X/rapport_global
+function rapport_load_states(p_tenant uuid, p_streams text[]) returns TABLE(stream_id text, aggregate_id text, version bigint, state json, view json, updated_at timestamp with time zone) security_definer=f owner=rapport_owner acl=rapport_app=X/rapport_owner,rapport_owner=X/rapport_owner
 function rapport_read_all_committed_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global
 function rapport_read_all_events(p_after_tx xid8, p_after_position bigint, p_limit integer) returns SETOF events security_definer=t owner=rapport_global acl=rapport_global=X/rapport_global,rapport_owner=X/rapport_global,rapport_worker=X/rapport_global
 function rapport_secure_tenant_table(p_table regclass, p_privileges text) returns void security_definer=f owner=rapport_owner acl=rapport_owner=X/rapport_owner

@@ -7,8 +7,7 @@ import {
   type StudentProgress,
   streamIds,
 } from '@rapport/domain';
-import { Database, type EventRow, EventStore } from '@rapport/event-store';
-import { AGGREGATE_STATES } from '../write/aggregate-state.projection';
+import { assertTenantId, Database, type EventRow, EventStore } from '@rapport/event-store';
 import {
   PROGRESS_SNAPSHOTS,
   SETTINGS_TIMELINES,
@@ -26,6 +25,14 @@ export interface ActivityRow {
   actor_id: string | null;
   actor_role: string | null;
   data: DomainEvent['data'];
+}
+
+/** A live cohort dashboard's fingerprint and who may see the cohort, read in one statement. */
+export interface CohortFingerprint {
+  fingerprint: string;
+  cohortActive: boolean;
+  /** Whether the given advisor is assigned to the cohort. */
+  advisorAssigned: boolean;
 }
 
 /** Where a page of activity ends: the entry's instant and its position in the log. */
@@ -58,23 +65,29 @@ export class ProgressRepository {
 
   /**
    * What a live cohort dashboard is computed from, as one string that changes whenever any of
-   * it does: the row versions (xmin) of the cohort's students' progress, of the cohort's state
-   * and of the institution's settings timeline. One statement, no state is read.
+   * it does (the row versions (xmin) of the cohort's students' progress, of the cohort's state
+   * and of the institution's settings timeline), with what the access check needs. One
+   * statement that sets the tenant itself (docs/adr/0029); no state is read.
    */
-  async cohortFingerprint(tenantId: string, cohortId: string): Promise<string> {
-    const [row] = await this.database.withTenant(tenantId, (tx) =>
-      tx.query<{ fingerprint: string }>(
-        `SELECT md5(concat_ws('|',
-           (SELECT string_agg(p.student_id || ':' || p.xmin::text, ',' ORDER BY p.student_id)
-              FROM ${STUDENT_ENROLMENTS} e
-              JOIN ${STUDENT_PROGRESS} p ON p.tenant_id = e.tenant_id AND p.student_id = e.student_id
-             WHERE e.tenant_id = $1 AND e.cohort_id = $2),
-           (SELECT xmin::text FROM ${AGGREGATE_STATES} WHERE tenant_id = $1 AND stream_id = $3),
-           (SELECT xmin::text FROM ${SETTINGS_TIMELINES} WHERE tenant_id = $1))) AS fingerprint`,
-        [tx.tenantId, cohortId, streamIds.cohort(cohortId)],
-      ),
+  async cohortFingerprint(
+    tenantId: string,
+    cohortId: string,
+    advisorId: string,
+  ): Promise<CohortFingerprint> {
+    const [row] = await this.database.statement<{
+      fingerprint: string;
+      cohort_status: string | null;
+      advisor_assigned: boolean;
+    }>(
+      `SELECT fingerprint, cohort_status, advisor_assigned FROM rapport_dashboard_fingerprint($1, $2, $3, $4)`,
+      [assertTenantId(tenantId), cohortId, streamIds.cohort(cohortId), advisorId],
+      'rapport_dashboard_fingerprint',
     );
-    return row.fingerprint;
+    return {
+      fingerprint: row.fingerprint,
+      cohortActive: row.cohort_status === 'active',
+      advisorAssigned: row.advisor_assigned,
+    };
   }
 
   /**

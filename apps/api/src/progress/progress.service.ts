@@ -111,15 +111,16 @@ export class ProgressService {
   ): Promise<CohortDashboard> {
     this.assertStaff(actor);
     if (asOf || now || !this.cache) return this.computeCohortDashboard(actor, cohortId, asOf, now);
-    // Live: reuse the last answer while the cohort's data is unchanged (see DashboardCache).
-    const key = `${actor.tenantId}:${cohortId}`;
-    const fingerprint = await this.progress.cohortFingerprint(actor.tenantId, cohortId);
-    const cached = this.cache.get(key, fingerprint, Date.now());
-    if (cached) return cached;
-    const computedAt = new Date();
-    const dashboard = await this.computeCohortDashboard(actor, cohortId, undefined, computedAt);
-    this.cache.set(key, fingerprint, dashboard, computedAt.getTime());
-    return dashboard;
+    // Live: one statement reads the fingerprint and who may see the cohort (docs/adr/0029), so
+    // an answer from memory is never given to a caller the cohort's own state would refuse.
+    const read = await this.progress.cohortFingerprint(actor.tenantId, cohortId, actor.subject);
+    if (!read.cohortActive)
+      throw DomainError.notFound(`Cohort ${cohortId} does not exist`, 'cohortId');
+    if (actor.role !== 'admin' && !read.advisorAssigned)
+      throw AuthError.forbidden('You are not assigned to this cohort');
+    return this.cache.serve(actor.tenantId, cohortId, read.fingerprint, (at) =>
+      this.computeCohortDashboard(actor, cohortId, undefined, at),
+    );
   }
 
   private async computeCohortDashboard(

@@ -63,14 +63,13 @@ export class Database {
   /**
    * One statement in its own transaction, for functions that set their tenant themselves
    * (the append). On the server this is a single round trip; PGlite needs the role set first.
-   * `name` as in `Tx.query`.
+   * `name` prepares it once per connection, as in `Tx.query`.
    */
   async statement<T = Row>(sql: string, params: unknown[], name?: string): Promise<T[]> {
-    if (this.options.localRole) return this.withoutTenant((tx) => tx.query<T>(sql, params));
+    if (this.options.localRole) return this.withoutTenant((tx) => tx.query<T>(sql, params, name));
     const runner = this.dataSource.createQueryRunner();
     this.statements++;
     try {
-      // As in `Tx.query`: a named statement is parsed and planned once per connection.
       const query = name ? ({ name, text: sql } as unknown as string) : sql;
       const result = await runner.query(query, params, true);
       return (result.records ?? []) as T[];

@@ -67,6 +67,11 @@ BEGIN
   RETURN QUERY SELECT v_result.next_expected_version, v_result.last_global_position, v_result.replayed;
 END
 $fn$;
+
+REVOKE ALL ON FUNCTION rapport_load_states(uuid, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION rapport_append_with_state(uuid, text, text, jsonb, jsonb, text, text, text, text, json, json) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rapport_load_states(uuid, text[]) TO rapport_app;
+GRANT EXECUTE ON FUNCTION rapport_append_with_state(uuid, text, text, jsonb, jsonb, text, text, text, text, json, json) TO rapport_app;
 `);
   }
 
