@@ -230,7 +230,10 @@ export class ProjectionRunner {
   }
 
   /** `held`: the checkpoint this runner's live lease guards; null: take the lease in the batch first. */
-  private async applyBatch(projection: Projection, held: Checkpoint | null): Promise<number | null> {
+  private async applyBatch(
+    projection: Projection,
+    held: Checkpoint | null,
+  ): Promise<number | null> {
     return this.database.withoutTenant(async (tx) => {
       const from = held ?? (await this.takeLease(tx, projection.name));
       if (!from) return null;
@@ -279,7 +282,10 @@ export class ProjectionRunner {
       rows.map((r) => [
         r.name,
         {
-          checkpoint: { transactionId: r.transaction_id, globalPosition: Number(r.global_position) },
+          checkpoint: {
+            transactionId: r.transaction_id,
+            globalPosition: Number(r.global_position),
+          },
           lease: r.lease,
           pending: r.pending,
         },
