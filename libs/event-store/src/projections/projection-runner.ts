@@ -82,6 +82,8 @@ export class ProjectionRunner {
   /** Wake-ups so far: a round that began after the last one has already seen its events. */
   private wakes = 0;
   private idleWaiters: (() => void)[] = [];
+  /** The batch in flight per projection: a held lease has no row lock, so this process queues its own. */
+  private inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly database: Database,
@@ -194,7 +196,14 @@ export class ProjectionRunner {
     for (const projection of this.projections) {
       if (!this.running && this.loop) break;
       try {
-        const applied = await this.step(projection, probes.get(projection.name));
+        const applied = await this.exclusive(projection.name, async (waited) =>
+          this.step(
+            projection,
+            waited
+              ? (await this.probe([projection])).get(projection.name)
+              : probes.get(projection.name),
+          ),
+        );
         busy ||= (applied ?? 0) >= this.batchSize;
       } catch (error) {
         this.options.onError?.(projection.name, error);
@@ -208,8 +217,22 @@ export class ProjectionRunner {
    * (the checkpoint moved past them, whether or not the projection handles their type).
    */
   async runBatch(projection: Projection): Promise<number | null> {
-    const probes = await this.probe([projection]);
-    return this.step(projection, probes.get(projection.name));
+    return this.exclusive(projection.name, async () =>
+      this.step(projection, (await this.probe([projection])).get(projection.name)),
+    );
+  }
+
+  /** Runs `work` after this process's batch of the same projection; `waited` says one was in flight. */
+  private async exclusive<T>(name: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+    const before = this.inFlight.get(name);
+    const run = (before ?? Promise.resolve()).catch(() => undefined).then(() => work(!!before));
+    const settled = run.catch(() => undefined);
+    this.inFlight.set(name, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.inFlight.get(name) === settled) this.inFlight.delete(name);
+    }
   }
 
   /** Measures and records the lag now, then reports it as request paths see it. */
