@@ -8,6 +8,10 @@ export interface RunnerOptions {
   batchSize?: number;
   /** Polling is the source of truth; appends in this process also wake the runner at once. */
   pollIntervalMs?: number;
+  /**
+   * How long a lease lasts. The runner renews it once less than half is left (or with each
+   * batch), so an idle runner writes its row about twice per lease, not at every poll.
+   */
   leaseMs?: number;
   /** Identifies this process in the lease column. */
   ownerId?: string;
@@ -39,14 +43,34 @@ interface CheckpointRow {
 }
 
 /**
+ * Where a projection stands, as one read-only statement sees it: `held` is this runner's lease
+ * with more than half its length left, `renew` is this runner's with less (or expired but not
+ * taken), `free` is nobody's or expired, `taken` is another runner's live lease.
+ */
+interface Probe {
+  checkpoint: Checkpoint;
+  lease: 'held' | 'renew' | 'free' | 'taken';
+  pending: boolean;
+}
+
+interface ProbeRow extends CheckpointRow {
+  name: string;
+  lease: Probe['lease'];
+  pending: boolean;
+}
+
+/**
  * Feeds async projections from the commit-safe log. Each batch applies events and moves the
  * checkpoint with compare-and-set in one transaction, so a crash neither skips nor repeats.
  * A lease row makes one runner per projection active across processes. Its database is the
  * worker role's (it reads every tenant's events); it records its lag on the checkpoint row,
- * where request paths read it (docs/adr/0011).
+ * where request paths read it (docs/adr/0011). A poll with nothing to do is one read-only
+ * statement: it writes neither checkpoint nor lease (docs/adr/0009, runner section).
  */
 export class ProjectionRunner {
   readonly ownerId: string;
+  /** Polling rounds so far (tests count them; metrics can export them). */
+  polls = 0;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
@@ -55,7 +79,11 @@ export class ProjectionRunner {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private nudged = false;
+  /** Wake-ups so far: a round that began after the last one has already seen its events. */
+  private wakes = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** The batch in flight per projection: a held lease has no row lock, so this process queues its own. */
+  private inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly database: Database,
@@ -85,12 +113,19 @@ export class ProjectionRunner {
     this.wake?.();
     await this.loop;
     this.loop = null;
+    this.settleIdle();
     await this.database.withoutTenant((tx) =>
       tx.execute(
         `UPDATE projection_checkpoints SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1`,
         [this.ownerId],
       ),
     );
+  }
+
+  /** Resolves once the polling loop has nothing left to do (at once if it is waiting already, or stopped). */
+  whenIdle(): Promise<void> {
+    if (!this.running || this.wake) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Creates the checkpoint rows (idempotent); their creation time bounds the lag of a runner that never ran. */
@@ -107,29 +142,28 @@ export class ProjectionRunner {
   /**
    * Counts each projection's unapplied events and records them with the log's head on its
    * checkpoint row. The head is read first: an event appended meanwhile then shows as new.
+   * A row whose measurement still holds (same head, same count) is rewritten only once it is
+   * half a lease old, so an idle runner does not write every second.
    */
   async recordLag(): Promise<void> {
-    await this.database.withoutTenant(async (tx) => {
-      const [{ head }] = await tx.query<{ head: string }>(LOG_HEAD);
-      for (const p of this.projections) {
-        await tx.execute(
-          `UPDATE projection_checkpoints c
-              SET pending_events = l.pending, oldest_pending_at = l.oldest_recorded_at,
-                  log_head = $2, measured_at = now()
-             FROM rapport_events_after(
-                    (SELECT transaction_id FROM projection_checkpoints WHERE name = $1),
-                    (SELECT global_position FROM projection_checkpoints WHERE name = $1)) l
-            WHERE c.name = $1`,
-          [p.name, head],
-        );
-      }
-    });
+    const [{ head }] = await this.database.statement<{ head: string }>(LOG_HEAD, []);
+    await this.database.statement(
+      `UPDATE projection_checkpoints c
+          SET pending_events = l.pending, oldest_pending_at = l.oldest_recorded_at,
+              log_head = $2, measured_at = now()
+         FROM projection_checkpoints o
+              CROSS JOIN LATERAL rapport_events_after(o.transaction_id, o.global_position) l
+        WHERE o.name = ANY($1::text[]) AND c.name = o.name
+          AND (c.log_head <> $2 OR c.pending_events <> l.pending OR c.measured_at IS NULL
+               OR c.measured_at < now() - make_interval(secs => $3::double precision / 2000))`,
+      [this.projections.map((p) => p.name), head, this.leaseMs],
+    );
     this.lagMeasuredAt = Date.now();
   }
 
   /** A hint that new events exist; the poll would find them anyway. */
   nudge(): void {
-    this.nudged = true;
+    this.wakes++;
     this.wake?.();
   }
 
@@ -151,19 +185,89 @@ export class ProjectionRunner {
   }
 
   /**
+   * One round over every projection: one read-only statement asks each where it stands, and
+   * only a projection with new events (or a lease to renew) goes on to write. Returns whether
+   * some projection filled a whole batch (more is likely waiting).
+   */
+  async poll(): Promise<boolean> {
+    this.polls++;
+    const probes = await this.probe(this.projections);
+    let busy = false;
+    for (const projection of this.projections) {
+      if (!this.running && this.loop) break;
+      try {
+        const applied = await this.exclusive(projection.name, async (waited) =>
+          this.step(
+            projection,
+            waited
+              ? (await this.probe([projection])).get(projection.name)
+              : probes.get(projection.name),
+          ),
+        );
+        busy ||= (applied ?? 0) >= this.batchSize;
+      } catch (error) {
+        this.options.onError?.(projection.name, error);
+      }
+    }
+    return busy;
+  }
+
+  /**
    * One batch: `null` when another process holds the lease, else the number of events read
    * (the checkpoint moved past them, whether or not the projection handles their type).
    */
   async runBatch(projection: Projection): Promise<number | null> {
+    return this.exclusive(projection.name, async () =>
+      this.step(projection, (await this.probe([projection])).get(projection.name)),
+    );
+  }
+
+  /** Runs `work` after this process's batch of the same projection; `waited` says one was in flight. */
+  private async exclusive<T>(name: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+    const before = this.inFlight.get(name);
+    const run = (before ?? Promise.resolve()).catch(() => undefined).then(() => work(!!before));
+    const settled = run.catch(() => undefined);
+    this.inFlight.set(name, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.inFlight.get(name) === settled) this.inFlight.delete(name);
+    }
+  }
+
+  /** Measures and records the lag now, then reports it as request paths see it. */
+  async status(): Promise<ProjectionStatus[]> {
+    await this.register();
+    await this.recordLag();
+    return statusOf(this.database, this.projections);
+  }
+
+  /** Acts on a probe: nothing, a lease renewal, or a batch (which takes the lease first unless held). */
+  private async step(projection: Projection, probe: Probe | undefined): Promise<number | null> {
+    if (probe?.lease === 'taken') return null;
+    if (probe && !probe.pending) {
+      if (probe.lease === 'renew') await this.renewLease(projection.name);
+      return 0;
+    }
+    return this.applyBatch(projection, probe?.lease === 'held' ? probe.checkpoint : null);
+  }
+
+  /** `held`: the checkpoint this runner's live lease guards; null: take the lease in the batch first. */
+  private async applyBatch(
+    projection: Projection,
+    held: Checkpoint | null,
+  ): Promise<number | null> {
     return this.database.withoutTenant(async (tx) => {
-      const from = await this.takeLease(tx, projection.name);
+      const from = held ?? (await this.takeLease(tx, projection.name));
       if (!from) return null;
       const page = await this.store.readAll(from, this.batchSize, tx);
       if (page.events.length === 0) return 0;
       await applyByTenant(tx, projection, page.events, liveTables());
+      // The lease is extended by the same statement that moves the checkpoint.
       const moved = await tx.execute(
         `UPDATE projection_checkpoints
-            SET transaction_id = $3::xid8, global_position = $4, updated_at = now()
+            SET transaction_id = $3::xid8, global_position = $4, updated_at = now(),
+                lease_expires_at = now() + make_interval(secs => $7::double precision / 1000)
           WHERE name = $1 AND lease_owner = $2 AND transaction_id = $5::xid8 AND global_position = $6`,
         [
           projection.name,
@@ -172,6 +276,7 @@ export class ProjectionRunner {
           page.checkpoint.globalPosition,
           from.transactionId,
           from.globalPosition,
+          this.leaseMs,
         ],
       );
       if (moved !== 1) throw new CheckpointConflictError(projection.name);
@@ -179,11 +284,45 @@ export class ProjectionRunner {
     });
   }
 
-  /** Measures and records the lag now, then reports it as request paths see it. */
-  async status(): Promise<ProjectionStatus[]> {
-    await this.register();
-    await this.recordLag();
-    return statusOf(this.database, this.projections);
+  /**
+   * Where each projection stands, in one read-only statement (no transaction on a server):
+   * its checkpoint, its lease as this runner sees it, and whether an event waits past the fence.
+   */
+  private async probe(projections: readonly Projection[]): Promise<Map<string, Probe>> {
+    const rows = await this.database.statement<ProbeRow>(
+      `SELECT c.name, c.transaction_id::text, c.global_position,
+              CASE WHEN c.lease_owner = $2
+                        AND c.lease_expires_at > now() + make_interval(secs => $3::double precision / 2000)
+                     THEN 'held'
+                   WHEN c.lease_owner = $2 THEN 'renew'
+                   WHEN c.lease_owner IS NULL OR c.lease_expires_at < now() THEN 'free'
+                   ELSE 'taken' END AS lease,
+              EXISTS (SELECT 1 FROM rapport_read_all_events(c.transaction_id, c.global_position, 1)) AS pending
+         FROM projection_checkpoints c WHERE c.name = ANY($1::text[])`,
+      [projections.map((p) => p.name), this.ownerId, this.leaseMs],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.name,
+        {
+          checkpoint: {
+            transactionId: r.transaction_id,
+            globalPosition: Number(r.global_position),
+          },
+          lease: r.lease,
+          pending: r.pending,
+        },
+      ]),
+    );
+  }
+
+  private async renewLease(name: string): Promise<void> {
+    await this.database.statement(
+      `UPDATE projection_checkpoints
+          SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE name = $1 AND lease_owner = $2`,
+      [name, this.ownerId, this.leaseMs],
+    );
   }
 
   private async takeLease(tx: Tx, name: string): Promise<Checkpoint | null> {
@@ -211,45 +350,47 @@ export class ProjectionRunner {
 
   private async pollForever(): Promise<void> {
     while (this.running) {
+      const seen = this.wakes;
       let busy = false;
-      for (const projection of this.projections) {
-        if (!this.running) break;
-        try {
-          const applied = await this.runBatch(projection);
-          busy ||= (applied ?? 0) >= this.batchSize;
-        } catch (error) {
-          this.options.onError?.(projection.name, error);
-        }
+      try {
+        busy = await this.poll();
+      } catch (error) {
+        this.options.onError?.('poll', error);
       }
       if (this.running && Date.now() - this.lagMeasuredAt >= this.lagIntervalMs) {
         await this.recordLag().catch((error: unknown) => this.options.onError?.('lag', error));
       }
-      if (!busy && this.running) await this.sleep();
+      // Wake-ups that came during the round ask for one more; those before it were covered.
+      if (!busy && this.running && this.wakes === seen) await this.sleep();
     }
   }
 
   private sleep(): Promise<void> {
-    // A nudge that arrived while a batch ran must not wait for the next poll.
-    if (this.nudged) {
-      this.nudged = false;
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        this.nudged = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(wake, this.pollIntervalMs);
+      this.wake = wake;
+      this.settleIdle();
     });
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
-/** Applies a commit-ordered page, switching the transaction's tenant at each tenant boundary. */
+/**
+ * Applies a commit-ordered page: each tenant's events in one call, in their commit order, so a
+ * projection folds a tenant's rows once per page instead of reading back what it wrote at each
+ * switch between interleaved tenants. Tenants cannot see each other's rows (RLS), so only the
+ * order within a tenant can matter.
+ */
 export async function applyByTenant(
   tx: Tx,
   projection: Projection,
@@ -257,19 +398,17 @@ export async function applyByTenant(
   table: (name: string) => string,
   rebuild?: RebuildSession,
 ): Promise<void> {
-  let run: RecordedEvent[] = [];
-  const flush = async () => {
-    if (run.length === 0) return;
-    await tx.setTenant(run[0].tenantId);
-    await projection.apply(run, { tx, table, rebuild });
-    run = [];
-  };
+  const byTenant = new Map<string, RecordedEvent[]>();
   for (const event of events) {
     if (!handles(projection, event.type)) continue;
-    if (run.length > 0 && run[0].tenantId !== event.tenantId) await flush();
-    run.push(event);
+    const run = byTenant.get(event.tenantId);
+    if (run) run.push(event);
+    else byTenant.set(event.tenantId, [event]);
   }
-  await flush();
+  for (const [tenantId, run] of byTenant) {
+    await tx.setTenant(tenantId);
+    await projection.apply(run, { tx, table, rebuild });
+  }
 }
 
 /** The log's head: the last global position handed out (rolled-back appends included). */
