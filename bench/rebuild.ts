@@ -25,6 +25,7 @@ import { AccessService } from '../apps/api/src/access/access.service';
 import { ProgressService } from '../apps/api/src/progress/progress.service';
 import { projections } from '../apps/api/src/projections';
 import { AggregateStatesRepository } from '../apps/api/src/write/aggregate-states.repository';
+import { StateCache } from '../apps/api/src/write/state-cache';
 import { type Args, BENCH_DIR, dbUrl, log, MB, record, sampledRss, withClient } from './harness';
 import { type SeedResult } from './seed';
 
@@ -179,8 +180,8 @@ export async function asOfWorkload(
   const db = capturing(app.database, captured);
   const service = new ProgressService(
     new ProgressRepository(db, new EventStore(db)),
-    new AggregateStatesRepository(db),
-    new AccessService(new AggregateStatesRepository(db)),
+    new AggregateStatesRepository(db, new StateCache()),
+    new AccessService(new AggregateStatesRepository(db, new StateCache())),
   );
   const actor: Actor = { subject: 'admin-bench', tenantId: seeded.tenantId, role: 'admin' };
   const cohortId = benchCohort(seeded);

@@ -17,6 +17,7 @@ import {
 } from '../../apps/api/src/progress/student-progress.projection';
 import { aggregateStateProjection } from '../../apps/api/src/write/aggregate-state.projection';
 import { AggregateStatesRepository } from '../../apps/api/src/write/aggregate-states.repository';
+import { StateCache } from '../../apps/api/src/write/state-cache';
 import { errorCode, graphql, ok } from '../support/graphql';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -451,8 +452,8 @@ describe('dashboards on the demo institution', () => {
     expect(snapshots).toBeGreaterThan(40);
     const live = new ProgressService(
       new ProgressRepository(t.db.app.database, store),
-      new AggregateStatesRepository(t.db.app.database),
-      new AccessService(new AggregateStatesRepository(t.db.app.database)),
+      new AggregateStatesRepository(t.db.app.database, new StateCache()),
+      new AccessService(new AggregateStatesRepository(t.db.app.database, new StateCache())),
     );
 
     for (const instant of [
@@ -481,8 +482,8 @@ describe('dashboards on the demo institution', () => {
             db2,
             new EventStore(db2, undefined, t.app.get(EventStore).privacy),
           ),
-          new AggregateStatesRepository(db2),
-          new AccessService(new AggregateStatesRepository(db2)),
+          new AggregateStatesRepository(db2, new StateCache()),
+          new AccessService(new AggregateStatesRepository(db2, new StateCache())),
         );
         expect(await live.cohortDashboard(actor, cohortId, asOf)).toEqual(
           await rebuilt.cohortDashboard(actor, cohortId, undefined, asOf),

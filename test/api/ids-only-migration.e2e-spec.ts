@@ -12,6 +12,7 @@ import {
 import { DEMO_SLUG, DemoSeedService } from '../../apps/api/src/demo/demo-seed.service';
 import { projections } from '../../apps/api/src/projections';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
+import { StateCache } from '../../apps/api/src/write/state-cache';
 import { newInstitution } from '../support/builders';
 import { caughtUp } from '../support/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -31,6 +32,9 @@ async function asOwner<T>(t: TestApp, work: (runner: QueryRunner) => Promise<T>)
       await runner.query(`SET LOCAL ROLE ${database.options.localRole}`);
     const result = await work(runner);
     await runner.commitTransaction();
+    // Migrations run before an API process starts; this one ran under a live one, whose
+    // cached aggregate states predate it.
+    t.app.get(StateCache).clear();
     return result;
   } catch (error) {
     await runner.rollbackTransaction();

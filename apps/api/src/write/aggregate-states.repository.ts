@@ -10,6 +10,7 @@ import { Database, type Tx } from '@rapport/event-store';
 import { AGGREGATE_STATES } from './aggregate-state.projection';
 import { aggregateOf, initialFold } from './aggregates';
 import type { Loaded, StateReader } from './command-executor';
+import { StateCache } from './state-cache';
 import { decodeState } from './state-codec';
 
 export interface StoredAggregate<S> {
@@ -34,7 +35,10 @@ interface Row {
 /** Reads the inline aggregate states: what mutations return and authorization looks up. */
 @Injectable()
 export class AggregateStatesRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly cache: StateCache,
+  ) {}
 
   async find<S>(tenantId: string, streamId: string): Promise<StoredAggregate<S> | null> {
     const [row] = await this.rows(tenantId, [streamId]);
@@ -43,7 +47,8 @@ export class AggregateStatesRepository {
 
   /**
    * States as stored now, in one statement (`rapport_load_states` sets the tenant itself);
-   * streams with no row load as their initial state at version 0.
+   * streams with no row load as their initial state at version 0. Each refreshes the state
+   * cache the command executor decides from.
    */
   async loadMany(
     tenantId: string,
@@ -57,6 +62,9 @@ export class AggregateStatesRepository {
         const loaded = row
           ? { state: decodeState(row.state), view: row.view ?? null, version: Number(row.version) }
           : { ...initialFold(aggregateOf(streamId).kind), version: 0 };
+        // What was committed just now is what a decision would load next (a transaction's own
+        // rows may still roll back).
+        if (!tx) this.cache.set(tenantId, streamId, loaded);
         return [streamId, loaded];
       }),
     );

@@ -147,7 +147,13 @@ export class CommandExecutor {
     }
     const decided = aggregate.decider.decide(command as never, target.state);
     if (isDomainError(decided)) throw decided;
-    if (decided.length === 0) return { ...target, events: [], replayed: false };
+    if (decided.length === 0) {
+      // A retry can decide nothing where its first run decided something (a roster upload).
+      const replayed =
+        context.clientMutationId !== undefined &&
+        (await this.recordedBefore(context, streamId, options.tx));
+      return { ...target, events: [], replayed };
+    }
 
     const events = decided as DomainEvent[];
     const folded = foldEvents(aggregate.kind, target, target.version, events);
@@ -249,16 +255,13 @@ export class CommandExecutor {
     return rows.length > 0;
   }
 
-  /** States as stored now, in one statement, which also refreshes the cache. */
-  async loadMany(
+  /** States as stored now, in one statement (which also refreshes the cache). */
+  loadMany(
     tenantId: string,
     streams: readonly string[],
     tx?: Tx,
   ): Promise<Map<string, Loaded<unknown>>> {
-    const loaded = await this.states.loadMany(tenantId, streams, tx);
-    // Inside a transaction the rows may include its own uncommitted writes.
-    if (!tx) for (const [streamId, entry] of loaded) this.cache.set(tenantId, streamId, entry);
-    return loaded;
+    return this.states.loadMany(tenantId, streams, tx);
   }
 
   /** @internal for DecisionReads */

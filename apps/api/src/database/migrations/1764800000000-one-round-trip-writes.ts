@@ -59,7 +59,9 @@ BEGIN
     INSERT INTO aggregate_states AS a
         (tenant_id, stream_id, kind, aggregate_id, student_id, cohort_id, version, state, view, updated_at)
       VALUES (p_tenant, p_stream, p_kind, p_aggregate_id, p_student_id, p_cohort_id,
-              v_result.next_expected_version, p_state, p_view, now())
+              v_result.next_expected_version, p_state, p_view,
+              -- The projection keeps the events' recorded_at as a JavaScript date: milliseconds.
+              date_trunc('milliseconds', now()))
       ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = EXCLUDED.version,
         state = EXCLUDED.state, view = EXCLUDED.view, updated_at = EXCLUDED.updated_at,
         student_id = EXCLUDED.student_id, cohort_id = EXCLUDED.cohort_id;
