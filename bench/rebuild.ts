@@ -181,7 +181,7 @@ export async function asOfWorkload(
   const service = new ProgressService(
     new ProgressRepository(db, new EventStore(db)),
     new AggregateStatesRepository(db, new StateCache()),
-    new AccessService(new AggregateStatesRepository(db, new StateCache())),
+    new AccessService(new AggregateStatesRepository(db, new StateCache()), new StateCache()),
   );
   const actor: Actor = { subject: 'admin-bench', tenantId: seeded.tenantId, role: 'admin' };
   const cohortId = benchCohort(seeded);

@@ -453,7 +453,10 @@ describe('dashboards on the demo institution', () => {
     const live = new ProgressService(
       new ProgressRepository(t.db.app.database, store),
       new AggregateStatesRepository(t.db.app.database, new StateCache()),
-      new AccessService(new AggregateStatesRepository(t.db.app.database, new StateCache())),
+      new AccessService(
+        new AggregateStatesRepository(t.db.app.database, new StateCache()),
+        new StateCache(),
+      ),
     );
 
     for (const instant of [
@@ -483,7 +486,7 @@ describe('dashboards on the demo institution', () => {
             new EventStore(db2, undefined, t.app.get(EventStore).privacy),
           ),
           new AggregateStatesRepository(db2, new StateCache()),
-          new AccessService(new AggregateStatesRepository(db2, new StateCache())),
+          new AccessService(new AggregateStatesRepository(db2, new StateCache()), new StateCache()),
         );
         expect(await live.cohortDashboard(actor, cohortId, asOf)).toEqual(
           await rebuilt.cohortDashboard(actor, cohortId, undefined, asOf),

@@ -115,6 +115,30 @@ describe('the write path', () => {
     expect(stored.view).toMatchObject({ touchpoints: [{ note: 'first' }, { note: 'second' }] });
   });
 
+  it('takes a warm step over HTTP in one statement, the check of the person included', async () => {
+    const interviewId = await heldInterview();
+    const step = () =>
+      graphql(
+        t.app,
+        studentToken,
+        `
+          mutation ($input: RecordTouchpointInput!) {
+            recordTouchpoint(input: $input) {
+              interview {
+                version
+              }
+            }
+          }
+        `,
+        { input: { interviewId, kind: 'other', note: 'over http' } },
+      );
+    ok(await step());
+    const database = t.app.get(Database);
+    const before = database.statements;
+    ok(await step());
+    expect(database.statements - before).toBe(database.mode === 'server' ? 1 : 3);
+  });
+
   it('notices at the write that another process moved the interview, and decides again', async () => {
     const interviewId = await heldInterview();
     await touch(t.app, interviewId, 'from here'); // cached here

@@ -1,10 +1,32 @@
+import { AdvisorNotesEventSchemaVersions } from './advisor-notes/advisor-notes.events';
+import { CohortEventSchemaVersions } from './cohort/cohort.events';
+import { ContactEventSchemaVersions } from './contact/contact.events';
 import { eventSchemaVersions, isDomainEventType, streamIdForCommand } from './domain';
+import { IdentityEventSchemaVersions } from './identity/identity.events';
+import { InstitutionEventSchemaVersions } from './institution/institution.events';
+import { InterviewEventSchemaVersions } from './interview/interview.events';
+import { QuestionBankEventSchemaVersions } from './question-bank/question-bank.events';
+import { StaffEventSchemaVersions } from './staff/staff.events';
+import { StudentEventSchemaVersions } from './student/student.events';
 import { parseStreamId, streamIds } from './shared/stream-ids';
 
 describe('domain-wide wiring', () => {
   it('versions every event type at 1 for now, with no type name shared by two aggregates', () => {
-    // 5 institution + 6 cohort + 12 student + 3 contact + 15 interview + 2 bank + 3 notes + 1 identity + 5 staff.
-    expect(Object.keys(eventSchemaVersions)).toHaveLength(52);
+    // A name two aggregates share would collapse into one key of the merged table.
+    const perAggregate = [
+      InstitutionEventSchemaVersions,
+      CohortEventSchemaVersions,
+      StudentEventSchemaVersions,
+      ContactEventSchemaVersions,
+      InterviewEventSchemaVersions,
+      QuestionBankEventSchemaVersions,
+      AdvisorNotesEventSchemaVersions,
+      IdentityEventSchemaVersions,
+      StaffEventSchemaVersions,
+    ];
+    expect(Object.keys(eventSchemaVersions)).toHaveLength(
+      perAggregate.reduce((n, versions) => n + Object.keys(versions).length, 0),
+    );
     expect(new Set(Object.values(eventSchemaVersions))).toEqual(new Set([1]));
     expect(isDomainEventType('InterviewHeld')).toBe(true);
     expect(isDomainEventType('toString')).toBe(false);

@@ -13,6 +13,7 @@ import type { Actor, Role } from '../auth/actor';
 import { AuthError } from '../auth/auth.errors';
 import { AggregateStatesRepository } from '../write/aggregate-states.repository';
 import type { StateReader } from '../write/command-executor';
+import { StateCache } from '../write/state-cache';
 
 /** The students an actor may see now; every list of students is filtered through it. */
 export interface VisibleStudents {
@@ -20,6 +21,8 @@ export interface VisibleStudents {
 }
 
 const EVERY_STUDENT: VisibleStudents = { has: () => true };
+/** As long as an unwrapped data key may stay in memory (DATA_KEY_CACHE_MS's default). */
+const ERASURE_HEARD_WITHIN_MS = 60_000;
 const NO_EVENT_TYPES: readonly DomainEventType[] = [];
 
 /**
@@ -30,7 +33,10 @@ const NO_EVENT_TYPES: readonly DomainEventType[] = [];
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly states: AggregateStatesRepository) {}
+  constructor(
+    private readonly states: AggregateStatesRepository,
+    private readonly cache: StateCache,
+  ) {}
 
   requireRole(actor: Actor, ...roles: Role[]): void {
     if (!roles.includes(actor.role)) {
@@ -55,14 +61,20 @@ export class AccessService {
     }
   }
 
-  /** An erased student's tokens stop working at once too (docs/adr/0025). */
+  /**
+   * An erased student's tokens stop working at once too (docs/adr/0025). Their state as this
+   * process read it in the last minute serves: every process forgets an institution's states
+   * when it hears of an erasure there, and a process that missed the NOTIFY holds it no longer
+   * than it would hold their data key (docs/adr/0028).
+   */
   private async assertNotErased(actor: Actor): Promise<void> {
     if (!actor.studentId) return;
-    const student = await this.states.find<StudentState>(
-      actor.tenantId,
-      streamIds.student(actor.studentId),
-    );
-    if (student?.state.status === 'registered' && student.state.erased)
+    const streamId = streamIds.student(actor.studentId);
+    const student =
+      this.cache.recent(actor.tenantId, streamId, ERASURE_HEARD_WITHIN_MS) ??
+      (await this.states.find<StudentState>(actor.tenantId, streamId));
+    const state = student?.state as StudentState | undefined;
+    if (state?.status === 'registered' && state.erased)
       throw AuthError.unauthenticated('This account was erased');
   }
 

@@ -7,6 +7,11 @@ export interface CachedState {
   view: unknown;
 }
 
+interface Entry extends CachedState {
+  /** When it was read or written here (ms). */
+  at: number;
+}
+
 /** Aggregates kept per process; a state is a few KB at most, a cohort's roster included. */
 const MAX_ENTRIES = 10_000;
 
@@ -17,7 +22,7 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class StateCache {
-  private readonly entries = new Map<string, CachedState>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(@Optional() @Inject(DATA_KEYS) keys?: DataKeys | null) {
     // An erasure re-folds states at the same versions: every process forgets the tenant's.
@@ -35,13 +40,27 @@ export class StateCache {
     return entry;
   }
 
+  /**
+   * The entry if it was read or written here less than `maxAgeMs` ago: for a check that is not
+   * verified at a write, and relies on being told of erasures (see the constructor).
+   */
+  recent(tenantId: string, streamId: string, maxAgeMs: number): CachedState | undefined {
+    const entry = this.get(tenantId, streamId) as Entry | undefined;
+    return entry && Date.now() - entry.at < maxAgeMs ? entry : undefined;
+  }
+
   set(tenantId: string, streamId: string, entry: CachedState): void {
     const key = keyOf(tenantId, streamId);
     const known = this.entries.get(key);
     // A slower reader must not put back an older version than one already written.
     if (known && known.version > entry.version) return;
     this.entries.delete(key);
-    this.entries.set(key, entry);
+    this.entries.set(key, {
+      version: entry.version,
+      state: entry.state,
+      view: entry.view,
+      at: Date.now(),
+    });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 
