@@ -139,11 +139,19 @@ describe('contacts', () => {
   });
 
   it('reports bad input with BAD_USER_INPUT and the field at fault', async () => {
-    const tooLong = await graphql(t.app, studentToken, ADD, {
+    // The decider's rule, on the field the client sent (inputs check shape only).
+    const blank = await graphql(t.app, studentToken, ADD, {
       input: { name: '', relationship: 'friend' },
     });
-    expect(errorCode(tooLong)).toBe('BAD_USER_INPUT');
-    expect(tooLong.errors?.[0].extensions?.fields[0].field).toBe('name');
+    expect(errorCode(blank)).toBe('BAD_USER_INPUT');
+    expect(blank.errors?.[0].extensions?.field).toBe('name');
+    const tooLong = await graphql(t.app, studentToken, ADD, {
+      input: { name: 'x'.repeat(201), relationship: 'friend' },
+    });
+    expect(tooLong.errors?.[0]).toMatchObject({
+      message: "The contact's name must be at most 200 characters",
+      extensions: { code: 'BAD_USER_INPUT', field: 'name' },
+    });
 
     const badEmail = await graphql(t.app, studentToken, ADD, {
       input: { name: 'X', relationship: 'friend', email: 'nope' },

@@ -402,6 +402,24 @@ describe('interviews', () => {
     expect(badId.errors?.[0].extensions?.fields).toEqual([
       { field: 'interviewId', message: 'interviewId must be a UUID' },
     ]);
+
+    // Limits are the decider's, with its message, on the field the client sent.
+    const long = await attempt('nudgeInterviewRequest', {
+      interviewId: requested.id,
+      message: 'x'.repeat(10_001),
+    });
+    expect(long.errors?.[0]).toMatchObject({
+      message: 'The message must be at most 10000 characters',
+      extensions: { code: 'BAD_USER_INPUT', field: 'message' },
+    });
+    const link = await attempt('scheduleInterview', {
+      interviewId: requested.id,
+      scheduledFor: minutesFromNow(60),
+      format: 'video',
+      durationMinutes: 20,
+      meetingLink: `https://meet.example.org/${'x'.repeat(2_000)}`,
+    });
+    expect(link.errors?.[0].extensions).toMatchObject({ field: 'meetingLink' });
   });
 
   it("keeps a student away from another student's interview", async () => {

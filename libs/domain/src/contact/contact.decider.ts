@@ -186,12 +186,13 @@ function checkContact(facts: ContactFacts, personal: ContactPersonal): Check {
   return firstError(
     requireText(personal.name, 'personal.name', "The contact's name"),
     optionalEmail(personal.email, 'personal.email'),
-    personal.linkedinUrl === null || isLinkedInUrl(personal.linkedinUrl)
-      ? undefined
-      : DomainError.validation(
-          'The LinkedIn URL must be a linkedin.com address, e.g. https://www.linkedin.com/in/name',
-          'personal.linkedinUrl',
-        ),
+    optionalText(personal.linkedinUrl, 'personal.linkedinUrl', 'The LinkedIn URL', 500) ??
+      (personal.linkedinUrl === null || isLinkedInUrl(personal.linkedinUrl)
+        ? undefined
+        : DomainError.validation(
+            'The LinkedIn URL must be a linkedin.com address, e.g. https://www.linkedin.com/in/name',
+            'personal.linkedinUrl',
+          )),
     optionalText(personal.notes, 'personal.notes', 'Notes', TEXT_LIMITS.long),
     requireOneOf(facts.relationship, contactRelationships, 'relationship', 'The relationship'),
     optionalText(facts.organization, 'organization', 'The organization'),

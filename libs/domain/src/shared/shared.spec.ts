@@ -12,6 +12,8 @@ import {
   isValidEmail,
   isValidTimeZone,
   isValidUrl,
+  optionalUrl,
+  URL_MAX_LENGTH,
 } from './validation';
 
 describe('dates', () => {
@@ -51,6 +53,13 @@ describe('validation', () => {
     expect(isValidUrl('javascript:alert(1)')).toBe(false);
     expect(isLinkedInUrl('https://www.linkedin.com/in/ada')).toBe(true);
     expect(isLinkedInUrl('https://linkedin.com.evil.io/in/ada')).toBe(false);
+    // Inputs check shape only: the length bound of a link is the domain's.
+    const at = (n: number) => `https://meet.example.com/${'x'.repeat(n - 25)}`;
+    expect(optionalUrl(at(URL_MAX_LENGTH), 'link', 'The link')).toBeUndefined();
+    expect(optionalUrl(at(URL_MAX_LENGTH + 1), 'link', 'The link')).toMatchObject({
+      field: 'link',
+      message: `The link must be at most ${URL_MAX_LENGTH} characters`,
+    });
   });
 
   it('checks IANA time zones', () => {

@@ -103,8 +103,18 @@ export function requireEmail(value: string | undefined, field: string): Check {
   return optionalEmail(value, field);
 }
 
-export function optionalUrl(value: string | null | undefined, field: string, label: string): Check {
+/** Longer than any link a person pastes; inputs check shape only, so the bound lives here. */
+export const URL_MAX_LENGTH = 2_000;
+
+export function optionalUrl(
+  value: string | null | undefined,
+  field: string,
+  label: string,
+  maxLength = URL_MAX_LENGTH,
+): Check {
   if (value === undefined || value === null || value.trim() === '') return undefined;
+  if (value.length > maxLength)
+    return DomainError.validation(`${label} must be at most ${maxLength} characters`, field);
   return isValidUrl(value)
     ? undefined
     : DomainError.validation(`${label} must be an absolute http(s) URL`, field);

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import type { ContactRelationship } from '@rapport/domain';
-import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { contactRelationships } from '@rapport/domain';
 import { MutationInput } from '../../common/mutation-input';
 import { ContactRelationshipEnum } from './contact.model';
@@ -9,7 +9,6 @@ import { ContactRelationshipEnum } from './contact.model';
 export class AddContactInput extends MutationInput {
   @Field()
   @IsString()
-  @Length(1, 200)
   name!: string;
 
   @Field(() => ContactRelationshipEnum)
@@ -18,32 +17,26 @@ export class AddContactInput extends MutationInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(320)
   email?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(500)
   linkedinUrl?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(5000)
   notes?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   organization?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   role?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   industry?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -61,7 +54,6 @@ export class UpdateContactInput extends MutationInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Length(1, 200)
   name?: string;
 
   @Field(() => ContactRelationshipEnum, { nullable: true })
@@ -71,32 +63,26 @@ export class UpdateContactInput extends MutationInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(320)
   email?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(500)
   linkedinUrl?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(5000)
   notes?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   organization?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   role?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
   industry?: string | null;
 }
 
