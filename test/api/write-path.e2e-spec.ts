@@ -6,11 +6,13 @@ import {
   type DataKeys,
   Database,
   EventStore,
+  ProjectionRebuilder,
 } from '@rapport/event-store';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../apps/api/src/auth/actor';
 import { InterviewService } from '../../apps/api/src/interview/interview.service';
 import type { CommandContext } from '../../apps/api/src/write/command-context';
+import { aggregateStateProjection } from '../../apps/api/src/write/aggregate-state.projection';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
 import { StateCache } from '../../apps/api/src/write/state-cache';
 import { enrolledStudents, newInstitution } from '../support/builders';
@@ -231,6 +233,27 @@ describe('the write path', () => {
       .get(EventStore)
       .readStream(tenantId, streamIds.interview(interviewId));
     expect(events.filter((e) => e.type === 'TouchpointRecorded')).toHaveLength(1);
+  });
+
+  it('keeps the room for in-place updates of states and versions across a rebuild', async () => {
+    const fillfactor = () =>
+      t.db.owner.database.withoutTenant((tx) =>
+        tx.query<{ relname: string; reloptions: string[] }>(
+          `SELECT relname, reloptions FROM pg_class
+            WHERE relname IN ('aggregate_states', 'streams') ORDER BY relname`,
+        ),
+      );
+    const expected = [
+      { relname: 'aggregate_states', reloptions: ['fillfactor=75'] },
+      { relname: 'streams', reloptions: ['fillfactor=75'] },
+    ];
+    expect(await fillfactor()).toEqual(expected);
+    const rebuilder = new ProjectionRebuilder(
+      t.db.owner.database,
+      new EventStore(t.db.owner.database, undefined, t.app.get(EventStore).privacy),
+    );
+    await rebuilder.rebuild(aggregateStateProjection);
+    expect(await fillfactor()).toEqual(expected);
   });
 
   it('forgets what it cached of a tenant when another process erases someone there', async () => {

@@ -333,8 +333,14 @@ export class ProjectionRebuilder {
       const definitions: string[] = [];
       deferred.set(table, definitions);
       await tx.query(`DROP TABLE IF EXISTS ${quoteIdent(twin(table))}`);
+      // LIKE copies no storage parameters: a table's fillfactor must survive the swap.
+      const [{ options }] = await tx.query<{ options: string[] | null }>(
+        `SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass`,
+        [quoteIdent(table)],
+      );
       await tx.query(
-        `CREATE UNLOGGED TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)`,
+        `CREATE UNLOGGED TABLE ${quoteIdent(twin(table))} (LIKE ${quoteIdent(table)} INCLUDING ALL)` +
+          (options?.length ? ` WITH (${options.join(', ')})` : ''),
       );
       await tx.query(`SELECT rapport_secure_tenant_table($1::regclass)`, [quoteIdent(twin(table))]);
       const secondary = await tx.query<{ name: string; definition: string }>(
