@@ -78,7 +78,7 @@ export class CommandExecutor {
 
   /** The stream's state as stored now (one statement), which also refreshes the cache. */
   async load<S, V = unknown>(tenantId: string, streamId: string, tx?: Tx): Promise<Loaded<S, V>> {
-    return (await this.loadMany(tenantId, [streamId], tx)).get(streamId) as Loaded<S, V>;
+    return (await this.states.loadMany(tenantId, [streamId], tx)).get(streamId) as Loaded<S, V>;
   }
 
   async execute<S, V = unknown>(
@@ -87,7 +87,7 @@ export class CommandExecutor {
     options: ExecuteOptions<S> = {},
   ): Promise<Executed<S, V>> {
     for (let attempt = 1; ; attempt++) {
-      const reads = new DecisionReads(this, context.actor.tenantId, options.tx);
+      const reads = new DecisionReads(this.cache, this.states, context.actor.tenantId, options.tx);
       try {
         return await this.executeOnce<S, V>(context, command, options, reads);
       } catch (error) {
@@ -254,20 +254,6 @@ export class CommandExecutor {
     const rows = await (tx ? query(tx) : this.database.withTenant(context.actor.tenantId, query));
     return rows.length > 0;
   }
-
-  /** States as stored now, in one statement (which also refreshes the cache). */
-  loadMany(
-    tenantId: string,
-    streams: readonly string[],
-    tx?: Tx,
-  ): Promise<Map<string, Loaded<unknown>>> {
-    return this.states.loadMany(tenantId, streams, tx);
-  }
-
-  /** @internal for DecisionReads */
-  cachedState(tenantId: string, streamId: string) {
-    return this.cache.get(tenantId, streamId);
-  }
 }
 
 /**
@@ -278,7 +264,8 @@ class DecisionReads implements StateReader {
   private readonly read = new Map<string, { loaded: Loaded<unknown>; cached: boolean }>();
 
   constructor(
-    private readonly executor: CommandExecutor,
+    private readonly cache: StateCache,
+    private readonly states: AggregateStatesRepository,
     private readonly tenantId: string,
     private readonly tx: Tx | undefined,
   ) {}
@@ -288,12 +275,12 @@ class DecisionReads implements StateReader {
     const missing: string[] = [];
     for (const streamId of streams) {
       if (this.read.has(streamId)) continue;
-      const cached = this.tx ? undefined : this.executor.cachedState(this.tenantId, streamId);
+      const cached = this.tx ? undefined : this.cache.get(this.tenantId, streamId);
       if (cached) this.read.set(streamId, { loaded: cached, cached: true });
       else missing.push(streamId);
     }
     if (missing.length === 0) return;
-    const loaded = await this.executor.loadMany(this.tenantId, missing, this.tx);
+    const loaded = await this.states.loadMany(this.tenantId, missing, this.tx);
     for (const [streamId, entry] of loaded)
       this.read.set(streamId, { loaded: entry, cached: false });
   }
