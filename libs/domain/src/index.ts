@@ -49,6 +49,7 @@ export * from './staff/staff.decider';
 export * from './policies/reactions.policy';
 
 export * from './domain';
+export * from './deciders';
 
 export * from './read-models';
 export * from './privacy/personal-data';

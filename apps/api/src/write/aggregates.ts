@@ -1,34 +1,16 @@
 import {
-  advisorNotesDecider,
-  cohortDecider,
-  contactDecider,
   type Decider,
-  identityDecider,
-  institutionDecider,
-  interviewDecider,
+  decidersByKind as domainDeciders,
   parseStreamId,
-  questionBankDecider,
-  staffDecider,
   type StreamKind,
-  studentDecider,
 } from '@rapport/domain';
 import { evolveInterviewView, initialInterviewView } from '../interview/interview.view';
 
-// The deciders are typed per aggregate; the store moves their events as plain data.
+// The store moves events as plain data; the deciders' own types are per aggregate.
 type AnyDecider = Decider<never, { type: string; data: object }, unknown>;
 type AnyEvent = { type: string; data: object };
 
-export const decidersByKind: Record<StreamKind, AnyDecider> = {
-  institution: institutionDecider,
-  cohort: cohortDecider,
-  student: studentDecider,
-  contact: contactDecider,
-  interview: interviewDecider,
-  questionBank: questionBankDecider,
-  advisorNotes: advisorNotesDecider,
-  identity: identityDecider,
-  staff: staffDecider,
-};
+export const decidersByKind = domainDeciders as unknown as Readonly<Record<StreamKind, AnyDecider>>;
 
 /** What readers of an aggregate need beyond its decisions, folded beside its state. */
 export interface AggregateView {

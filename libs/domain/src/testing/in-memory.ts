@@ -1,31 +1,8 @@
-import { advisorNotesDecider } from '../advisor-notes/advisor-notes.decider';
-import { cohortDecider } from '../cohort/cohort.decider';
-import { contactDecider } from '../contact/contact.decider';
+import { decidersByKind } from '../deciders';
 import { type DomainCommand, type DomainEvent, streamIdForCommand } from '../domain';
-import { identityDecider } from '../identity/identity.decider';
-import { institutionDecider } from '../institution/institution.decider';
-import { interviewDecider } from '../interview/interview.decider';
-import { questionBankDecider } from '../question-bank/question-bank.decider';
-import { type Decider } from '../shared/decider';
 import { isDomainError } from '../shared/domain-error';
-import { parseStreamId, type StreamKind } from '../shared/stream-ids';
-import { staffDecider } from '../staff/staff.decider';
-import { studentDecider } from '../student/student.decider';
+import { parseStreamId } from '../shared/stream-ids';
 import { reactionsTo } from './journey';
-
-type AnyDecider = Decider<DomainCommand, DomainEvent, unknown>;
-
-const decidersByKind = {
-  institution: institutionDecider,
-  cohort: cohortDecider,
-  student: studentDecider,
-  contact: contactDecider,
-  interview: interviewDecider,
-  questionBank: questionBankDecider,
-  advisorNotes: advisorNotesDecider,
-  identity: identityDecider,
-  staff: staffDecider,
-} as unknown as Record<StreamKind, AnyDecider>;
 
 /**
  * The write side without storage: each command is decided against its stream's state and the
